@@ -1,0 +1,1 @@
+"""Lambda task code of detective-rollout: one module per ASL Task state."""
