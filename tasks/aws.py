@@ -1,0 +1,116 @@
+"""Sessions, clients and AWS error translation for the task code.
+
+Every AWS call of the task code goes through a client from :class:`Aws`, which carries
+botocore's standard retry mode (exponential back-off with jitter on throttling and 5xx), and
+through :func:`translate_errors`, the one place a ``ClientError`` becomes a task error whose
+class name the state machines can Retry/Catch.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import boto3
+from botocore.config import Config
+from botocore.exceptions import BotoCoreError, ClientError
+
+from tasks import errors
+
+#: botocore retries throttling and 5xx itself (standard mode); the ASL retries what is left.
+CLIENT_CONFIG = Config(
+    retries={"mode": "standard", "max_attempts": 6},
+    connect_timeout=5,
+    read_timeout=30,
+    user_agent_extra="detective-rollout",
+)
+
+_CODE_TO_ERROR: dict[str, type[errors.RolloutError]] = {
+    "TooManyRequestsException": errors.Throttled,
+    "Throttling": errors.Throttled,
+    "ThrottlingException": errors.Throttled,
+    "RequestLimitExceeded": errors.Throttled,
+    "InternalServerException": errors.ServiceUnavailable,
+    "InternalFailure": errors.ServiceUnavailable,
+    "InternalError": errors.ServiceUnavailable,
+    "ServiceUnavailable": errors.ServiceUnavailable,
+    "ServiceUnavailableException": errors.ServiceUnavailable,
+    "AccessDenied": errors.AccessDenied,
+    "AccessDeniedException": errors.AccessDenied,
+    "UnrecognizedClientException": errors.RegionNotEnabled,
+    "ResourceNotFoundException": errors.ResourceNotFound,
+    "BadRequestException": errors.ValidationFailed,
+    "ConflictException": errors.Conflict,
+    "ServiceQuotaExceededException": errors.QuotaExceeded,
+    "ValidationException": errors.ValidationFailed,
+}
+
+
+def translate(exc: ClientError | BotoCoreError) -> errors.RolloutError:
+    """Map a botocore error to the task error the ASL names (keeping the AWS code)."""
+    if isinstance(exc, BotoCoreError):
+        return errors.ServiceUnavailable(str(exc), code=type(exc).__name__)
+    error = exc.response.get("Error", {})
+    code = str(error.get("Code") or "Unknown")
+    message = str(error.get("Message") or exc)
+    status = int(exc.response.get("ResponseMetadata", {}).get("HTTPStatusCode") or 0)
+    cls = _CODE_TO_ERROR.get(code)
+    if cls is None:
+        cls = errors.ServiceUnavailable if status >= 500 else errors.AwsError
+    return cls(f"{code}: {message}", code=code)
+
+
+@contextmanager
+def translate_errors() -> Iterator[None]:
+    """Raise botocore errors inside the block as task errors (``raise X(...) from exc``)."""
+    try:
+        yield
+    except (ClientError, BotoCoreError) as exc:
+        raise translate(exc) from exc
+
+
+class Aws:
+    """Clients for one set of credentials, created lazily and shared between threads.
+
+    boto3 clients are thread-safe, sessions are not: clients are created under a lock.
+    """
+
+    def __init__(self, session: boto3.Session | None = None, account_id: str | None = None) -> None:
+        self._session = session or boto3.Session()
+        self._clients: dict[tuple[str, str | None], Any] = {}
+        self._lock = threading.Lock()
+        self.account_id = account_id
+
+    def client(self, service: str, region: str | None = None) -> Any:
+        key = (service, region)
+        with self._lock:
+            if key not in self._clients:
+                self._clients[key] = self._session.client(service, region_name=region, config=CLIENT_CONFIG)
+            return self._clients[key]
+
+    def caller_account(self) -> str:
+        """The account these credentials act as (STS GetCallerIdentity, cached)."""
+        if self.account_id is None:
+            with translate_errors():
+                self.account_id = str(self.client("sts").get_caller_identity()["Account"])
+        return self.account_id
+
+    def assume_role(self, role_arn: str, session_name: str, external_id: str | None = None) -> Aws:
+        """Credentials of ``role_arn`` as a new :class:`Aws` (raises AccessDenied when refused)."""
+        params: dict[str, Any] = {"RoleArn": role_arn, "RoleSessionName": session_name[:64]}
+        if external_id:
+            params["ExternalId"] = external_id
+        with translate_errors():
+            creds = self.client("sts").assume_role(**params)["Credentials"]
+        session = boto3.Session(
+            aws_access_key_id=creds["AccessKeyId"],
+            aws_secret_access_key=creds["SecretAccessKey"],
+            aws_session_token=creds["SessionToken"],
+        )
+        return Aws(session, account_id=role_arn.split(":")[4])
+
+
+def member_role_arn(account_id: str, role_name: str, partition: str = "aws") -> str:
+    return f"arn:{partition}:iam::{account_id}:role/{role_name}"

@@ -1,0 +1,75 @@
+"""The validated request of one execution: what every later state works from.
+
+ValidateInput writes it once to ``work/<workflow>/<execution>/request.json``; every other task
+reads it from there, so state payloads carry keys and counts instead of 1,200 accounts.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Account:
+    account_id: str
+    email: str | None
+    regions: tuple[str, ...]
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Account:
+        return cls(data["account_id"], data.get("email"), tuple(data["regions"]))
+
+
+@dataclass(frozen=True)
+class Plan:
+    workflow: str
+    execution: str
+    admin_account_id: str
+    regions: tuple[str, ...]
+    accounts: tuple[Account, ...]
+    batch_size: int
+    max_concurrency: int
+    dry_run: bool
+    started_at: str
+    #: Requested Regions the administrator has not enabled (opt-in): SKIPPED / ADMIN_REGION_NOT_ENABLED.
+    admin_disabled_regions: tuple[str, ...] = ()
+    #: Workflow-specific options (enable: GuardDuty gate, invitation message, tags, ...).
+    options: dict[str, Any] = field(default_factory=dict)
+    #: The report's ``request`` block: source, original input, version, replay_of.
+    request: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def batch_count(self) -> int:
+        return (len(self.accounts) + self.batch_size - 1) // self.batch_size
+
+    def batch(self, index: int) -> tuple[Account, ...]:
+        start = index * self.batch_size
+        return self.accounts[start : start + self.batch_size]
+
+    def accounts_in(self, region: str) -> tuple[Account, ...]:
+        return tuple(a for a in self.accounts if region in a.regions)
+
+    def pairs(self) -> list[tuple[str, str]]:
+        """Every requested (account_id, region), in input order: the report's rows."""
+        return [(a.account_id, r) for a in self.accounts for r in a.regions]
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Plan:
+        return cls(
+            workflow=data["workflow"],
+            execution=data["execution"],
+            admin_account_id=data["admin_account_id"],
+            regions=tuple(data["regions"]),
+            accounts=tuple(Account.from_json(a) for a in data["accounts"]),
+            batch_size=int(data["batch_size"]),
+            max_concurrency=int(data["max_concurrency"]),
+            dry_run=bool(data["dry_run"]),
+            started_at=data["started_at"],
+            admin_disabled_regions=tuple(data.get("admin_disabled_regions", ())),
+            options=dict(data.get("options", {})),
+            request=dict(data.get("request", {})),
+        )

@@ -1,0 +1,61 @@
+"""Intermediate results of an execution, kept in the report bucket.
+
+Keys are derived from the workflow and execution name only (``work/<workflow>/<execution>/``),
+so any task - and a replay - can find them; payloads between states stay small.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from tasks import errors
+from tasks.aws import translate_errors
+from tasks.plan import Plan
+
+
+def work_prefix(workflow: str, execution: str) -> str:
+    return f"work/{workflow}/{execution}/"
+
+
+def report_key(workflow: str, execution: str) -> str:
+    return f"reports/{workflow}/{execution}.json"
+
+
+class WorkStore:
+    """JSON documents under one execution's prefix in the report bucket."""
+
+    def __init__(self, s3: Any, bucket: str, workflow: str, execution: str) -> None:
+        self._s3 = s3
+        self.bucket = bucket
+        self.prefix = work_prefix(workflow, execution)
+
+    def put(self, name: str, document: Any) -> str:
+        key = self.prefix + name
+        self.put_key(key, document)
+        return key
+
+    def put_key(self, key: str, document: Any) -> None:
+        body = json.dumps(document, separators=(",", ":"), sort_keys=True).encode()
+        with translate_errors():
+            self._s3.put_object(Bucket=self.bucket, Key=key, Body=body, ContentType="application/json")
+
+    def get(self, name: str) -> Any:
+        document = self.find(name)
+        if document is None:
+            raise errors.WorkStoreError(f"s3://{self.bucket}/{self.prefix}{name} is missing")
+        return document
+
+    def find(self, name: str) -> Any | None:
+        """The document, or None when this execution has not written it (yet)."""
+        try:
+            with translate_errors():
+                body = self._s3.get_object(Bucket=self.bucket, Key=self.prefix + name)["Body"].read()
+        except (errors.ResourceNotFound, errors.AwsError) as exc:
+            if exc.code in {"NoSuchKey", "ResourceNotFoundException", "404"}:
+                return None
+            raise
+        return json.loads(body)
+
+    def plan(self) -> Plan:
+        return Plan.from_json(self.get("request.json"))
