@@ -1,0 +1,87 @@
+"""State ``CheckGuardDuty``: the administrator's GuardDuty gate for one Region.
+
+Detective's older docs (and AWS's reference architecture) want the administrator enrolled in
+GuardDuty for 48 hours before enabling Detective. This state reads the detector's age and says
+whether the Region is READY, must wait until ``qualifies_at`` (TOO_YOUNG), or is skipped
+(GUARDDUTY_NOT_ENABLED, ADMIN_REGION_NOT_ENABLED).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from tasks import clock, errors
+from tasks.aws import Aws, translate_errors
+from tasks.log import keys, logger
+
+#: Clock skew tolerated at the gate, so a Wait that ends "exactly" at qualifies_at never loops.
+GATE_TOLERANCE = timedelta(seconds=60)
+
+
+@dataclass(frozen=True)
+class GuardDutyGate:
+    region: str
+    gate: str  # READY | TOO_YOUNG | GUARDDUTY_NOT_ENABLED | ADMIN_REGION_NOT_ENABLED
+    guardduty_age_hours: float | None
+    qualifies_at: str | None
+    detail: str
+
+
+def iso(moment: datetime) -> str:
+    """ISO 8601 UTC with whole seconds, the form Step Functions' TimestampPath accepts."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def check_guard_duty(
+    guardduty: Any, region: str, min_age_hours: float, now: datetime, admin_region_enabled: bool = True
+) -> GuardDutyGate:
+    if not admin_region_enabled:
+        return GuardDutyGate(region, "ADMIN_REGION_NOT_ENABLED", None, None,
+                             f"the administrator account has not enabled the opt-in Region {region}")
+    if min_age_hours <= 0:
+        return GuardDutyGate(region, "READY", None, None, "GuardDuty gate disabled (guardduty_min_age_hours = 0)")
+    try:
+        with translate_errors():
+            detector_ids = guardduty.list_detectors().get("DetectorIds", [])
+            detectors = [guardduty.get_detector(DetectorId=d) for d in detector_ids]
+    except errors.RegionNotEnabled:
+        return GuardDutyGate(region, "ADMIN_REGION_NOT_ENABLED", None, None,
+                             f"the administrator account has not enabled the opt-in Region {region}")
+    enabled = [d for d in detectors if d.get("Status") == "ENABLED"]
+    if not enabled:
+        state = "is disabled" if detectors else "does not exist"
+        return GuardDutyGate(region, "GUARDDUTY_NOT_ENABLED", None, None,
+                             f"the administrator's GuardDuty detector in {region} {state}")
+    created = min(_created_at(d) for d in enabled)
+    age_hours = round((now - created).total_seconds() / 3600, 2)
+    qualifies = created + timedelta(hours=min_age_hours)
+    if now + GATE_TOLERANCE >= qualifies:
+        return GuardDutyGate(region, "READY", age_hours, None, f"GuardDuty enabled for {age_hours} h")
+    # Round up to the next whole second so the Wait never ends before the gate opens.
+    qualifies = qualifies.replace(microsecond=0) + timedelta(seconds=math.ceil(qualifies.microsecond / 1e6))
+    return GuardDutyGate(region, "TOO_YOUNG", age_hours, iso(qualifies),
+                         f"GuardDuty enabled for {age_hours} h; Detective needs {min_age_hours:g} h "
+                         f"(qualifies at {iso(qualifies)})")
+
+
+def _created_at(detector: dict[str, Any]) -> datetime:
+    value = detector["CreatedAt"]
+    if isinstance(value, datetime):
+        return value
+    return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+
+
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    plan, region = event["plan"], event["region"]
+    gate = check_guard_duty(
+        Aws().client("guardduty", region),
+        region,
+        float(plan["guardduty_min_age_hours"]),
+        clock.now(),
+        admin_region_enabled=region not in plan.get("admin_disabled_regions", []),
+    )
+    logger.info("GuardDuty gate", extra={**keys(plan["execution"], region=region), "gate": gate.gate})
+    return asdict(gate)

@@ -1,0 +1,87 @@
+"""Thin, verb-named wrappers over the Detective API (client first), with paging and 50-chunking.
+
+boto3 has no paginators for Detective, and CreateMembers/GetMembers/DeleteMembers take at most
+50 accounts per call: these wrappers own both rules so no state module re-implements them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any, TypeVar
+
+from tasks.aws import translate_errors
+
+#: CreateMembers / GetMembers / DeleteMembers accept 1-50 accounts per call.
+API_CHUNK = 50
+PAGE_SIZE = 200
+
+T = TypeVar("T")
+
+
+def chunks(items: Sequence[T], size: int = API_CHUNK) -> Iterator[Sequence[T]]:
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def _pages(call: Any, key: str, **params: Any) -> list[dict[str, Any]]:
+    items: list[dict[str, Any]] = []
+    params = {"MaxResults": PAGE_SIZE, **params}
+    with translate_errors():
+        while True:
+            page = call(**params)
+            items.extend(page.get(key, []))
+            if not page.get("NextToken"):
+                return items
+            params["NextToken"] = page["NextToken"]
+
+
+def list_graph_arns(detective: Any) -> list[str]:
+    return [g["Arn"] for g in _pages(detective.list_graphs, "GraphList")]
+
+
+def list_members(detective: Any, graph_arn: str) -> dict[str, dict[str, Any]]:
+    """Current members of the graph by account id (removed members are not listed)."""
+    return {m["AccountId"]: m for m in _pages(detective.list_members, "MemberDetails", GraphArn=graph_arn)}
+
+
+def list_invitations(detective: Any) -> list[dict[str, Any]]:
+    """The caller's open and accepted invitations in the client's Region."""
+    return _pages(detective.list_invitations, "Invitations")
+
+
+def get_members(detective: Any, graph_arn: str, account_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
+    found: dict[str, dict[str, Any]] = {}
+    for chunk in chunks(account_ids):
+        with translate_errors():
+            page = detective.get_members(GraphArn=graph_arn, AccountIds=list(chunk))
+        found.update({m["AccountId"]: m for m in page.get("MemberDetails", [])})
+    return found
+
+
+def create_members(
+    detective: Any,
+    graph_arn: str,
+    accounts: Sequence[tuple[str, str]],
+    message: str | None,
+    disable_email_notification: bool,
+) -> tuple[dict[str, dict[str, Any]], dict[str, str]]:
+    """Invite at most 50 ``(account_id, email)``; returns (members by id, unprocessed reasons by id)."""
+    params: dict[str, Any] = {
+        "GraphArn": graph_arn,
+        "Accounts": [{"AccountId": a, "EmailAddress": e} for a, e in accounts],
+        "DisableEmailNotification": disable_email_notification,
+    }
+    if message:
+        params["Message"] = message
+    with translate_errors():
+        response = detective.create_members(**params)
+    members = {m["AccountId"]: m for m in response.get("Members", [])}
+    unprocessed = {u["AccountId"]: u.get("Reason", "") for u in response.get("UnprocessedAccounts", [])}
+    return members, unprocessed
+
+
+def delete_members(detective: Any, graph_arn: str, account_ids: Sequence[str]) -> dict[str, str]:
+    """Remove at most 50 members; returns unprocessed reasons by id."""
+    with translate_errors():
+        response = detective.delete_members(GraphArn=graph_arn, AccountIds=list(account_ids))
+    return {u["AccountId"]: u.get("Reason", "") for u in response.get("UnprocessedAccounts", [])}

@@ -1,0 +1,54 @@
+"""State ``EnsureGraph``: the administrator's behavior graph in one Region, created if missing.
+
+Idempotent: an existing graph is reused; tags are written only when they differ, so a rerun
+over a done fleet makes no mutating call.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from tasks.aws import Aws, translate_errors
+from tasks.detective import list_graph_arns
+from tasks.log import keys, logger
+
+PROJECT_TAG = {"managed-by": "detective-rollout"}
+
+
+@dataclass(frozen=True)
+class GraphOutcome:
+    region: str
+    graph_arn: str | None  # None only in a dry run where the graph does not exist yet
+    created: bool
+    tagged: bool
+    planned: str | None  # dry run: the change it would make
+
+
+def ensure_graph(detective: Any, region: str, tags: dict[str, str], dry_run: bool) -> GraphOutcome:
+    wanted = {**PROJECT_TAG, **tags}
+    arns = list_graph_arns(detective)
+    if not arns:
+        if dry_run:
+            return GraphOutcome(region, None, False, False, f"create a behavior graph in {region}")
+        with translate_errors():
+            arn = str(detective.create_graph(Tags=wanted)["GraphArn"])
+        return GraphOutcome(region, arn, True, False, None)
+    arn = arns[0]
+    with translate_errors():
+        current = detective.list_tags_for_resource(ResourceArn=arn).get("Tags", {})
+    missing = {k: v for k, v in wanted.items() if current.get(k) != v}
+    if not missing:
+        return GraphOutcome(region, arn, False, False, None)
+    if dry_run:
+        return GraphOutcome(region, arn, False, False, f"tag the behavior graph with {sorted(missing)}")
+    with translate_errors():
+        detective.tag_resource(ResourceArn=arn, Tags=missing)
+    return GraphOutcome(region, arn, False, True, None)
+
+
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    plan, region = event["plan"], event["region"]
+    outcome = ensure_graph(Aws().client("detective", region), region, plan.get("tags") or {}, bool(plan["dry_run"]))
+    logger.info("behavior graph", extra={**keys(plan["execution"], region=region), **asdict(outcome)})
+    return asdict(outcome)

@@ -1,0 +1,177 @@
+"""State ``InviteMembers``: bring every requested account of one Region into the graph.
+
+Members already ENABLED or INVITED are left alone; VERIFICATION_FAILED members whose email is
+now different are repaired (DeleteMembers + CreateMembers, as the console does);
+ACCEPTED_BUT_DISABLED members get StartMonitoringMember; the rest are invited with
+CreateMembers in chunks of 50. Every account gets one record in ``invite/<region>.json`` -
+an error in one chunk never loses another chunk's accounts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from tasks import errors, settings
+from tasks.aws import Aws, translate_errors
+from tasks.detective import chunks, create_members, delete_members, list_members
+from tasks.log import keys, logger
+from tasks.plan import Account, Plan
+from tasks.retrying import bounded
+from tasks.workstore import WorkStore
+
+WAITING = {"INVITED", "VERIFICATION_IN_PROGRESS"}
+
+
+@dataclass(frozen=True)
+class InviteRecord:
+    prior_status: str | None
+    action: str  # none | invite | repair | start_monitoring
+    member_status: str | None
+    expect_invitation: bool
+    changed: bool
+    error: str | None = None
+    detail: str | None = None
+
+
+def error_reason(exc: errors.RolloutError) -> str:
+    if isinstance(exc, errors.QuotaExceeded):
+        return "MEMBER_QUOTA_EXCEEDED"
+    if isinstance(exc, errors.Throttled):
+        return "THROTTLED"
+    return "ERROR"
+
+
+def _failed(prior: str | None, action: str, error: str, detail: str, changed: bool = False) -> InviteRecord:
+    """An account this state could not bring into the graph (its member status is unchanged)."""
+    return InviteRecord(prior, action, prior, False, changed, error=error, detail=detail)
+
+
+def _decide(account: Account, member: dict[str, Any] | None) -> str:
+    if member is None:
+        return "invite"
+    status = member.get("Status")
+    if status == "ACCEPTED_BUT_DISABLED":
+        return "start_monitoring"
+    if status == "VERIFICATION_FAILED" and (member.get("EmailAddress") or "").lower() != (account.email or "").lower():
+        return "repair"
+    return "none"
+
+
+def invite_members(detective: Any, plan: Plan, region: str, graph_arn: str | None) -> dict[str, InviteRecord]:
+    accounts = plan.accounts_in(region)
+    existing = list_members(detective, graph_arn) if graph_arn else {}
+    records: dict[str, InviteRecord] = {}
+    to_invite: list[Account] = []
+    to_repair: list[Account] = []
+    for account in accounts:
+        member = existing.get(account.account_id)
+        prior = member.get("Status") if member else None
+        action = _decide(account, member)
+        if plan.dry_run:
+            records[account.account_id] = InviteRecord(prior, action, prior, False, False, detail=_planned(action))
+        elif action == "invite":
+            to_invite.append(account)
+        elif action == "repair":
+            to_repair.append(account)
+        elif action == "start_monitoring":
+            records[account.account_id] = _start_monitoring(detective, graph_arn or "", account.account_id)
+        else:
+            detail = None
+            if prior == "VERIFICATION_FAILED":
+                detail = "the email must be the account's root email; the invitation was sent to the same email"
+            records[account.account_id] = InviteRecord(prior, "none", prior, prior in WAITING, False, detail=detail)
+    if plan.dry_run or not graph_arn:
+        return records
+    records.update(_repair(detective, plan, graph_arn, to_repair))
+    records.update(_invite(detective, plan, graph_arn, to_invite, action="invite", prior=None))
+    return records
+
+
+def _planned(action: str) -> str:
+    return {
+        "invite": "would invite the account (CreateMembers) and accept the invitation in the member account",
+        "repair": "would remove the VERIFICATION_FAILED member and invite it again with the new email",
+        "start_monitoring": "would ask Detective to start monitoring the ACCEPTED_BUT_DISABLED member",
+        "none": "no change: already a member",
+    }[action]
+
+
+def _start_monitoring(detective: Any, graph_arn: str, account_id: str) -> InviteRecord:
+    try:
+        with translate_errors():
+            detective.start_monitoring_member(GraphArn=graph_arn, AccountId=account_id)
+    except errors.RolloutError as exc:
+        return InviteRecord("ACCEPTED_BUT_DISABLED", "start_monitoring", "ACCEPTED_BUT_DISABLED", False, False,
+                            error=exc.code, detail=f"StartMonitoringMember failed: {exc.message}")
+    return InviteRecord("ACCEPTED_BUT_DISABLED", "start_monitoring", "ACCEPTED_BUT_DISABLED", False, True)
+
+
+def _repair(detective: Any, plan: Plan, graph_arn: str, accounts: Sequence[Account]) -> dict[str, InviteRecord]:
+    records: dict[str, InviteRecord] = {}
+    removed: list[Account] = []
+    for chunk in chunks(accounts):
+        try:
+            for attempt in bounded(errors.RetryableError):
+                with attempt:
+                    unprocessed = delete_members(detective, graph_arn, [a.account_id for a in chunk])
+        except errors.RolloutError as exc:
+            for a in chunk:
+                records[a.account_id] = _failed("VERIFICATION_FAILED", "repair", exc.code,
+                                                f"DeleteMembers failed: {exc.message}")
+            continue
+        for a in chunk:
+            if a.account_id in unprocessed:
+                records[a.account_id] = _failed("VERIFICATION_FAILED", "repair", "ERROR",
+                                                f"DeleteMembers did not process it: {unprocessed[a.account_id]}")
+            else:
+                removed.append(a)
+    records.update(_invite(detective, plan, graph_arn, removed, action="repair", prior="VERIFICATION_FAILED"))
+    return records
+
+
+def _invite(
+    detective: Any, plan: Plan, graph_arn: str, accounts: Sequence[Account], action: str, prior: str | None
+) -> dict[str, InviteRecord]:
+    records: dict[str, InviteRecord] = {}
+    message = plan.options.get("invitation_message")
+    quiet = bool(plan.options.get("disable_email_notification", False))
+    for chunk in chunks(accounts):
+        try:
+            for attempt in bounded(errors.RetryableError):
+                with attempt:
+                    members, unprocessed = create_members(
+                        detective, graph_arn, [(a.account_id, a.email or "") for a in chunk], message, quiet)
+        except errors.RolloutError as exc:
+            for a in chunk:
+                detail = f"CreateMembers failed: {exc.message}"
+                records[a.account_id] = _failed(prior, action, error_reason(exc), detail, changed=action == "repair")
+            continue
+        for a in chunk:
+            if a.account_id in members:
+                status = members[a.account_id].get("Status")
+                records[a.account_id] = InviteRecord(prior, action, status, status in WAITING, True)
+            else:
+                reason = unprocessed.get(a.account_id, "not returned by CreateMembers")
+                records[a.account_id] = _failed(prior, action, "ERROR", f"CreateMembers did not process it: {reason}",
+                                                changed=action == "repair")
+    return records
+
+
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    plan_ref, region = event["plan"], event["region"]
+    aws = Aws()
+    store = WorkStore(aws.client("s3"), settings.load().report_bucket, "enable", plan_ref["execution"])
+    plan = store.plan()
+    graph_arn = event.get("graph_arn")
+    records = invite_members(aws.client("detective", region), plan, region, graph_arn)
+    store.put(f"invite/{region}.json", {"region": region, "graph_arn": graph_arn,
+                                        "members": {k: asdict(v) for k, v in records.items()}})
+    counts: dict[str, int] = {}
+    for record in records.values():
+        counts[record.action] = counts.get(record.action, 0) + 1
+        if record.error:
+            counts["errors"] = counts.get("errors", 0) + 1
+    logger.info("members invited", extra={**keys(plan.execution, region=region), **counts})
+    return {"region": region, "accounts": len(records), "counts": counts}
