@@ -30,11 +30,6 @@ class GuardDutyGate:
     detail: str
 
 
-def iso(moment: datetime) -> str:
-    """ISO 8601 UTC with whole seconds, the form Step Functions' TimestampPath accepts."""
-    return moment.strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
 def check_guard_duty(
     guardduty: Any, region: str, min_age_hours: float, now: datetime, admin_region_enabled: bool = True
 ) -> GuardDutyGate:
@@ -62,16 +57,14 @@ def check_guard_duty(
         return GuardDutyGate(region, "READY", age_hours, None, f"GuardDuty enabled for {age_hours} h")
     # Round up to the next whole second so the Wait never ends before the gate opens.
     qualifies = qualifies.replace(microsecond=0) + timedelta(seconds=math.ceil(qualifies.microsecond / 1e6))
-    return GuardDutyGate(region, "TOO_YOUNG", age_hours, iso(qualifies),
+    return GuardDutyGate(region, "TOO_YOUNG", age_hours, clock.iso(qualifies),
                          f"GuardDuty enabled for {age_hours} h; Detective needs {min_age_hours:g} h "
-                         f"(qualifies at {iso(qualifies)})")
+                         f"(qualifies at {clock.iso(qualifies)})")
 
 
 def _created_at(detector: dict[str, Any]) -> datetime:
     value = detector["CreatedAt"]
-    if isinstance(value, datetime):
-        return value
-    return datetime.fromisoformat(str(value).replace("Z", "+00:00"))
+    return value if isinstance(value, datetime) else clock.parse_iso(str(value))
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

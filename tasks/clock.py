@@ -49,3 +49,12 @@ def now() -> datetime:
 
 def sleep(seconds: float) -> None:
     _current.sleep(seconds)
+
+
+def iso(moment: datetime) -> str:
+    """ISO 8601 UTC with whole seconds, the form Step Functions' TimestampPath accepts."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_iso(value: str) -> datetime:
+    return datetime.fromisoformat(value.replace("Z", "+00:00"))

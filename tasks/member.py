@@ -1,0 +1,95 @@
+"""Member-side work in one account (already assumed), Region by Region.
+
+Accepts the administrator's invitation where it is INVITED, waits (bounded, on the task clock)
+for an invitation that is not visible yet, and notes whether the member has GuardDuty there,
+which explains an ACCEPTED_BUT_DISABLED / VOLUME_UNKNOWN outcome.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from tasks import errors
+from tasks.aws import Aws, translate_errors
+from tasks.detective import list_invitations
+from tasks.retrying import bounded
+
+#: Tries while an invitation is not visible yet: waits of 5, 10, 20, 40, 60 s (~2 min of clock time).
+VISIBILITY_ATTEMPTS = 6
+
+
+@dataclass(frozen=True)
+class Target:
+    """A Region where the account has an invitation to accept (or, in a dry run, to check)."""
+
+    region: str
+    graph_arn: str
+
+
+@dataclass(frozen=True)
+class MemberRecord:
+    # ACCEPTED | ALREADY_ACCEPTED | REGION_NOT_ENABLED | ACCESS_DENIED | PENDING_ACCESS | NOT_VISIBLE
+    # | THROTTLED | ERROR | PLANNED
+    outcome: str
+    changed: bool
+    member_guardduty: bool | None
+    detail: str | None = None
+
+
+class InvitationNotVisible(errors.RetryableError):
+    """The administrator invited the account but the member cannot see the invitation yet."""
+
+
+def accept_in_account(member: Aws, targets: list[Target], dry_run: bool) -> dict[str, MemberRecord]:
+    return {t.region: accept_in_region(member, t.region, t.graph_arn, dry_run) for t in targets}
+
+
+def accept_in_region(member: Aws, region: str, graph_arn: str, dry_run: bool) -> MemberRecord:
+    detective = member.client("detective", region)
+    try:
+        if dry_run:
+            list_invitations(detective)  # proves the role works and the Region is enabled
+            return MemberRecord("PLANNED", False, None, "would accept the invitation in the member account")
+        changed = False
+        for attempt in bounded(InvitationNotVisible, attempts=VISIBILITY_ATTEMPTS, first_wait=5, max_wait=60):
+            with attempt:
+                changed = _accept(detective, graph_arn)
+        return MemberRecord("ACCEPTED" if changed else "ALREADY_ACCEPTED", changed, _has_guardduty(member, region))
+    except errors.RegionNotEnabled:
+        return MemberRecord("REGION_NOT_ENABLED", False, None,
+                            f"the member account has not enabled the opt-in Region {region}")
+    except InvitationNotVisible as exc:
+        return MemberRecord("NOT_VISIBLE", False, None, exc.message)
+    except errors.AccessDenied as exc:
+        return MemberRecord("ACCESS_DENIED", False, None, exc.message)
+    except errors.Throttled as exc:
+        return MemberRecord("THROTTLED", False, None, exc.message)
+    except errors.RolloutError as exc:
+        return MemberRecord("ERROR", False, None, exc.message)
+
+
+def _accept(detective: Any, graph_arn: str) -> bool:
+    """Accept the invitation to ``graph_arn``; False when it was already accepted."""
+    invitation = next((i for i in list_invitations(detective) if i.get("GraphArn") == graph_arn), None)
+    if invitation is None:
+        raise InvitationNotVisible(f"no invitation to {graph_arn} is visible to the member yet")
+    if invitation.get("Status") != "INVITED":
+        return False
+    try:
+        with translate_errors():
+            detective.accept_invitation(GraphArn=graph_arn)
+    except errors.ResourceNotFound as exc:
+        raise InvitationNotVisible(exc.message) from exc
+    except errors.Conflict:
+        return False  # accepted meanwhile (another execution): the member is no longer INVITED
+    return True
+
+
+def _has_guardduty(member: Aws, region: str) -> bool | None:
+    """Whether the member has an enabled GuardDuty detector in ``region`` (None when unknown)."""
+    try:
+        with translate_errors():
+            return bool(member.client("guardduty", region).list_detectors().get("DetectorIds"))
+    except errors.RolloutError:
+        return None
