@@ -24,21 +24,16 @@ def verify_members(detective: Any, plan: Plan, region: str, graph_arn: str | Non
     """Member status by account id; accounts that are not members are absent."""
     if not graph_arn:
         return {}
-    account_ids = [a.account_id for a in plan.accounts_in(region)]
-    members = get_members(detective, graph_arn, account_ids)
+    wanted = {a.account_id: (a.email or "").lower() for a in plan.accounts_in(region)}
+    members = get_members(detective, graph_arn, list(wanted))
     return {
         account_id: {
             "status": m.get("Status"),
             "disabled_reason": m.get("DisabledReason"),
-            "email_matches": _email_matches(plan, account_id, m.get("EmailAddress")),
+            "email_matches": wanted.get(account_id) == (m.get("EmailAddress") or "").lower(),
         }
         for account_id, m in members.items()
     }
-
-
-def _email_matches(plan: Plan, account_id: str, email: str | None) -> bool:
-    wanted = next((a.email for a in plan.accounts if a.account_id == account_id), None)
-    return (wanted or "").lower() == (email or "").lower()
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

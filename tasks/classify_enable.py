@@ -1,0 +1,130 @@
+"""Outcome mapping of the enable workflow (the report contract of issue 4), one row per pair.
+
+Inputs are the per-Region outcomes of PrepareRegions, the per-batch outcomes of AcceptBatches
+and the intermediate records (invite / accept / verify) the tasks left in the work store. The
+administrator's final view of a member (VerifyMembers) is the truth; the other records explain it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tasks.plan import Plan
+from tasks.report import Row, short
+
+ROOT_EMAIL = "the email must be the account's root email address; fix it in the input and replay"
+INVITED_REASONS = {
+    "ACCESS_DENIED": "ACCESS_DENIED",
+    "PENDING_ACCESS": "ACCESS_DENIED",
+    "NOT_VISIBLE": "INVITATION_NOT_ACCEPTED",
+    "THROTTLED": "THROTTLED",
+    "ERROR": "ERROR",
+}
+
+
+@dataclass
+class Evidence:
+    """Everything the run recorded, by Region and account."""
+
+    regions: dict[str, dict[str, Any]]
+    invites: dict[str, dict[str, Any]] = field(default_factory=dict)  # region -> invite document
+    accepts: dict[str, dict[str, Any]] = field(default_factory=dict)  # account -> accept result
+    failed_batches: dict[int, str] = field(default_factory=dict)  # batch -> error cause
+    verified: dict[str, dict[str, Any]] = field(default_factory=dict)  # region -> verify document
+
+
+def region_rows(evidence: Evidence, plan: Plan) -> list[dict[str, Any]]:
+    rows = []
+    for region in plan.regions:
+        outcome = evidence.regions.get(region, {})
+        gate = outcome.get("guardduty") or {}
+        graph = outcome.get("graph") or {}
+        status = outcome.get("status")
+        if status == "READY":
+            status = "PLANNED" if plan.dry_run else "ENABLED"
+        row: dict[str, Any] = {
+            "region": region,
+            "graph_arn": graph.get("graph_arn") or (evidence.invites.get(region) or {}).get("graph_arn"),
+            "guardduty_age_hours": gate.get("guardduty_age_hours"),
+            "status": status or "FAILED",
+            "reason": outcome.get("reason") if status != "ENABLED" else None,
+            "detail": short(_region_detail(outcome, graph)),
+        }
+        if gate.get("gate") == "TOO_YOUNG":
+            row["qualifies_at"] = gate.get("qualifies_at")
+        rows.append(row)
+    return rows
+
+
+def _region_detail(outcome: dict[str, Any], graph: dict[str, Any]) -> str | None:
+    if "error" in outcome:
+        return f"{outcome['error'].get('Error')}: {outcome['error'].get('Cause')}"
+    if graph.get("planned"):
+        return str(graph["planned"])
+    return (outcome.get("guardduty") or {}).get("detail") or ("no outcome recorded" if not outcome else None)
+
+
+def classify(evidence: Evidence, plan: Plan, account_id: str, region: str, batch: int) -> Row:
+    outcome = evidence.regions.get(region)
+    if outcome is None:
+        return Row(account_id, region, "FAILED", None, "ERROR", "the Region was not processed", False)
+    if outcome.get("status") == "SKIPPED":
+        detail = (outcome.get("guardduty") or {}).get("detail")
+        return Row(account_id, region, "SKIPPED", None, outcome.get("reason"), detail, False)
+    if outcome.get("status") != "READY":
+        return Row(account_id, region, "FAILED", None, "ERROR", short(_region_detail(outcome, {})), False)
+    invite = ((evidence.invites.get(region) or {}).get("members") or {}).get(account_id)
+    accept = ((evidence.accepts.get(account_id) or {}).get("regions") or {}).get(region) or {}
+    if invite is None:
+        return Row(account_id, region, "FAILED", None, "ERROR", "InviteMembers recorded nothing for it", False)
+    changed = bool(invite.get("changed")) or bool(accept.get("changed"))
+    if plan.dry_run:
+        return _planned(account_id, region, invite, accept)
+    verified = evidence.verified.get(region)
+    member = (verified or {}).get("members", {}).get(account_id) if verified else None
+    status = member["status"] if member else (None if verified else invite.get("member_status"))
+    return _by_status(account_id, region, status, member or {}, invite, accept, changed,
+                      evidence.failed_batches.get(batch))
+
+
+def _planned(account_id: str, region: str, invite: dict[str, Any], accept: dict[str, Any]) -> Row:
+    detail = invite.get("detail")
+    predicted = None
+    if accept.get("outcome") not in (None, "PLANNED"):
+        predicted = INVITED_REASONS.get(accept["outcome"], accept["outcome"])
+        detail = f"{detail}; expected to fail: {accept.get('detail')}"
+    return Row(account_id, region, "PLANNED", invite.get("prior_status"), predicted or invite.get("error"),
+               short(detail), False)
+
+
+def _by_status(
+    account_id: str, region: str, status: str | None, member: dict[str, Any], invite: dict[str, Any],
+    accept: dict[str, Any], changed: bool, batch_error: str | None,
+) -> Row:
+    def row(result: str, reason: str | None, detail: str | None) -> Row:
+        return Row(account_id, region, result, status, reason, short(detail), changed)
+
+    if accept.get("outcome") == "REGION_NOT_ENABLED" and status != "ENABLED":
+        return row("SKIPPED", "REGION_NOT_ENABLED", accept.get("detail"))
+    if status == "ENABLED":
+        already = invite.get("prior_status") == "ENABLED"
+        return row("ENABLED", "ALREADY_ENABLED" if already else None, None)
+    if status == "ACCEPTED_BUT_DISABLED":
+        if member.get("disabled_reason") == "VOLUME_TOO_HIGH":
+            return row("FAILED", "VOLUME_TOO_HIGH", "the graph's data volume would exceed Detective's quota")
+        no_gd = accept.get("member_guardduty") is False
+        why = f"the member has no GuardDuty detector in {region}" if no_gd else "Detective cannot size the data volume"
+        return row("FAILED", "VOLUME_UNKNOWN", f"{why}; Detective enables the member when it can")
+    if status == "VERIFICATION_FAILED":
+        return row("FAILED", "VERIFICATION_FAILED", ROOT_EMAIL)
+    if status == "VERIFICATION_IN_PROGRESS":
+        return row("FAILED", "VERIFICATION_TIMEOUT", "Detective was still verifying the account when polling ended")
+    if status == "INVITED":
+        if batch_error and not accept:
+            return row("FAILED", "ERROR", f"AcceptInvitations failed for the batch: {batch_error}")
+        reason = INVITED_REASONS.get(accept.get("outcome", ""), "INVITATION_NOT_ACCEPTED")
+        return row("FAILED", reason, accept.get("detail") or "the invitation was not accepted")
+    if invite.get("error"):
+        return row("FAILED", invite["error"], invite.get("detail"))
+    return row("FAILED", "ERROR", f"not a member of the graph after the run (was {invite.get('prior_status')})")

@@ -1,0 +1,76 @@
+"""The report contract shared by both workflows: rows, summary, document, notification text.
+
+One row per requested account x Region, exactly once; ``summary`` counts every status that
+occurs. The document is written to ``reports/<workflow>/<execution>.json`` - a key anyone can
+derive from the execution name, since a FAILED execution has no output.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from tasks.plan import Plan
+
+DETAIL_LIMIT = 500
+
+
+@dataclass(frozen=True)
+class Row:
+    account_id: str
+    region: str
+    status: str
+    member_status: str | None
+    reason: str | None
+    detail: str | None
+    changed: bool
+
+
+def short(text: Any) -> str | None:
+    """Error causes can be long JSON; keep report details readable."""
+    if text is None:
+        return None
+    value = str(text)
+    return value if len(value) <= DETAIL_LIMIT else value[: DETAIL_LIMIT - 3] + "..."
+
+
+def summarize(rows: list[Row]) -> dict[str, int]:
+    counts = Counter(r.status for r in rows)
+    return {"total": len(rows), **dict(sorted(counts.items()))}
+
+
+def document(plan: Plan, finished_at: str, regions: list[dict[str, Any]], rows: list[Row]) -> dict[str, Any]:
+    return {
+        "workflow": plan.workflow,
+        "execution": plan.execution,
+        "started_at": plan.started_at,
+        "finished_at": finished_at,
+        "request": {"source": "console", "input": {}, "version": None, "replay_of": None, **plan.request},
+        "summary": summarize(rows),
+        "regions": regions,
+        "results": [asdict(r) for r in rows],
+    }
+
+
+def outcome(report: dict[str, Any], bucket: str, key: str) -> dict[str, Any]:
+    """The WriteReport state's output: what Notify publishes and the final Choice decides on."""
+    summary = report["summary"]
+    counts = ", ".join(f"{v} {k}" for k, v in summary.items() if k != "total")
+    verb = "rollout" if report["workflow"] == "enable" else "offboarding"
+    message = (
+        f"Detective {verb} {report['execution']}: {summary['total']} account-Regions ({counts}).\n"
+        f"Report: s3://{bucket}/{key}"
+    )
+    detail = {"workflow": report["workflow"], "execution": report["execution"], "summary": summary,
+              "report": f"s3://{bucket}/{key}"}
+    return {
+        "summary": summary,
+        "report_bucket": bucket,
+        "report_key": key,
+        "failed": summary.get("FAILED", 0) > 0,
+        "summary_json": json.dumps(summary, separators=(",", ":")),
+        "message": message,
+        "event_detail": json.dumps(detail, separators=(",", ":")),
+    }

@@ -1,0 +1,62 @@
+"""State ``WriteReport``: assemble and store the report of an execution; say whether it failed.
+
+Every requested account x Region gets exactly one row, whatever happened to the states before:
+a Region, batch or verification that failed is reflected in its rows, never dropped.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from tasks import clock, settings
+from tasks.aws import Aws
+from tasks.classify_enable import Evidence, classify, region_rows
+from tasks.log import keys, logger
+from tasks.plan import Plan
+from tasks.report import Row, document, outcome
+from tasks.workstore import WorkStore, report_key
+
+
+def gather(store: WorkStore, plan: Plan, event: dict[str, Any]) -> Evidence:
+    evidence = Evidence(regions={r["region"]: r for r in event.get("regions", [])})
+    for region in plan.regions:
+        invite = store.find(f"invite/{region}.json")
+        if invite:
+            evidence.invites[region] = invite
+        verify = store.find(f"verify/{region}.json")
+        if verify:
+            evidence.verified[region] = verify
+    for batch in event.get("batches", []):
+        if batch.get("status") == "FAILED":
+            error = batch.get("error") or {}
+            evidence.failed_batches[int(batch["batch"])] = f"{error.get('Error')}: {error.get('Cause')}"
+    for index in range(plan.batch_count):
+        accepted = store.find(f"accept/{index}.json")
+        if accepted:
+            evidence.accepts.update(accepted.get("accounts", {}))
+    return evidence
+
+
+def enable_rows(evidence: Evidence, plan: Plan) -> list[Row]:
+    index = {a.account_id: i // plan.batch_size for i, a in enumerate(plan.accounts)}
+    return [classify(evidence, plan, acct, region, index[acct]) for acct, region in plan.pairs()]
+
+
+def write_report(s3: Any, bucket: str, store: WorkStore, plan: Plan, event: dict[str, Any]) -> dict[str, Any]:
+    evidence = gather(store, plan, event)
+    rows = enable_rows(evidence, plan)
+    report = document(plan, clock.iso(clock.now()), region_rows(evidence, plan), rows)
+    key = report_key(plan.workflow, plan.execution)
+    store.put_key(key, report)
+    return outcome(report, bucket, key)
+
+
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    config = settings.load()
+    aws = Aws()
+    s3 = aws.client("s3")
+    store = WorkStore(s3, config.report_bucket, event["plan"]["workflow"], event["plan"]["execution"])
+    plan = store.plan()
+    result = write_report(s3, config.report_bucket, store, plan, event)
+    logger.info("report written", extra={**keys(plan.execution), "summary": result["summary"]})
+    return result
