@@ -1,0 +1,159 @@
+"""The ``detective-rollout`` operator CLI.
+
+Commands get their collaborators (clock, local runner, output) from a :class:`Factory`, so
+tests drive the CLI with an instant clock and capture what it prints. Exit codes (contract):
+0 no row FAILED, 3 some row FAILED (the report is still written), 2 bad input (nothing written),
+1 anything else.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import click
+
+from detective_rollout.clock import Clock, parse_clock
+
+EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT, EXIT_FAILED_ROWS = 0, 1, 2, 3
+
+
+@dataclass
+class Factory:
+    """Where commands get their collaborators; tests replace pieces of it."""
+
+    clock_spec: str = "instant"
+
+    def clock(self) -> Clock:
+        return parse_clock(self.clock_spec)
+
+
+def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
+    click.echo(f"error: {message}", err=True)
+    sys.exit(code)
+
+
+def parse_regions(value: str | None) -> list[str] | str | None:
+    if value is None:
+        return None
+    if value.strip() == "all":
+        return "all"
+    regions = [r.strip() for r in value.split(",") if r.strip()]
+    if not regions:
+        raise click.BadParameter(f"expected a comma-separated list of Regions or 'all', got {value!r}")
+    return regions
+
+
+def read_accounts_file(value: str) -> tuple[str | None, str | None]:
+    """``--accounts``: (csv text of a local file, or an s3:// URI the workflow reads itself)."""
+    if value.startswith("s3://"):
+        return None, value
+    path = Path(value)
+    if not path.is_file():
+        _fail(f"--accounts: no such file {value!r}")
+    data = path.read_bytes()
+    try:
+        return data.decode("utf-8-sig"), None
+    except UnicodeDecodeError as exc:
+        _fail(f"--accounts: {value!r} is not UTF-8 text (byte {data[exc.start]:#04x} at offset {exc.start})")
+    return None, None
+
+
+@click.group()
+@click.option("--clock", "clock_spec", default="instant", show_default=True,
+              help="Local runs: instant | real | speed=N (every wait and retry interval divided by N).")
+@click.pass_context
+def main(ctx: click.Context, clock_spec: str) -> None:
+    """Roll Amazon Detective out to (and back out of) every account x Region of a fleet."""
+    try:
+        parse_clock(clock_spec)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--clock") from None
+    ctx.obj = ctx.obj or Factory(clock_spec=clock_spec)
+
+
+def finish_local(run: Any, report_path: str | None, as_json: bool = False) -> None:
+    """Print the outcome of a local run and exit with the contract's code."""
+    from detective_rollout.render import render_report
+
+    result = run.result
+    if run.rejected:
+        _fail(f"invalid input: {result.cause}")
+    if run.report is None:
+        _fail(f"the execution ended {result.status} without a report: {result.error}: {result.cause}", EXIT_ERROR)
+    if report_path:
+        Path(report_path).parent.mkdir(parents=True, exist_ok=True)
+        Path(report_path).write_text(json.dumps(run.report, indent=2) + "\n")
+    click.echo(json.dumps(run.report, indent=2) if as_json else render_report(run.report))
+    if report_path:
+        click.echo(f"report written to {report_path}")
+    sys.exit(EXIT_FAILED_ROWS if run.report["summary"].get("FAILED", 0) else EXIT_OK)
+
+
+@main.command()
+@click.option("--local", "scenario", required=True, type=click.Path(dir_okay=False),
+              help="Run on the embedded engine over the fleet this scenario file describes.")
+@click.option("--accounts", help="Account CSV (account_id,email[,regions]): a local file or s3://bucket/key.")
+@click.option("--regions", help="Comma-separated Regions, or 'all' (Detective Regions the administrator enabled).")
+@click.option("--guardduty-wait", type=click.Choice(["wait", "skip"]), help="Wait for a young GuardDuty detector, or skip.")
+@click.option("--plan", is_flag=True, help="Dry run: print the changes it would make; write nothing.")
+@click.option("--report", "report_path", help="Write the report JSON here.")
+@click.option("--input", "input_path", type=click.Path(dir_okay=False),
+              help="Console-style execution input JSON (other options override its fields).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report JSON instead of the table.")
+@click.pass_obj
+def enable(factory: Factory, scenario: str, accounts: str | None, regions: str | None, guardduty_wait: str | None,
+           plan: bool, report_path: str | None, input_path: str | None, as_json: bool) -> None:
+    """Enable Detective for the scenario's members (or --accounts) in --regions."""
+    from detective_rollout.emulator import Fleet, ScenarioError, load_scenario
+    from detective_rollout.local import default_accounts, run_local
+
+    clock = factory.clock()
+    try:
+        fleet = Fleet(load_scenario(scenario), clock)
+    except (ScenarioError, OSError, ValueError) as exc:
+        _fail(f"scenario {scenario}: {exc}")
+    execution_input: dict[str, Any] = {"source": "cli"}
+    if input_path:
+        try:
+            execution_input.update(json.loads(Path(input_path).read_text()))
+        except (OSError, ValueError) as exc:
+            _fail(f"--input: {input_path}: {exc}")
+    csv_text = None
+    if accounts:
+        csv_text, csv_uri = read_accounts_file(accounts)
+        if csv_uri:
+            execution_input["accounts_csv"] = csv_uri
+    elif "accounts" not in execution_input and "accounts_csv" not in execution_input:
+        execution_input["accounts"] = default_accounts(fleet)
+    if (parsed := parse_regions(regions)) is not None:
+        execution_input["regions"] = parsed
+    if guardduty_wait:
+        execution_input["guardduty_wait"] = guardduty_wait
+    if plan:
+        execution_input["dry_run"] = True
+    run = run_local(scenario, "enable", execution_input, clock=clock, csv_text=csv_text, fleet=fleet)
+    finish_local(run, report_path, as_json)
+
+
+@main.group()
+def emulator() -> None:
+    """The emulated AWS fleet (Detective, GuardDuty, STS, Account, Organizations)."""
+
+
+@emulator.command()
+@click.option("--scenario", required=True, type=click.Path(dir_okay=False))
+@click.option("--port", default=0, type=int, help="TCP port on 127.0.0.1 (0 = any free port).")
+@click.pass_obj
+def serve(factory: Factory, scenario: str, port: int) -> None:
+    """Serve the scenario's fleet over HTTP for any AWS client (--endpoint-url)."""
+    from detective_rollout.emulator.server import run_server
+
+    run_server(scenario, port, factory.clock_spec)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()

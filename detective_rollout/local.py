@@ -1,0 +1,69 @@
+"""Run a workflow on the embedded engine over an emulated fleet: the CLI's ``--local`` mode.
+
+Shared by the CLI, ``make demo`` and the end-to-end tests, so all three run the same thing:
+the real ASL, the real task code, the deployment's substitutions, the scenario's fleet.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from detective_rollout.clock import Clock, InstantClock
+from detective_rollout.emulator import Fleet, load_scenario
+from detective_rollout.engine import ExecutionResult, LocalEngine
+
+ROOT = Path(__file__).resolve().parent.parent
+TEMPLATE = ROOT / "infra" / "template.yaml"
+STATEMACHINES = ROOT / "statemachines"
+WORKFLOW_MACHINES = {"enable": "enable-detective", "disable": "disable-detective"}
+INPUT_BUCKET = "detective-rollout-local-input"
+
+
+@dataclass(frozen=True)
+class LocalRun:
+    """What a local execution produced: the engine's result, the report (if written) and the fleet."""
+
+    result: ExecutionResult
+    report: dict[str, Any] | None
+    fleet: Fleet
+
+    @property
+    def rejected(self) -> bool:
+        return self.result.status == "FAILED" and self.result.error == "InvalidInput"
+
+
+def default_accounts(fleet: Fleet) -> list[dict[str, Any]]:
+    """Every member of the scenario, with the email the scenario says the team would use."""
+    return [{"account_id": m.account_id, "email": m.email} for m in fleet.scenario.members]
+
+
+def execution_name(workflow: str) -> str:
+    return f"{workflow}-{uuid.uuid4().hex[:12]}"
+
+
+def run_local(
+    scenario: str | Path | dict[str, Any],
+    workflow: str,
+    execution_input: dict[str, Any],
+    *,
+    clock: Clock | None = None,
+    name: str | None = None,
+    csv_text: str | None = None,
+    fleet: Fleet | None = None,
+) -> LocalRun:
+    """Execute ``workflow`` once. ``csv_text`` is uploaded to the engine's S3 as ``accounts_csv``."""
+    clock = clock or InstantClock()
+    fleet = fleet or Fleet(load_scenario(scenario), clock)
+    name = name or execution_name(workflow)
+    with LocalEngine(fleet, clock, template=str(TEMPLATE), statemachines_dir=str(STATEMACHINES)) as engine:
+        if csv_text is not None:
+            key = f"cli/{name}.csv"
+            engine.put_text(INPUT_BUCKET, key, csv_text)
+            execution_input = {**execution_input, "accounts_csv": f"s3://{INPUT_BUCKET}/{key}"}
+        result = engine.run(WORKFLOW_MACHINES[workflow], execution_input, name=name)
+        bucket = engine.substitutions(WORKFLOW_MACHINES[workflow])["ReportBucket"]
+        report = engine.find_json(bucket, f"reports/{workflow}/{name}.json")
+    return LocalRun(result, report, fleet)
