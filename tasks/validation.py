@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import math
 import re
 from collections.abc import Callable, Collection, Mapping
@@ -71,8 +72,6 @@ def show(value: Any, limit: int = 60) -> str:
 
 
 def _json_text(value: Any) -> str:
-    import json
-
     return json.dumps(value, ensure_ascii=False, default=lambda v: f"<{type(v).__name__}>")[:1000]
 
 
@@ -198,3 +197,219 @@ def common_options(settings: Settings) -> dict[str, Option]:
         "source": Option(choice(*SOURCES), None),  # None: "csv" with accounts_csv, else "console"
         "replay_of": Option(text(1, 256), None),
     }
+
+
+# --- accounts ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AccountEntry:
+    """One requested account as written in the input, before duplicates are merged."""
+
+    where: str  # "accounts[2]" or "accounts_csv row 3": what messages point at
+    account_id: str
+    email: str | None
+    regions: RegionChoice | None  # None: the request's top-level ``regions``
+    sep: str = "."  # between ``where`` and a field name: "accounts[2].email", "accounts_csv row 3 email"
+
+    def at(self, field: str) -> str:
+        return f"{self.where}{self.sep}{field}"
+
+
+def _account_id(value: Any, where: str, problems: Problems) -> Any:
+    if isinstance(value, str) and _ACCOUNT_ID.fullmatch(value.strip()):
+        return value.strip()
+    if value is None or value == "":
+        return problems.bad(where, "missing")
+    if _is_int(value) or isinstance(value, float):
+        return problems.bad(where, f"must be a string of 12 digits, got the number {show(value)} "
+                                   "(numbers lose leading zeros: quote the id)")
+    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 12:
+        return problems.bad(where, f"expected 12 digits, got {show(value)} ({len(value.strip())} digits: "
+                                   "a leading zero lost in a spreadsheet?)")
+    return problems.bad(where, f"expected a string of 12 digits, got {show(value)}")
+
+
+def _email(value: Any, where: str, required: bool, problems: Problems) -> Any:
+    if value is None or (isinstance(value, str) and not value.strip()):
+        return problems.bad(where, "missing (the account's root email)") if required else None
+    if not isinstance(value, str):
+        return problems.bad(where, f"expected an email address, got {show(value)}")
+    email = value.strip()
+    if len(email) > _EMAIL_MAX or not _EMAIL.fullmatch(email):
+        return problems.bad(where, f"not a plausible email address: {show(email)}")
+    return email
+
+
+def _entry(
+    where: str, sep: str, raw: tuple[Any, Any, Any], require_email: bool, problems: Problems
+) -> AccountEntry | None:
+    account_id = _account_id(raw[0], f"{where}{sep}account_id", problems)
+    email = _email(raw[1], f"{where}{sep}email", require_email, problems)
+    regions = None if raw[2] is None else parse_regions(raw[2], f"{where}{sep}regions", problems)
+    if _BAD in (account_id, email, regions):
+        return None
+    return AccountEntry(where, account_id, email, regions, sep)
+
+
+def parse_accounts(value: Any, problems: Problems, *, require_email: bool) -> list[AccountEntry]:
+    """The ``accounts`` list: objects ``{"account_id", "email"[, "regions"]}``."""
+    if not isinstance(value, list):
+        problems.add("accounts", f"expected a list of {{account_id, email[, regions]}} objects, got {show(value)}")
+        return []
+    if not value:
+        problems.add("accounts", "at least one account is required, got an empty list")
+    if len(value) > MAX_ACCOUNTS:
+        problems.add("accounts", f"at most {MAX_ACCOUNTS} accounts per execution, got {len(value)}")
+        return []
+    entries: list[AccountEntry] = []
+    for i, item in enumerate(value):
+        where = f"accounts[{i}]"
+        if not isinstance(item, dict):
+            problems.add(where, f"expected an object {{account_id, email[, regions]}}, got {show(item)}")
+            continue
+        unknown = [show(k) for k in item if k not in ACCOUNT_FIELDS]
+        if unknown:
+            problems.add(where, f"unknown field {', '.join(unknown)} (expected {', '.join(ACCOUNT_FIELDS)})")
+        entry = _entry(where, ".", (item.get("account_id"), item.get("email"), item.get("regions")),
+                       require_email, problems)
+        entries.append(entry) if entry else None
+    return entries
+
+
+def parse_accounts_csv(data: bytes, problems: Problems, *, require_email: bool) -> list[AccountEntry]:
+    """``accounts_csv`` file contents: UTF-8 (BOM optional), ``account_id,email[,regions]``, header optional."""
+    field = "accounts_csv"
+    if len(data) > MAX_CSV_BYTES:
+        problems.add(field, f"at most {MAX_CSV_BYTES} bytes (5 MiB), got {len(data)}")
+        return []
+    try:
+        content = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        problems.add(field, f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}): "
+                            "save the file as CSV UTF-8")
+        return []
+    reader = csv.reader(io.StringIO(content, newline=""))
+    entries: list[AccountEntry] = []
+    rows, first = 0, True
+    while True:
+        where = f"{field} row {reader.line_num + 1}"
+        try:
+            cells = next(reader, None)
+        except csv.Error as exc:
+            problems.add(where, f"unreadable CSV ({exc})")
+            break
+        if cells is None:
+            break
+        cells = [c.strip() for c in cells]
+        while cells and not cells[-1]:
+            cells.pop()
+        if not cells:
+            continue
+        if first and not any(ch.isdigit() for ch in cells[0]) and not any("@" in c for c in cells):
+            first = False
+            _check_header(cells, where, problems)
+            continue
+        first = False
+        rows += 1
+        if rows > MAX_ACCOUNTS:
+            problems.add(field, f"at most {MAX_ACCOUNTS} account rows per execution, got more")
+            return []
+        if len(cells) > len(ACCOUNT_FIELDS):
+            problems.add(where, f"{len(cells)} columns, expected account_id,email[,regions]")
+            continue
+        raw_id, raw_email, raw_regions = (cells + ["", ""])[:3]
+        regions = _split_regions(raw_regions)
+        entry = _entry(where, " ", (raw_id, raw_email, regions), require_email, problems)
+        entries.append(entry) if entry else None
+    if rows == 0:
+        problems.add(field, "no account rows: at least one account is required")
+    return entries
+
+
+def _split_regions(cell: str) -> str | list[str] | None:
+    """The regions column: empty (the top-level regions), "all", or Regions separated by ';' or spaces."""
+    if not cell:
+        return None
+    return cell if cell.lower() == ALL else [r for r in re.split(r"[;\s]+", cell) if r]
+
+
+def _check_header(cells: list[str], where: str, problems: Problems) -> None:
+    names = [re.sub(r"[\s_-]", "", c.lower()) for c in cells]
+    if len(names) > len(ACCOUNT_FIELDS) or any(n not in ok for n, ok in zip(names, _HEADER_NAMES, strict=False)):
+        problems.add(where, f"unrecognized header {show(','.join(cells))}: expected account_id,email[,regions]")
+
+
+def merge_accounts(
+    entries: list[AccountEntry], problems: Problems, *, admin_account_id: str | None
+) -> tuple[AccountEntry, ...]:
+    """Accounts in first-seen order; agreeing duplicates merged, conflicting ones and the administrator refused."""
+    merged: dict[str, AccountEntry] = {}
+    for entry in entries:
+        if entry.account_id == admin_account_id:
+            problems.add(entry.at("account_id"), f"'{entry.account_id}' is the administrator account running "
+                                                 "the rollout; it cannot be its own member: remove it")
+            continue
+        first = merged.get(entry.account_id)
+        if first is None:
+            merged[entry.account_id] = entry
+        elif first.email and entry.email and first.email.lower() != entry.email.lower():
+            problems.add(entry.at("email"), f"account '{entry.account_id}' is listed again with another email "
+                                            f"{show(entry.email)} (first at {first.where}: {show(first.email)})")
+        elif first.regions != entry.regions:
+            problems.add(entry.at("regions"), f"account '{entry.account_id}' is listed again with other regions "
+                                              f"{show(entry.regions)} (first at {first.where}: {show(first.regions)})")
+        elif first.email is None and entry.email:
+            merged[entry.account_id] = replace(first, email=entry.email)
+    return tuple(merged.values())
+
+
+# --- the whole request ---------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Request:
+    """The execution input after the pure checks; only meaningful when no problem was recorded."""
+
+    accounts: tuple[AccountEntry, ...]  # from ``accounts``; empty when ``accounts_csv`` is given
+    accounts_csv: tuple[str, str] | None  # (bucket, key)
+    options: dict[str, Any]  # every option of the spec, defaults filled in, ``source`` resolved
+
+
+def parse_s3_uri(value: Any, where: str, problems: Problems) -> tuple[str, str] | None:
+    match = _S3_URI.fullmatch(value) if isinstance(value, str) else None
+    if match is None:
+        problems.add(where, f"expected s3://bucket/key, got {show(value)}")
+        return None
+    return match.group(1), match.group(2)
+
+
+def check_request(
+    raw: Any, spec: Mapping[str, Option], problems: Problems, *, require_email: bool, accounts_required: bool = True
+) -> Request:
+    """Check the top level (unknown fields, one accounts source, every option) and the ``accounts`` list.
+
+    ``spec`` is :func:`common_options` plus the workflow's own options. With ``accounts_required``
+    False (disable with ``all_members``), neither ``accounts`` nor ``accounts_csv`` is fine.
+    """
+    if not isinstance(raw, dict):
+        problems.add("input", f"expected a JSON object, got {show(raw)}")
+        raw = {}
+    unknown = [show(k) for k in raw if k not in spec and k not in ("accounts", "accounts_csv")]
+    if unknown:
+        problems.add("input", f"unknown field {', '.join(unknown)}")
+    given = [k for k in ("accounts", "accounts_csv") if raw.get(k) is not None]
+    if len(given) == 2:
+        problems.add("accounts, accounts_csv", "give one of them, not both")
+    elif not given and accounts_required:
+        problems.add("accounts, accounts_csv", "one of them is required")
+    entries = parse_accounts(raw["accounts"], problems, require_email=require_email) if "accounts" in given else []
+    uri = parse_s3_uri(raw["accounts_csv"], "accounts_csv", problems) if "accounts_csv" in given else None
+    options: dict[str, Any] = {}
+    for name, option in spec.items():
+        value = raw.get(name)
+        parsed = option.default if value is None else option.check(value, name, problems)
+        options[name] = option.default if parsed is _BAD else parsed
+    if "source" in options and options["source"] is None:
+        options["source"] = "csv" if "accounts_csv" in given else "console"
+    return Request(tuple(entries), uri, options)
