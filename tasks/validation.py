@@ -44,7 +44,7 @@ _ACCOUNT_ID = re.compile(r"[0-9]{12}")
 #: botocore's EmailAddress pattern (detective service model), with no whitespace or second '@' locally.
 _EMAIL = re.compile(r"[^@\s]+@(?:(?:(?!-)[A-Za-z0-9-]{1,62})?[A-Za-z0-9]\.)+[A-Za-z]{2,63}")
 _EMAIL_MAX = 64  # botocore's EmailAddress max length
-_EMAIL_LIKE = re.compile(r"[^\s@'\",;<>()\[\]{}\\]+@[^\s@'\",;<>()\[\]{}\\]*")
+_EMAIL_LIKE = re.compile(r"[^\s@'\",;<>()\[\]{}\\]+@[^\s'\",;<>()\[\]{}\\]*")  # 'a@b@c' is one
 _TAG_KEY = re.compile(r"[a-zA-Z+-=._:/]{1,128}")  # botocore's TagKey pattern (minus the aws: lookahead)
 _S3_URI = re.compile(r"s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/(.+)", re.DOTALL)
 _HEADER_NAMES = ({"accountid", "account", "id", "awsaccountid"}, {"email", "emailaddress", "rootemail"},
@@ -53,26 +53,22 @@ _BAD: Any = object()
 
 
 def mask_email(email: str) -> str:
-    """``alice@example.com`` -> ``a***@example.com``: enough to recognise, not enough to harvest."""
-    local, at, domain = email.partition("@")
+    """``alice@example.com`` -> ``a***@example.com``: enough to recognise, not enough to harvest.
+
+    Splits at the LAST '@', so ``a@bob@example.com`` does not reveal ``bob@example.com``.
+    """
+    local, at, domain = email.rpartition("@") if "@" in email else (email, "", "")
     return f"{local[:1]}***{at}{domain}"
 
 
 def show(value: Any, limit: int = 60) -> str:
     """A value as it appears in a message: JSON-ish, short, anything email-like masked."""
-    if isinstance(value, str):
-        text = repr(value)
-    else:
-        try:
-            text = _json_text(value)
-        except (TypeError, ValueError, RecursionError):
-            text = f"<{type(value).__name__}>"
+    try:
+        text = repr(value) if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=repr)[:1000]
+    except (TypeError, ValueError, RecursionError):
+        text = f"<{type(value).__name__}>"
     text = _EMAIL_LIKE.sub(lambda m: mask_email(m.group()), text)
     return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-def _json_text(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, default=lambda v: f"<{type(v).__name__}>")[:1000]
 
 
 class Problems:
@@ -113,45 +109,34 @@ def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
 
 
-def integer(low: int, high: int) -> Check:
+def rule(expected: str, accept: Callable[[Any], bool], got: Callable[[Any], str] = show) -> Check:
+    """A checker from a predicate; the message says what was expected and what came."""
+
     def check(value: Any, where: str, problems: Problems) -> Any:
-        if _is_int(value) and low <= value <= high:
-            return value
-        return problems.bad(where, f"expected an integer from {low} to {high}, got {show(value)}")
+        return value if accept(value) else problems.bad(where, f"expected {expected}, got {got(value)}")
 
     return check
+
+
+def integer(low: int, high: int) -> Check:
+    return rule(f"an integer from {low} to {high}", lambda v: _is_int(v) and low <= v <= high)
 
 
 def number(low: float) -> Check:
-    def check(value: Any, where: str, problems: Problems) -> Any:
-        if (_is_int(value) or isinstance(value, float)) and math.isfinite(value) and value >= low:
-            return value
-        return problems.bad(where, f"expected a number >= {low:g}, got {show(value)}")
-
-    return check
-
-
-def boolean(value: Any, where: str, problems: Problems) -> Any:
-    return value if isinstance(value, bool) else problems.bad(where, f"expected true or false, got {show(value)}")
+    return rule(f"a number >= {low:g}",
+                lambda v: (_is_int(v) or isinstance(v, float)) and math.isfinite(v) and v >= low)
 
 
 def choice(*allowed: str) -> Check:
-    def check(value: Any, where: str, problems: Problems) -> Any:
-        if isinstance(value, str) and value in allowed:
-            return value
-        return problems.bad(where, f"expected one of {', '.join(allowed)}, got {show(value)}")
-
-    return check
+    return rule(f"one of {', '.join(allowed)}", lambda v: isinstance(v, str) and v in allowed)
 
 
 def text(low: int, high: int) -> Check:
-    def check(value: Any, where: str, problems: Problems) -> Any:
-        if isinstance(value, str) and low <= len(value) <= high:
-            return value
-        got = f"{len(value)} characters" if isinstance(value, str) else show(value)
-        return problems.bad(where, f"expected a string of {low} to {high} characters, got {got}")
+    return rule(f"a string of {low} to {high} characters", lambda v: isinstance(v, str) and low <= len(v) <= high,
+                got=lambda v: f"{len(v)} characters" if isinstance(v, str) else show(v))
 
-    return check
+
+boolean = rule("true or false", lambda v: isinstance(v, bool))
 
 
 def tag_map(limit: int, added: Collection[str] = ()) -> Check:
@@ -162,7 +147,8 @@ def tag_map(limit: int, added: Collection[str] = ()) -> Check:
             return problems.bad(where, f"expected an object of tag keys to values, got {show(value)}")
         before = len(problems.items)
         if len(set(value) | set(added)) > limit:
-            problems.add(where, f"at most {limit} tags including the tool's own {sorted(added)}, got {len(value)}")
+            allowed = limit - len(set(added) - set(value))
+            problems.add(where, f"at most {allowed} tags (the tool adds {sorted(added)}), got {len(value)}")
         for key, tag in value.items():
             if not isinstance(key, str) or not _TAG_KEY.fullmatch(key) or key.lower().startswith("aws:"):
                 problems.add(f"{where}.{show(key)}", "tag keys are 1-128 of A-Za-z0-9+-=._:/ and do not start 'aws:'")
@@ -224,7 +210,7 @@ def _account_id(value: Any, where: str, problems: Problems) -> Any:
     if _is_int(value) or isinstance(value, float):
         return problems.bad(where, f"must be a string of 12 digits, got the number {show(value)} "
                                    "(numbers lose leading zeros: quote the id)")
-    if isinstance(value, str) and value.strip().isdigit() and len(value.strip()) < 12:
+    if isinstance(value, str) and value.strip().isdigit() and 9 <= len(value.strip()) < 12:
         return problems.bad(where, f"expected 12 digits, got {show(value)} ({len(value.strip())} digits: "
                                    "a leading zero lost in a spreadsheet?)")
     return problems.bad(where, f"expected a string of 12 digits, got {show(value)}")
@@ -273,7 +259,8 @@ def parse_accounts(value: Any, problems: Problems, *, require_email: bool) -> li
             problems.add(where, f"unknown field {', '.join(unknown)} (expected {', '.join(ACCOUNT_FIELDS)})")
         entry = _entry(where, ".", (item.get("account_id"), item.get("email"), item.get("regions")),
                        require_email, problems)
-        entries.append(entry) if entry else None
+        if entry:
+            entries.append(entry)
     return entries
 
 
@@ -289,7 +276,7 @@ def parse_accounts_csv(data: bytes, problems: Problems, *, require_email: bool) 
         problems.add(field, f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}): "
                             "save the file as CSV UTF-8")
         return []
-    reader = csv.reader(io.StringIO(content, newline=""))
+    reader = csv.reader(io.StringIO(content, newline=""), skipinitialspace=True)
     entries: list[AccountEntry] = []
     rows, first = 0, True
     while True:
@@ -315,13 +302,17 @@ def parse_accounts_csv(data: bytes, problems: Problems, *, require_email: bool) 
         if rows > MAX_ACCOUNTS:
             problems.add(field, f"at most {MAX_ACCOUNTS} account rows per execution, got more")
             return []
+        if any("\n" in c or "\r" in c for c in cells):
+            problems.add(where, "a value spans several lines (a quote not closed?)")
+            continue
         if len(cells) > len(ACCOUNT_FIELDS):
             problems.add(where, f"{len(cells)} columns, expected account_id,email[,regions]")
             continue
         raw_id, raw_email, raw_regions = (cells + ["", ""])[:3]
         regions = _split_regions(raw_regions)
         entry = _entry(where, " ", (raw_id, raw_email, regions), require_email, problems)
-        entries.append(entry) if entry else None
+        if entry:
+            entries.append(entry)
     if rows == 0:
         problems.add(field, "no account rows: at least one account is required")
     return entries
@@ -394,7 +385,7 @@ def check_request(
     """
     if not isinstance(raw, dict):
         problems.add("input", f"expected a JSON object, got {show(raw)}")
-        raw = {}
+        return Request((), None, {name: option.default for name, option in spec.items()})
     unknown = [show(k) for k in raw if k not in spec and k not in ("accounts", "accounts_csv")]
     if unknown:
         problems.add("input", f"unknown field {', '.join(unknown)}")

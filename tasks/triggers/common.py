@@ -52,6 +52,10 @@ class StartResult:
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
+    def log_keys(self) -> dict[str, str]:
+        """What to log: the input holds root emails, which stay out of the logs."""
+        return {"status": self.status, "execution_name": self.execution_name, "execution_arn": self.execution_arn}
+
 
 def execution_arn(state_machine_arn: str, name: str) -> str:
     """The ARN an execution of ``state_machine_arn`` named ``name`` has (or would have)."""

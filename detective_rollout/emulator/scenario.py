@@ -1,0 +1,342 @@
+"""The scenario file: the fleet an emulator run starts from (format: docs/emulator.md).
+
+Parsed once into frozen dataclasses so the models never see raw JSON, and validated strictly:
+a typo in a scenario would otherwise silently emulate a different fleet than the test meant,
+so every error names the field path and the offending value. Keys starting with ``_`` are
+comments and ignored.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import MappingProxyType
+from typing import Any
+
+from detective_rollout.emulator.aws_data import is_opt_in
+from detective_rollout.emulator.parse import REGION_NAME, Fields, ScenarioError
+
+__all__ = [
+    "Administrator", "Event", "ExistingMembership", "Fault", "LambdaFault", "MemberAccount",
+    "Organization", "Scenario", "ScenarioError", "load_scenario",
+]  # fmt: skip
+
+FAULT_TYPES = frozenset(
+    {"no_role", "untrusted_role", "volume_too_high", "verification_fails", "slow_invitation", "closed", "throttle"}
+)
+EVENT_TYPES = frozenset({"graph_deleted", "region_disabled", "role_removed", "error_burst"})
+MEMBER_STATUSES = frozenset(
+    {"INVITED", "VERIFICATION_IN_PROGRESS", "VERIFICATION_FAILED", "ENABLED", "ACCEPTED_BUT_DISABLED"}
+)
+DISABLED_REASONS = frozenset({"VOLUME_TOO_HIGH", "VOLUME_UNKNOWN"})
+DEFAULT_SLOW_INVITATION_S = 60.0
+#: How old a member's GuardDuty detector is when the scenario does not say.
+DEFAULT_MEMBER_GUARDDUTY_AGE_HOURS = 720.0
+
+
+@dataclass(frozen=True)
+class Fault:
+    """A per-account fault; active once the fleet served ``after_calls`` calls, for ``duration_s``."""
+
+    type: str
+    regions: tuple[str, ...] | None = None  # None = every Region
+    duration_s: float | None = None  # slow_invitation: invisibility; others: active window (None = forever)
+    after_calls: int = 0
+    ops: tuple[str, ...] | None = None  # throttle: operations throttled (None = every operation)
+    rate: float = 1.0  # throttle: probability per call
+
+
+@dataclass(frozen=True)
+class ExistingMembership:
+    status: str
+    email: str | None = None  # None = the member's email
+    disabled_reason: str | None = None
+
+
+@dataclass(frozen=True)
+class MemberAccount:
+    account_id: str
+    email: str
+    root_email: str  # the email AWS knows; inviting with another one ends VERIFICATION_FAILED
+    faults: tuple[Fault, ...] = ()
+    guardduty_default: bool = True
+    guardduty_regions: Mapping[str, bool] = field(default_factory=lambda: MappingProxyType({}))
+    guardduty_age_hours: float = DEFAULT_MEMBER_GUARDDUTY_AGE_HOURS
+    existing_membership: Mapping[str, ExistingMembership] = field(default_factory=lambda: MappingProxyType({}))
+    opted_out_regions: tuple[str, ...] = ()
+
+    def faults_of(self, fault_type: str) -> tuple[Fault, ...]:
+        return tuple(f for f in self.faults if f.type == fault_type)
+
+    def has_guardduty(self, region: str) -> bool:
+        return self.guardduty_regions.get(region, self.guardduty_default)
+
+
+@dataclass(frozen=True)
+class Administrator:
+    account_id: str
+    guardduty_age_hours: Mapping[str, float]  # Region absent = no detector
+    guardduty_disabled_regions: tuple[str, ...] = ()
+    existing_graph_regions: tuple[str, ...] = ()
+    opted_out_regions: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class LambdaFault:
+    """Read by the engine: fail the named task's first ``times`` invocations with ``error``."""
+
+    task: str
+    error: str
+    times: int = 1
+    message: str | None = None
+
+
+@dataclass(frozen=True)
+class Event:
+    """A fleet change fired once, after ``after_calls`` calls or ``after_s`` clock seconds."""
+
+    type: str
+    after_calls: int | None = None
+    after_s: float | None = None
+    region: str | None = None
+    account_id: str | None = None
+    # error_burst only: the window (``calls`` calls, else ``duration_s`` clock seconds) and what it hits.
+    duration_s: float = 60.0
+    calls: int | None = None
+    ops: tuple[str, ...] | None = None
+    rate: float = 1.0
+
+
+@dataclass(frozen=True)
+class Organization:
+    accounts: Mapping[str, str]  # account id -> root email
+    management_account: str | None = None
+
+
+@dataclass(frozen=True)
+class Scenario:
+    administrator: Administrator
+    regions: tuple[str, ...]
+    member_role: str
+    members: tuple[MemberAccount, ...]
+    lambda_faults: tuple[LambdaFault, ...] = ()
+    events: tuple[Event, ...] = ()
+    s3_objects: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    organization: Organization | None = None
+    latency_ms: float = 0.0
+    throttle_rate: float = 0.0
+    error_rate: float = 0.0
+    seed: int = 0
+    home_region: str = "us-east-1"
+    #: Clock seconds a new member stays VERIFICATION_IN_PROGRESS before INVITED / VERIFICATION_FAILED.
+    verification_delay_s: float = 5.0
+    #: When set, AssumeRole into the member role requires this ExternalId.
+    member_role_external_id: str | None = None
+
+    _by_id: Mapping[str, MemberAccount] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_by_id", MappingProxyType({m.account_id: m for m in self.members}))
+
+    def member_account(self, account_id: str) -> MemberAccount | None:
+        return self._by_id.get(account_id)
+
+    @property
+    def account_ids(self) -> tuple[str, ...]:
+        return (self.administrator.account_id, *(m.account_id for m in self.members))
+
+    def opted_out(self, account_id: str) -> tuple[str, ...]:
+        if account_id == self.administrator.account_id:
+            return self.administrator.opted_out_regions
+        member = self.member_account(account_id)
+        return member.opted_out_regions if member else ()
+
+
+_ACCOUNT = re.compile(r"^\d{12}$")
+_REGION = REGION_NAME
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+
+
+def load_scenario(source: str | Path | Mapping[str, Any]) -> Scenario:
+    """Parse a scenario from a JSON file path or an already-loaded dict (raises ScenarioError)."""
+    if isinstance(source, Mapping):
+        raw: Any = source
+    else:
+        try:
+            raw = json.loads(Path(source).read_text())
+        except OSError as exc:
+            raise ScenarioError(f"scenario {source}: cannot read: {exc.strerror}") from None
+        except json.JSONDecodeError as exc:
+            raise ScenarioError(f"scenario {source}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+    top = Fields(raw, "")
+    admin_fields = top.obj("administrator", required=True)
+    assert admin_fields is not None  # required=True raised otherwise
+    admin = _administrator(admin_fields)
+    members = top.each("members", _member, required=True)
+    _check_unique(members, admin.account_id)
+    scenario = Scenario(
+        administrator=admin,
+        regions=tuple(top.strings("regions", _REGION, "a Region name", required=True)),
+        member_role=top.string("member_role", required=True),
+        members=tuple(members),
+        lambda_faults=tuple(top.each("lambda_faults", _lambda_fault)),
+        events=tuple(top.each("events", _event)),
+        s3_objects=MappingProxyType(top.string_map("s3_objects")),
+        organization=_organization(top.obj("organization")),
+        latency_ms=top.number("latency_ms", 0.0, minimum=0),
+        throttle_rate=top.number("throttle_rate", 0.0, minimum=0, maximum=1),
+        error_rate=top.number("error_rate", 0.0, minimum=0, maximum=1),
+        seed=int(top.number("seed", 0, integer=True)),
+        home_region=top.string("home_region", "us-east-1", pattern=_REGION, what="a Region name"),
+        verification_delay_s=top.number("verification_delay_s", 5.0, minimum=0),
+        member_role_external_id=top.optional_string("member_role_external_id"),
+    )
+    top.done()
+    _check_opt_in(scenario)
+    return scenario
+
+
+def _administrator(f: Fields) -> Administrator:
+    admin = Administrator(
+        account_id=f.string("account_id", required=True, pattern=_ACCOUNT, what="12 digits"),
+        guardduty_age_hours=MappingProxyType(f.number_map("guardduty_age_hours", key_pattern=_REGION)),
+        guardduty_disabled_regions=tuple(f.strings("guardduty_disabled_regions", _REGION, "a Region name")),
+        existing_graph_regions=tuple(f.strings("existing_graph_regions", _REGION, "a Region name")),
+        opted_out_regions=tuple(f.strings("opted_out_regions", _REGION, "a Region name")),
+    )
+    f.done()
+    return admin
+
+
+def _member(f: Fields) -> MemberAccount:
+    account_id = f.string("account_id", required=True, pattern=_ACCOUNT, what="12 digits")
+    email = f.string("email", required=True, pattern=_EMAIL, what="an email address")
+    faults = tuple(f.each("faults", _fault))
+    root_email = f.optional_string("root_email", pattern=_EMAIL, what="an email address")
+    if root_email is None:
+        # verification_fails: AWS knows another root email than the one the input uses.
+        root_email = f"root-{account_id}@{email.split('@', 1)[1]}" if _has(faults, "verification_fails") else email
+    gd_default, gd_regions = f.bool_or_region_map("guardduty")
+    member = MemberAccount(
+        account_id=account_id,
+        email=email,
+        root_email=root_email,
+        faults=faults,
+        guardduty_default=gd_default,
+        guardduty_regions=MappingProxyType(gd_regions),
+        guardduty_age_hours=f.number("guardduty_age_hours", DEFAULT_MEMBER_GUARDDUTY_AGE_HOURS, minimum=0),
+        existing_membership=MappingProxyType(f.region_map("existing_membership", _existing_membership)),
+        opted_out_regions=tuple(f.strings("opted_out_regions", _REGION, "a Region name")),
+    )
+    f.done()
+    return member
+
+
+def _has(faults: tuple[Fault, ...], fault_type: str) -> bool:
+    return any(x.type == fault_type for x in faults)
+
+
+def _fault(f: Fields) -> Fault:
+    if isinstance(f.raw, str):
+        f.choice_value(f.raw, FAULT_TYPES, "fault")
+        return Fault(type=f.raw)
+    fault_type = f.string("type", required=True, choices=FAULT_TYPES)
+    default_duration = DEFAULT_SLOW_INVITATION_S if fault_type == "slow_invitation" else None
+    fault = Fault(
+        type=fault_type,
+        regions=f.optional_strings("regions", _REGION, "a Region name"),
+        duration_s=f.optional_number("duration_s", minimum=0, default=default_duration),
+        after_calls=int(f.number("after_calls", 0, minimum=0, integer=True)),
+        ops=f.optional_strings("ops", re.compile(r"^[A-Z][A-Za-z]+$"), "an operation name"),
+        rate=f.number("rate", 1.0, minimum=0, maximum=1),
+    )
+    f.done()
+    return fault
+
+
+def _existing_membership(f: Fields) -> ExistingMembership:
+    if isinstance(f.raw, str):
+        f.choice_value(f.raw, MEMBER_STATUSES, "member status")
+        return ExistingMembership(status=f.raw)
+    existing = ExistingMembership(
+        status=f.string("status", required=True, choices=MEMBER_STATUSES),
+        email=f.optional_string("email", pattern=_EMAIL, what="an email address"),
+        disabled_reason=f.optional_string("disabled_reason", choices=DISABLED_REASONS),
+    )
+    f.done()
+    return existing
+
+
+def _lambda_fault(f: Fields) -> LambdaFault:
+    fault = LambdaFault(
+        task=f.string("task", required=True),
+        error=f.string("error", required=True),
+        times=int(f.number("times", 1, minimum=1, integer=True)),
+        message=f.optional_string("message"),
+    )
+    f.done()
+    return fault
+
+
+def _event(f: Fields) -> Event:
+    event_type = f.string("type", required=True, choices=EVENT_TYPES)
+    after_calls = f.optional_number("after_calls", minimum=0, integer=True)
+    after_s = f.optional_number("after_s", minimum=0)
+    if (after_calls is None) == (after_s is None):
+        raise ScenarioError(f"{f.path}: expected exactly one of after_calls or after_s")
+    event = Event(
+        type=event_type,
+        after_calls=None if after_calls is None else int(after_calls),
+        after_s=after_s,
+        region=f.string("region", required=event_type in ("graph_deleted", "region_disabled"),
+                        pattern=_REGION, what="a Region name") or None,
+        account_id=f.string("account_id", required=event_type == "role_removed",
+                            pattern=_ACCOUNT, what="12 digits") or None,
+        duration_s=f.number("duration_s", 60.0, minimum=0),
+        calls=_optional_int(f.optional_number("calls", minimum=1, integer=True)),
+        ops=f.optional_strings("ops", re.compile(r"^[A-Z][A-Za-z]+$"), "an operation name"),
+        rate=f.number("rate", 1.0, minimum=0, maximum=1),
+    )
+    f.done()
+    return event
+
+
+def _optional_int(value: float | None) -> int | None:
+    return None if value is None else int(value)
+
+
+def _organization(f: Fields | None) -> Organization | None:
+    if f is None:
+        return None
+    accounts = f.string_map("accounts", key_pattern=_ACCOUNT, value_pattern=_EMAIL)
+    org = Organization(
+        accounts=MappingProxyType(accounts),
+        management_account=f.optional_string("management_account", pattern=_ACCOUNT, what="12 digits"),
+    )
+    f.done()
+    return org
+
+
+def _check_opt_in(scenario: Scenario) -> None:
+    """Only opt-in Regions can be disabled for an account (the others are on by default)."""
+    lists = [("administrator.opted_out_regions", scenario.administrator.opted_out_regions)]
+    lists += [(f"members[{i}].opted_out_regions", m.opted_out_regions) for i, m in enumerate(scenario.members)]
+    lists += [(f"events[{i}].region", (e.region,)) for i, e in enumerate(scenario.events)
+              if e.type == "region_disabled" and e.region]
+    for path, regions in lists:
+        for region in regions:
+            if not is_opt_in(region):
+                raise ScenarioError(f"{path}: {region!r} is not an opt-in Region (it cannot be disabled)")
+
+
+def _check_unique(members: list[MemberAccount], admin_id: str) -> None:
+    seen: set[str] = set()
+    for i, m in enumerate(members):
+        if m.account_id == admin_id:
+            raise ScenarioError(f"members[{i}].account_id: {m.account_id!r} is the administrator account")
+        if m.account_id in seen:
+            raise ScenarioError(f"members[{i}].account_id: duplicate account {m.account_id!r}")
+        seen.add(m.account_id)

@@ -1,0 +1,215 @@
+"""State ``ValidateInput``: check the enable request completely, then write the Plan once.
+
+Nothing is written on bad input: every problem (fields, CSV rows, the administrator in its own
+list, a graph that would exceed 1,200 members) is collected first and raised as one
+InvalidInput, which the state machine does not retry. Only a valid request becomes
+``work/enable/<execution>/request.json``; the state output stays small (keys and counts).
+
+Administrator Regions: account:ListRegions says which Regions the administrator has enabled.
+When that is AccessDenied (the task role lacks account:ListRegions), Regions that are not opt-in
+count as enabled and each requested opt-in Region is probed with detective:ListGraphs, which
+answers UnrecognizedClientException in a Region the account has not enabled.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection, Iterable, Sequence
+from datetime import datetime, timedelta
+from typing import Any
+
+from tasks import __version__, clock, errors, settings
+from tasks.aws import Aws, translate_errors
+from tasks.detective import list_graph_arns, list_members
+from tasks.ensure_graph import PROJECT_TAG
+from tasks.log import keys, logger
+from tasks.plan import Account, Plan
+from tasks.regions import DETECTIVE_REGIONS, OPT_IN_REGIONS, in_detective_order
+from tasks.settings import Settings
+from tasks.validation import (
+    ALL,
+    MAX_CSV_BYTES,
+    AccountEntry,
+    Option,
+    Problems,
+    RegionChoice,
+    boolean,
+    check_request,
+    choice,
+    common_options,
+    integer,
+    merge_accounts,
+    number,
+    parse_accounts_csv,
+    show,
+    tag_map,
+    text,
+)
+from tasks.workstore import WorkStore
+
+WORKFLOW = "enable"
+#: Detective's members per behavior graph.
+GRAPH_MEMBER_LIMIT = 1200
+ENABLED_STATUSES = frozenset({"ENABLED", "ENABLED_BY_DEFAULT"})
+#: S3 codes meaning "the accounts_csv object is not there (or not ours to read)": the input is wrong.
+_MISSING_OBJECT = frozenset({"404", "NoSuchKey", "NoSuchBucket", "403", "AccessDenied"})
+#: Options that travel in the Plan's ``options`` (the rest are Plan fields or the request block).
+_PLAN_OPTIONS = ("guardduty_min_age_hours", "guardduty_wait", "retry_access_denied_minutes", "invitation_message",
+                 "disable_email_notification", "tags", "invitation_wait_seconds")  # fmt: skip
+
+
+def enable_options(config: Settings) -> dict[str, Option]:
+    return {
+        **common_options(config),
+        "guardduty_min_age_hours": Option(number(0), 48),
+        "guardduty_wait": Option(choice("wait", "skip"), "wait"),
+        "retry_access_denied_minutes": Option(integer(0, 1440), 0),
+        "invitation_message": Option(text(1, 1000), None),
+        "disable_email_notification": Option(boolean, False),
+        "tags": Option(tag_map(50, added=PROJECT_TAG), {}),
+        "invitation_wait_seconds": Option(integer(0, 3600), config.invitation_wait_seconds),
+    }
+
+
+def read_accounts_csv(s3: Any, bucket: str, key: str, problems: Problems) -> bytes | None:
+    """The CSV object's bytes, size-checked with HeadObject before anything is read."""
+    uri = show(f"s3://{bucket}/{key}", limit=200)
+    try:
+        with translate_errors():
+            size = int(s3.head_object(Bucket=bucket, Key=key).get("ContentLength", 0))
+            if size > MAX_CSV_BYTES:
+                problems.add("accounts_csv", f"{uri} has {size} bytes; at most {MAX_CSV_BYTES} (5 MiB)")
+                return None
+            data: bytes = s3.get_object(Bucket=bucket, Key=key)["Body"].read(MAX_CSV_BYTES + 1)
+    except errors.RolloutError as exc:
+        if exc.code not in _MISSING_OBJECT:
+            raise
+        problems.add("accounts_csv", f"{uri} does not exist or cannot be read ({exc.code})")
+        return None
+    return data
+
+
+def admin_enabled_regions(aws: Aws, candidates: Iterable[str]) -> frozenset[str]:
+    """Detective Regions the administrator has enabled (opt-in ones are probed only among ``candidates``)."""
+    try:
+        return frozenset(_list_enabled_regions(aws.client("account"))) & frozenset(DETECTIVE_REGIONS)
+    except errors.AccessDenied:
+        logger.warning("account:ListRegions denied; probing opt-in Regions with detective:ListGraphs")
+    probe = [r for r in in_detective_order(candidates) if r in OPT_IN_REGIONS]
+    return frozenset(r for r in DETECTIVE_REGIONS if r not in OPT_IN_REGIONS) | {r for r in probe if _probe(aws, r)}
+
+
+def _list_enabled_regions(account: Any) -> set[str]:
+    params: dict[str, Any] = {"MaxResults": 50}
+    enabled: set[str] = set()
+    with translate_errors():
+        while True:
+            page = account.list_regions(**params)
+            regions = page.get("Regions", [])
+            enabled.update(r["RegionName"] for r in regions if r.get("RegionOptStatus") in ENABLED_STATUSES)
+            if not page.get("NextToken"):
+                return enabled
+            params["NextToken"] = page["NextToken"]
+
+
+def _probe(aws: Aws, region: str) -> bool:
+    try:
+        list_graph_arns(aws.client("detective", region))
+    except errors.RegionNotEnabled:
+        return False
+    return True
+
+
+def check_member_limit(aws: Aws, accounts: Sequence[Account], regions: Iterable[str], problems: Problems) -> None:
+    """Refuse a request that would take an existing (or new) graph past 1,200 members."""
+    for region in regions:
+        requested = {a.account_id for a in accounts if region in a.regions}
+        detective = aws.client("detective", region)
+        arns = list_graph_arns(detective)
+        existing = set(list_members(detective, arns[0])) if arns else set()
+        new = requested - existing
+        if len(existing) + len(new) > GRAPH_MEMBER_LIMIT:
+            problems.add(f"accounts in {region}", f"{len(existing)} existing members + {len(new)} new accounts = "
+                                                  f"{len(existing) + len(new)}, above Detective's {GRAPH_MEMBER_LIMIT} "
+                                                  "members per behavior graph")
+
+
+def validate_input(aws: Aws, config: Settings, event_input: Any, execution: str, now: datetime) -> dict[str, Any]:
+    """Validate, resolve Regions, check the member limit, write the Plan; return the small state output."""
+    problems = Problems()
+    if not execution or len(execution) > 80 or "/" in execution:
+        problems.add("execution", f"expected a Step Functions execution name, got {show(execution)}")
+    request = check_request(event_input, enable_options(config), problems, require_email=True)
+    entries = list(request.accounts)
+    if request.accounts_csv:
+        data = read_accounts_csv(aws.client("s3"), *request.accounts_csv, problems)
+        if data is not None:
+            entries = parse_accounts_csv(data, problems, require_email=True)
+    admin = aws.caller_account()
+    merged = merge_accounts(entries, problems, admin_account_id=admin)
+    problems.raise_if_any()
+
+    options = request.options
+    chosen = [options["regions"], *(e.regions for e in merged if e.regions is not None)]
+    enabled = admin_enabled_regions(aws, DETECTIVE_REGIONS if ALL in chosen else {r for c in chosen for r in c})
+    accounts = resolve_regions(merged, options["regions"], enabled)
+    regions = in_detective_order(r for a in accounts for r in a.regions)
+    if not regions:
+        problems.add("regions", "no Detective Region is enabled for the administrator account")
+    check_member_limit(aws, accounts, [r for r in regions if r in enabled], problems)
+    problems.raise_if_any()
+
+    plan = _plan(execution, admin, accounts, regions, enabled, options, event_input, now)
+    request_key = WorkStore(aws.client("s3"), config.report_bucket, WORKFLOW, execution).put("request.json",
+                                                                                             plan.to_json())
+    return {
+        "workflow": WORKFLOW, "execution": execution, "admin_account_id": admin, "request_key": request_key,
+        "regions": list(regions), "admin_disabled_regions": list(plan.admin_disabled_regions),
+        "batches": list(range(plan.batch_count)), "batch_size": plan.batch_size,
+        "max_concurrency": plan.max_concurrency, "dry_run": plan.dry_run, "guardduty_wait": options["guardduty_wait"],
+        "guardduty_min_age_hours": options["guardduty_min_age_hours"],
+        "invitation_wait_seconds": options["invitation_wait_seconds"], "tags": options["tags"],
+        "account_count": len(accounts), "pair_count": len(plan.pairs()),
+    }  # fmt: skip
+
+
+def resolve_regions(
+    entries: Sequence[AccountEntry], requested: RegionChoice, enabled: Collection[str]
+) -> tuple[Account, ...]:
+    """Each account's Regions: its own ``regions`` or the request's; "all" = Detective Regions the admin enabled.
+
+    Explicit Regions the administrator has not enabled stay in: they become SKIPPED rows, not silence.
+    """
+
+    def resolve(choice: RegionChoice) -> tuple[str, ...]:
+        return in_detective_order(enabled) if choice == ALL else tuple(choice)
+
+    return tuple(Account(e.account_id, e.email, resolve(requested if e.regions is None else e.regions))
+                 for e in entries)  # fmt: skip
+
+
+def _plan(
+    execution: str, admin: str, accounts: tuple[Account, ...], regions: tuple[str, ...], enabled: Collection[str],
+    options: dict[str, Any], event_input: Any, now: datetime,
+) -> Plan:  # fmt: skip
+    minutes = options["retry_access_denied_minutes"]
+    return Plan(
+        workflow=WORKFLOW, execution=execution, admin_account_id=admin, regions=regions, accounts=accounts,
+        batch_size=options["batch_size"], max_concurrency=options["max_concurrency"], dry_run=options["dry_run"],
+        started_at=clock.iso(now), admin_disabled_regions=tuple(r for r in regions if r not in enabled),
+        options={**{k: options[k] for k in _PLAN_OPTIONS},
+                 "access_denied_deadline": clock.iso(now + timedelta(minutes=minutes)) if minutes else None},
+        request={"source": options["source"], "input": event_input, "version": __version__,
+                 "replay_of": options["replay_of"]},
+    )  # fmt: skip
+
+
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    execution = str(event.get("execution") or "")
+    try:
+        output = validate_input(Aws(), settings.load(), event.get("input"), execution, clock.now())
+    except errors.InvalidInput as exc:  # the message masks every email
+        logger.warning("invalid input", extra={**keys(execution), "problems": exc.message})
+        raise
+    logger.info("input validated", extra={**keys(execution), "accounts": output["account_count"],
+                                          "pairs": output["pair_count"], "regions": output["regions"]})
+    return output

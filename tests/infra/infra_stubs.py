@@ -1,0 +1,42 @@
+"""botocore Stubber helpers for the trigger tests: real clients, real parameter validation, no network."""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import boto3
+from botocore.response import StreamingBody
+from botocore.stub import Stubber
+
+REGION = "eu-west-1"
+ENABLE_ARN = "arn:aws:states:eu-west-1:111111111111:stateMachine:dr-enable-detective"
+DISABLE_ARN = "arn:aws:states:eu-west-1:111111111111:stateMachine:dr-disable-detective"
+TOPIC_ARN = "arn:aws:sns:eu-west-1:111111111111:dr-results"
+BUCKET = "detective-rollout-reportbucket-1a2b3c4d5e6f"
+
+
+def client(service: str) -> Any:
+    return boto3.client(service, region_name=REGION, aws_access_key_id="testing", aws_secret_access_key="testing")
+
+
+@contextmanager
+def stubbed(*services: str) -> Iterator[tuple[Any, ...]]:
+    """(client, stubber) pairs; every queued response must be consumed by the end of the block."""
+    pairs = []
+    for service in services:
+        c = client(service)
+        pairs.append((c, Stubber(c)))
+    for _, stubber in pairs:
+        stubber.activate()
+    yield tuple(x for pair in pairs for x in pair)
+    for _, stubber in pairs:
+        stubber.assert_no_pending_responses()
+        stubber.deactivate()
+
+
+def body(text: str) -> StreamingBody:
+    data = text.encode()
+    return StreamingBody(io.BytesIO(data), len(data))

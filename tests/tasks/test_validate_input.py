@@ -1,0 +1,427 @@
+"""State ValidateInput: the bad-input table, happy paths, Regions, the member limit, nothing written on bad input.
+
+S3 is moto's; STS / account:ListRegions / Detective come from a small fake ``Aws`` (and a botocore
+Stubber where the request shape matters), so each test states the administrator's fleet it assumes.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
+from datetime import UTC, datetime
+from typing import Any
+
+import boto3
+import pytest
+from botocore.exceptions import ClientError
+from botocore.stub import Stubber
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from moto import mock_aws
+
+from tasks import errors
+from tasks import validate_input as module
+from tasks.regions import DETECTIVE_REGIONS, OPT_IN_REGIONS
+from tasks.settings import Settings
+from tasks.validate_input import admin_enabled_regions, validate_input
+
+ADMIN = "111111111111"
+REPORTS, INPUTS = "reports", "inputs"
+SETTINGS = Settings(REPORTS, "DetectiveMemberRole", None, 10, 10, 60)
+NOW = datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=UTC)
+
+
+def client_error(code: str, status: int = 400) -> ClientError:
+    return ClientError({"Error": {"Code": code, "Message": code}, "ResponseMetadata": {"HTTPStatusCode": status}},
+                       "Call")
+
+
+class FakeAccount:
+    def __init__(self, enabled: set[str], denied: bool) -> None:
+        self.enabled, self.denied = enabled, denied
+
+    def list_regions(self, **params: Any) -> dict[str, Any]:
+        if self.denied:
+            raise client_error("AccessDeniedException", 403)
+        names = list(DETECTIVE_REGIONS) + ["ap-south-2"]
+        start = int(params.get("NextToken", 0))
+        page = names[start : start + 10]
+        regions = [{"RegionName": r, "RegionOptStatus": "ENABLED" if r in OPT_IN_REGIONS else "ENABLED_BY_DEFAULT"}
+                   if r in self.enabled else {"RegionName": r, "RegionOptStatus": "DISABLED"} for r in page]
+        more = start + 10 < len(names)
+        return {"Regions": regions, **({"NextToken": str(start + 10)} if more else {})}
+
+
+class FakeDetective:
+    def __init__(self, region: str, enabled: bool, members: list[str] | None) -> None:
+        self.region, self.enabled, self.members = region, enabled, members
+
+    def list_graphs(self, **params: Any) -> dict[str, Any]:
+        if not self.enabled:
+            raise client_error("UnrecognizedClientException", 403)
+        arn = f"arn:aws:detective:{self.region}:{ADMIN}:graph:{'0' * 32}"
+        return {"GraphList": [{"Arn": arn}] if self.members is not None else []}
+
+    def list_members(self, GraphArn: str, MaxResults: int, NextToken: str = "0") -> dict[str, Any]:  # noqa: N803
+        assert MaxResults <= 200
+        start, members = int(NextToken), self.members or []
+        page = [{"AccountId": m, "Status": "ENABLED"} for m in members[start : start + MaxResults]]
+        more = start + MaxResults < len(members)
+        return {"MemberDetails": page, **({"NextToken": str(start + MaxResults)} if more else {})}
+
+
+class FakeAws:
+    """The administrator: enabled Regions, existing graphs (members by Region), a moto S3 client."""
+
+    def __init__(self, enabled: set[str] | None = None, graphs: dict[str, list[str]] | None = None,
+                 list_regions_denied: bool = False) -> None:
+        self.account_id = ADMIN
+        self.enabled = set(DETECTIVE_REGIONS) - OPT_IN_REGIONS if enabled is None else enabled
+        self.graphs = graphs or {}
+        self.list_regions_denied = list_regions_denied
+        self.detective_regions: list[str] = []
+        self.s3 = boto3.client("s3", region_name="us-east-1")
+
+    def caller_account(self) -> str:
+        return self.account_id
+
+    def client(self, service: str, region: str | None = None) -> Any:
+        if service == "s3":
+            return self.s3
+        if service == "account":
+            return FakeAccount(self.enabled, self.list_regions_denied)
+        assert service == "detective" and region
+        self.detective_regions.append(region)
+        return FakeDetective(region, region in self.enabled, self.graphs.get(region))
+
+
+@pytest.fixture
+def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    with mock_aws():
+        client = boto3.client("s3", region_name="us-east-1")
+        client.create_bucket(Bucket=REPORTS)
+        client.create_bucket(Bucket=INPUTS)
+        yield client
+
+
+def put_csv(s3: Any, data: bytes, key: str = "accounts.csv") -> str:
+    s3.put_object(Bucket=INPUTS, Key=key, Body=data)
+    return f"s3://{INPUTS}/{key}"
+
+
+def written(s3: Any) -> list[str]:
+    return [o["Key"] for o in s3.list_objects_v2(Bucket=REPORTS).get("Contents", [])]
+
+
+def acct(n: int, **extra: Any) -> dict[str, Any]:
+    return {"account_id": f"{200000000000 + n:012d}", "email": f"member{n}@example.com", **extra}
+
+
+def run(aws: FakeAws, event_input: Any, execution: str = "run-1") -> dict[str, Any]:
+    return validate_input(aws, SETTINGS, event_input, execution, NOW)  # type: ignore[arg-type]
+
+
+# --- bad input: every row names the field and the value, masks emails, writes nothing -----------------
+
+GOOD = [acct(1)]
+BAD_INPUT: list[tuple[str, Any, bytes | None, str]] = [
+    ("id too short", {"accounts": [{"account_id": "12345", "email": "a@example.com"}]}, None,
+     "accounts[0].account_id: expected a string of 12 digits, got '12345'"),
+    ("id lost a leading zero", {"accounts": [{"account_id": "22222222222", "email": "a@example.com"}]}, None,
+     "accounts[0].account_id: expected 12 digits, got '22222222222' (11 digits: a leading zero lost"),
+    ("id with letters", {"accounts": [{"account_id": "22222222222x", "email": "a@example.com"}]}, None,
+     "accounts[0].account_id: expected a string of 12 digits, got '22222222222x'"),
+    ("id as a JSON number", {"accounts": [{"account_id": 222222222222, "email": "a@example.com"}]}, None,
+     "accounts[0].account_id: must be a string of 12 digits, got the number 222222222222"),
+    ("email implausible", {"accounts": [{"account_id": "222222222222", "email": "alice@nowhere"}]}, None,
+     "accounts[0].email: not a plausible email address: 'a***@nowhere'"),
+    ("email missing", {"accounts": [{"account_id": "222222222222"}]}, None, "accounts[0].email: missing"),
+    ("email of the wrong type", {"accounts": [{"account_id": "222222222222", "email": ["alice@example.com"]}]},
+     None, "accounts[0].email: expected an email address, got [\"a***@example.com\"]"),
+    ("unknown Region", {"accounts": GOOD, "regions": ["us-east-1", "mars-north-1"]}, None,
+     "regions[1]: not a known AWS Region: 'mars-north-1'"),
+    ("Region without Detective", {"accounts": [acct(1, regions=["ap-south-2"])]}, None,
+     "accounts[0].regions[0]: Amazon Detective is not offered in this Region (aws partition): 'ap-south-2'"),
+    ("same id two emails", {"accounts": [acct(1), {**acct(1), "email": "other@example.com"}]}, None,
+     "accounts[1].email: account '200000000001' is listed again with another email 'o***@example.com'"),
+    ("administrator in the list", {"accounts": [{"account_id": ADMIN, "email": "admin@example.com"}]}, None,
+     f"accounts[0].account_id: '{ADMIN}' is the administrator account"),
+    ("empty list", {"accounts": []}, None, "accounts: at least one account is required"),
+    ("both account sources", {"accounts": GOOD, "accounts_csv": "s3://inputs/a.csv"}, None,
+     "accounts, accounts_csv: give one of them, not both"),
+    ("neither account source", {"regions": "all"}, None, "accounts, accounts_csv: one of them is required"),
+    ("huge list", {"accounts": [acct(1)] * 5001}, None, "accounts: at most 5000 accounts per execution, got 5001"),
+    ("unknown top-level field", {"accounts": GOOD, "region": "us-east-1"}, None, "input: unknown field 'region'"),
+    ("input not an object", ["accounts"], None, "input: expected a JSON object, got [\"accounts\"]"),
+    ("accounts not a list", {"accounts": {"account_id": "222222222222"}}, None, "accounts: expected a list"),
+    ("account not an object", {"accounts": ["222222222222"]}, None, "accounts[0]: expected an object"),
+    ("accounts_csv not an S3 URI", {"accounts_csv": "/tmp/a.csv"}, None,
+     "accounts_csv: expected s3://bucket/key, got '/tmp/a.csv'"),
+    ("accounts_csv missing in S3", {"accounts_csv": "s3://inputs/missing.csv"}, None,
+     "accounts_csv: 's3://inputs/missing.csv' does not exist or cannot be read"),
+    ("accounts_csv in a missing bucket", {"accounts_csv": "s3://no-such-bucket/a.csv"}, None,
+     "accounts_csv: 's3://no-such-bucket/a.csv' does not exist or cannot be read"),
+    ("CSV extra column", {}, b"222222222222,a@example.com,us-east-1,x\n", "accounts_csv row 1: 4 columns"),
+    ("CSV non-UTF-8", {}, "222222222222,jos\u00e9@example.com\n".encode("latin-1"), "accounts_csv: not UTF-8 text"),
+    ("CSV bad email after BOM and header", {}, "\ufeffaccount_id,email\n\n222222222222,bob@\n".encode(),
+     "accounts_csv row 3 email: not a plausible email address: 'b***@'"),
+    ("CSV duplicate with another email", {}, b"222222222222,a@example.com\n222222222222,b@example.com\n",
+     "accounts_csv row 2 email: account '222222222222' is listed again with another email 'b***@example.com'"),
+    ("CSV only a header", {}, b"account_id,email\n", "accounts_csv: no account rows"),
+    ("regions wrong type", {"accounts": GOOD, "regions": "us-east-1"}, None,
+     "regions: expected \"all\" or a non-empty list of Regions, got 'us-east-1'"),
+    ("regions empty", {"accounts": GOOD, "regions": []}, None, "regions: expected \"all\" or a non-empty list"),
+    ("guardduty_min_age_hours negative", {"accounts": GOOD, "guardduty_min_age_hours": -1}, None,
+     "guardduty_min_age_hours: expected a number >= 0, got -1"),
+    ("guardduty_min_age_hours string", {"accounts": GOOD, "guardduty_min_age_hours": "48"}, None,
+     "guardduty_min_age_hours: expected a number >= 0, got '48'"),
+    ("guardduty_wait unknown", {"accounts": GOOD, "guardduty_wait": "sometimes"}, None,
+     "guardduty_wait: expected one of wait, skip, got 'sometimes'"),
+    ("retry_access_denied_minutes too big", {"accounts": GOOD, "retry_access_denied_minutes": 1441}, None,
+     "retry_access_denied_minutes: expected an integer from 0 to 1440, got 1441"),
+    ("retry_access_denied_minutes float", {"accounts": GOOD, "retry_access_denied_minutes": 1.5}, None,
+     "retry_access_denied_minutes: expected an integer from 0 to 1440, got 1.5"),
+    ("invitation_message empty", {"accounts": GOOD, "invitation_message": ""}, None,
+     "invitation_message: expected a string of 1 to 1000 characters, got 0 characters"),
+    ("invitation_message too long", {"accounts": GOOD, "invitation_message": "x" * 1001}, None,
+     "invitation_message: expected a string of 1 to 1000 characters, got 1001 characters"),
+    ("disable_email_notification string", {"accounts": GOOD, "disable_email_notification": "yes"}, None,
+     "disable_email_notification: expected true or false, got 'yes'"),
+    ("tags not an object", {"accounts": GOOD, "tags": ["owner"]}, None, "tags: expected an object"),
+    ("tag key aws:", {"accounts": GOOD, "tags": {"aws:owner": "x"}}, None, "tags.'aws:owner': tag keys are"),
+    ("tag value too long", {"accounts": GOOD, "tags": {"owner": "x" * 257}}, None,
+     "tags.'owner': expected a string of at most 256 characters"),
+    ("too many tags", {"accounts": GOOD, "tags": {f"k{n}": "v" for n in range(50)}}, None,
+     "tags: at most 49 tags (the tool adds ['managed-by']), got 50"),
+    ("batch_size zero", {"accounts": GOOD, "batch_size": 0}, None, "batch_size: expected an integer from 1 to 50"),
+    ("batch_size boolean", {"accounts": GOOD, "batch_size": True}, None,
+     "batch_size: expected an integer from 1 to 50, got true"),
+    ("max_concurrency 41", {"accounts": GOOD, "max_concurrency": 41}, None,
+     "max_concurrency: expected an integer from 1 to 40, got 41"),
+    ("invitation_wait_seconds too long", {"accounts": GOOD, "invitation_wait_seconds": 3601}, None,
+     "invitation_wait_seconds: expected an integer from 0 to 3600, got 3601"),
+    ("dry_run string", {"accounts": GOOD, "dry_run": "false"}, None, "dry_run: expected true or false, got 'false'"),
+    ("source unknown", {"accounts": GOOD, "source": "email"}, None, "source: expected one of console, csv"),
+    ("replay_of number", {"accounts": GOOD, "replay_of": 7}, None,
+     "replay_of: expected a string of 1 to 256 characters, got 7"),
+]
+
+
+@pytest.mark.parametrize(("event_input", "csv", "fragment"), [row[1:] for row in BAD_INPUT],
+                         ids=[row[0] for row in BAD_INPUT])
+def test_bad_input_is_refused_naming_field_and_value_before_any_write(
+    s3: Any, event_input: Any, csv: bytes | None, fragment: str
+) -> None:
+    if csv is not None:
+        event_input = {**event_input, "accounts_csv": put_csv(s3, csv)}
+    with pytest.raises(errors.InvalidInput) as raised:
+        run(FakeAws(), event_input)
+    assert fragment in raised.value.message
+    for email in ("a@example.com", "alice@", "other@", "admin@", "member1@", "bob@", "b@example.com", "jos"):
+        assert email not in raised.value.message
+    assert written(s3) == []
+
+
+def test_every_problem_is_reported_at_once(s3: Any) -> None:
+    with pytest.raises(errors.InvalidInput) as raised:
+        run(FakeAws(), {"accounts": [{"account_id": "1", "email": "x"}], "batch_size": 0, "colour": "red"})
+    message = raised.value.message
+    assert message.startswith("invalid input (4 problems): ")
+    for part in ("input: unknown field 'colour'", "accounts[0].account_id", "accounts[0].email", "batch_size"):
+        assert part in message
+
+
+def test_csv_bigger_than_5_mib_is_refused_from_its_size_alone(s3: Any) -> None:
+    uri = put_csv(s3, b"x" * (5 * 1024 * 1024 + 1))
+    with pytest.raises(errors.InvalidInput, match="has 5242881 bytes; at most 5242880"):
+        run(FakeAws(), {"accounts_csv": uri})
+    assert written(s3) == []
+
+
+def test_graph_over_1200_members_is_refused_naming_region_and_counts(s3: Any) -> None:
+    existing = [f"{300000000000 + n:012d}" for n in range(1199)] + [acct(1)["account_id"]]
+    aws = FakeAws(graphs={"eu-west-1": existing})
+    with pytest.raises(errors.InvalidInput) as raised:
+        run(aws, {"accounts": [acct(1), acct(2)], "regions": ["us-east-1", "eu-west-1"]})
+    assert "accounts in eu-west-1: 1200 existing members + 1 new accounts = 1201" in raised.value.message
+    assert "us-east-1" not in raised.value.message
+    assert written(s3) == []
+
+
+def test_accounts_already_members_do_not_count_twice(s3: Any) -> None:
+    existing = [f"{300000000000 + n:012d}" for n in range(1198)] + [acct(1)["account_id"], acct(2)["account_id"]]
+    output = run(FakeAws(graphs={"us-east-1": existing}), {"accounts": [acct(1), acct(2)], "regions": ["us-east-1"]})
+    assert output["pair_count"] == 2
+
+
+# --- happy paths ---------------------------------------------------------------------------------------
+
+
+def stored_plan(s3: Any, output: dict[str, Any]) -> dict[str, Any]:
+    return json.loads(s3.get_object(Bucket=REPORTS, Key=output["request_key"])["Body"].read())
+
+
+def test_list_input_writes_the_plan_and_returns_a_small_output(s3: Any) -> None:
+    event_input = {"accounts": [acct(1), acct(2)], "regions": ["us-west-2", "us-east-1"], "batch_size": 1,
+                   "retry_access_denied_minutes": 30, "tags": {"owner": "security"}, "invitation_message": "hi"}
+    output = run(FakeAws(), event_input)
+    assert output == {
+        "workflow": "enable", "execution": "run-1", "admin_account_id": ADMIN,
+        "request_key": "work/enable/run-1/request.json", "regions": ["us-east-1", "us-west-2"],
+        "admin_disabled_regions": [], "batches": [0, 1], "batch_size": 1, "max_concurrency": 10, "dry_run": False,
+        "guardduty_wait": "wait", "guardduty_min_age_hours": 48, "invitation_wait_seconds": 60,
+        "tags": {"owner": "security"}, "account_count": 2, "pair_count": 4,
+    }
+    plan = stored_plan(s3, output)
+    assert plan["accounts"][0] == {"account_id": "200000000001", "email": "member1@example.com",
+                                   "regions": ["us-east-1", "us-west-2"]}
+    assert plan["started_at"] == "2026-01-02T03:04:05Z"
+    assert plan["options"]["access_denied_deadline"] == "2026-01-02T03:34:05Z"
+    assert plan["options"]["invitation_message"] == "hi"
+    assert plan["request"] == {"source": "console", "input": event_input, "version": "0.1.0", "replay_of": None}
+    assert written(s3) == ["work/enable/run-1/request.json"]
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"], ids=["no-bom", "bom"])
+@pytest.mark.parametrize("header", [b"", b"account_id,email,regions\r\n"], ids=["no-header", "header"])
+def test_csv_input_with_or_without_header_and_bom_and_per_account_regions(s3: Any, header: bytes, bom: bytes) -> None:
+    rows = b'200000000001,member1@example.com\r\n\r\n"200000000002","m2@example.com",eu-west-1\r\n'
+    output = run(FakeAws(), {"accounts_csv": put_csv(s3, bom + header + rows), "regions": ["us-east-1"]})
+    plan = stored_plan(s3, output)
+    assert [(a["account_id"], a["regions"]) for a in plan["accounts"]] == [
+        ("200000000001", ["us-east-1"]), ("200000000002", ["eu-west-1"])]
+    assert output["regions"] == ["eu-west-1", "us-east-1"]
+    assert plan["request"]["source"] == "csv"
+    assert plan["options"]["access_denied_deadline"] is None
+
+
+def test_all_means_detective_regions_the_administrator_enabled(s3: Any) -> None:
+    output = run(FakeAws(enabled={"us-east-1", "eu-south-1", "ap-south-2"}), {"accounts": [acct(1)]})
+    assert output["regions"] == ["eu-south-1", "us-east-1"]
+    assert output["admin_disabled_regions"] == []
+
+
+def test_requested_region_the_administrator_has_not_enabled_is_planned_as_skipped(s3: Any) -> None:
+    aws = FakeAws()
+    output = run(aws, {"accounts": [acct(1, regions=["af-south-1", "us-east-1"]), acct(2)], "regions": "all"})
+    assert output["admin_disabled_regions"] == ["af-south-1"]
+    assert "af-south-1" in output["regions"]
+    assert "af-south-1" not in aws.detective_regions  # never called in a Region it cannot reach
+    assert stored_plan(s3, output)["admin_disabled_regions"] == ["af-south-1"]
+
+
+def test_list_regions_denied_falls_back_to_probing_requested_opt_in_regions(s3: Any) -> None:
+    aws = FakeAws(enabled={"us-east-1", "me-south-1"}, list_regions_denied=True)
+    output = run(aws, {"accounts": [acct(1)], "regions": ["us-east-1", "me-south-1", "af-south-1"]})
+    assert output["admin_disabled_regions"] == ["af-south-1"]
+    assert sorted(set(aws.detective_regions)) == ["af-south-1", "me-south-1", "us-east-1"]
+
+
+def test_list_regions_is_paged_with_next_token_through_a_real_client() -> None:
+    account = boto3.client("account", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
+    aws = FakeAws()
+    aws.client = lambda service, region=None: account  # type: ignore[method-assign]
+    with Stubber(account) as stub:
+        first = [{"RegionName": "us-east-1", "RegionOptStatus": "ENABLED_BY_DEFAULT"}]
+        stub.add_response("list_regions", {"Regions": first, "NextToken": "t"}, {"MaxResults": 50})
+        stub.add_response("list_regions", {"Regions": [{"RegionName": "af-south-1", "RegionOptStatus": "ENABLED"},
+                                                       {"RegionName": "me-south-1", "RegionOptStatus": "ENABLING"}]},
+                          {"MaxResults": 50, "NextToken": "t"})
+        assert admin_enabled_regions(aws, DETECTIVE_REGIONS) == {"us-east-1", "af-south-1"}  # type: ignore[arg-type]
+        stub.assert_no_pending_responses()
+
+
+def test_dry_run_and_replay_are_recorded(s3: Any) -> None:
+    output = run(FakeAws(), {"accounts": [acct(1)], "dry_run": True, "source": "replay", "replay_of": "run-0"},
+                 execution="run-2")
+    assert output["dry_run"] is True
+    assert stored_plan(s3, output)["request"]["replay_of"] == "run-0"
+
+
+def test_lambda_handler_builds_its_collaborators_and_logs_no_email(
+    s3: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    monkeypatch.setenv("REPORT_BUCKET", REPORTS)
+    monkeypatch.setattr(module, "Aws", FakeAws)
+    output = module.lambda_handler({"input": {"accounts": [acct(1)]}, "execution": "run-3"}, None)
+    assert output["request_key"] == "work/enable/run-3/request.json"
+    with pytest.raises(errors.InvalidInput):
+        module.lambda_handler({"input": {"accounts": [{"account_id": "1", "email": "secret@example"}]},
+                               "execution": "run-4"}, None)
+    logs = " ".join(str(record.__dict__) for record in caplog.records)
+    assert "'execution': 'run-4'" in logs and "s***@example" in logs
+    assert "member1@" not in logs and "secret@" not in logs
+
+
+# --- fuzzing the whole state: only InvalidInput escapes, and it never leaves a write behind -----------
+
+VALUE = st.recursive(
+    st.none() | st.booleans() | st.integers(-5, 5000) | st.floats() | st.text(max_size=12)
+    | st.sampled_from(["all", "us-east-1", "af-south-1", "200000000001", ADMIN, "a@example.com", "s3://inputs/a.csv"]),
+    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
+        st.sampled_from(["account_id", "email", "regions", "owner"]) | st.text(max_size=5), inner, max_size=3),
+    max_leaves=12,
+)
+FIELDS = sorted(module.enable_options(SETTINGS)) + ["accounts", "accounts_csv", "unknown"]
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(raw=VALUE | st.dictionaries(st.sampled_from(FIELDS), VALUE, max_size=5), data=st.binary(max_size=200))
+def test_validate_input_fails_only_with_invalid_input_and_writes_nothing(s3: Any, raw: Any, data: bytes) -> None:
+    s3.put_object(Bucket=INPUTS, Key="a.csv", Body=data)
+    before = written(s3)
+    try:
+        run(FakeAws(), raw, execution="fuzz")
+    except errors.InvalidInput:
+        assert written(s3) == before
+
+
+# --- through the emulated fleet (real boto3 clients; S3 stays moto's) --------------------------------
+
+FLEET_ADMIN = "999999999999"
+
+
+def fleet_scenario(**admin: Any) -> dict[str, Any]:
+    members = [{"account_id": f"{200000000000 + n:012d}", "email": f"member{n}@example.com"} for n in (1, 2)]
+    return {"administrator": {"account_id": FLEET_ADMIN, "guardduty_age_hours": {"us-east-1": 72}, **admin},
+            "regions": ["us-east-1", "eu-west-1", "af-south-1"], "member_role": "DetectiveMemberRole",
+            "members": members}
+
+
+@pytest.fixture
+def fleet_aws(s3: Any) -> Iterator[Callable[..., Any]]:
+    """``start(**administrator_fields)`` routes boto3's STS/account/Detective calls to a new emulated fleet."""
+    from detective_rollout.clock import InstantClock
+    from detective_rollout.emulator import Fleet, load_scenario
+
+    with ExitStack() as stack:
+        yield lambda **admin: stack.enter_context(
+            Fleet(load_scenario(fleet_scenario(**admin)), InstantClock()).intercept())
+
+
+def test_fleet_all_regions_skip_the_opt_in_regions_the_administrator_opted_out_of(s3: Any, fleet_aws: Any) -> None:
+    fleet = fleet_aws(opted_out_regions=["af-south-1", "me-south-1"])
+    output = validate_input(module.Aws(), SETTINGS, {"accounts": [acct(1)]}, "fleet-1", NOW)
+    assert output["admin_account_id"] == FLEET_ADMIN
+    assert "af-south-1" not in output["regions"] and "eu-south-1" in output["regions"]
+    assert output["admin_disabled_regions"] == []
+    assert fleet.mutating_calls() == []
+
+
+def test_fleet_explicit_opted_out_region_becomes_admin_disabled(s3: Any, fleet_aws: Any) -> None:
+    fleet_aws(opted_out_regions=["af-south-1"])
+    output = validate_input(module.Aws(), SETTINGS, {"accounts": [acct(1)], "regions": ["af-south-1", "us-east-1"]},
+                            "fleet-2", NOW)
+    assert output["regions"] == ["af-south-1", "us-east-1"]
+    assert output["admin_disabled_regions"] == ["af-south-1"]
+
+
+def test_fleet_administrator_listed_as_member_is_refused_via_sts(s3: Any, fleet_aws: Any) -> None:
+    fleet = fleet_aws(existing_graph_regions=["us-east-1"])
+    with pytest.raises(errors.InvalidInput, match=f"accounts\\[1\\].account_id: '{FLEET_ADMIN}' is the administrator"):
+        validate_input(module.Aws(), SETTINGS,
+                       {"accounts": [acct(1), {"account_id": FLEET_ADMIN, "email": "admin@example.com"}]},
+                       "fleet-3", NOW)
+    assert written(s3) == [] and fleet.mutating_calls() == []
