@@ -24,6 +24,7 @@ lint: $(VENV)
 	$(BIN)/ruff check detective_rollout tasks tests
 	$(BIN)/mypy tasks
 	$(BIN)/statelint $(ASL)
+	$(BIN)/cfn-lint infra/*.yaml
 
 bench: $(VENV)
 	$(BIN)/python -m detective_rollout.bench

@@ -85,3 +85,21 @@ def delete_members(detective: Any, graph_arn: str, account_ids: Sequence[str]) -
     with translate_errors():
         response = detective.delete_members(GraphArn=graph_arn, AccountIds=list(account_ids))
     return {u["AccountId"]: u.get("Reason", "") for u in response.get("UnprocessedAccounts", [])}
+
+
+def delete_graph(detective: Any, graph_arn: str) -> None:
+    """Disable the administrator's graph; Detective removes every member with it."""
+    with translate_errors():
+        detective.delete_graph(GraphArn=graph_arn)
+
+
+def disassociate_membership(detective: Any, graph_arn: str) -> None:
+    """Member side: leave ``graph_arn`` (Detective allows it only while the member is ENABLED)."""
+    with translate_errors():
+        detective.disassociate_membership(GraphArn=graph_arn)
+
+
+def reject_invitation(detective: Any, graph_arn: str) -> None:
+    """Member side: decline an open invitation (only while the member is INVITED)."""
+    with translate_errors():
+        detective.reject_invitation(GraphArn=graph_arn)

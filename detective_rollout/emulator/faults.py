@@ -67,7 +67,8 @@ class Faults:
                 self.state.removed_roles.append(event.account_id)
         elif event.type == "error_burst":
             if event.calls is not None:
-                self.state.bursts.append(Burst(index, until_calls=self.state.call_count + event.calls))
+                # The call that fires the event is the burst's first.
+                self.state.bursts.append(Burst(index, until_calls=self.state.call_count + event.calls - 1))
             else:
                 self.state.bursts.append(Burst(index, until=now + timedelta(seconds=event.duration_s)))
 
