@@ -139,6 +139,62 @@ def enable(factory: Factory, scenario: str, accounts: str | None, regions: str |
     finish_local(run, report_path, as_json)
 
 
+@main.command()
+@click.option("--local", "scenario", required=True, type=click.Path(dir_okay=False),
+              help="Run on the embedded engine over the fleet this scenario file describes (its existing graphs "
+                   "and memberships).")
+@click.option("--accounts", help="Account CSV (account_id[,email[,regions]]): a local file or s3://bucket/key.")
+@click.option("--all-members", is_flag=True, help="Every current member of the administrator's graphs.")
+@click.option("--regions", help="Comma-separated Regions, or 'all' (Detective Regions the administrator enabled).")
+@click.option("--disassociate", is_flag=True, help="Also clean up from the member side (assume the member role).")
+@click.option("--delete-graph", is_flag=True, help="Delete the behavior graphs too (needs --all-members and --confirm).")
+@click.option("--confirm", "confirm_account", help="The administrator account id, confirming --delete-graph.")
+@click.option("--plan", is_flag=True, help="Dry run: print the changes it would make; write nothing.")
+@click.option("--report", "report_path", help="Write the report JSON here.")
+@click.option("--input", "input_path", type=click.Path(dir_okay=False),
+              help="Console-style execution input JSON (other options override its fields).")
+@click.option("--json", "as_json", is_flag=True, help="Print the report JSON instead of the table.")
+@click.pass_obj
+def disable(factory: Factory, scenario: str, accounts: str | None, all_members: bool, regions: str | None,
+            disassociate: bool, delete_graph: bool, confirm_account: str | None, plan: bool, report_path: str | None,
+            input_path: str | None, as_json: bool) -> None:
+    """Remove the scenario's members (or --accounts, or --all-members) from Detective in --regions.
+
+    The rules (--delete-graph only with --all-members and --confirm <administrator id>) are the
+    workflow's own validation, so a bad combination exits 2 with its message and writes nothing.
+    """
+    from detective_rollout.emulator import Fleet, ScenarioError, load_scenario
+    from detective_rollout.local import default_accounts, run_local
+
+    clock = factory.clock()
+    try:
+        fleet = Fleet(load_scenario(scenario), clock)
+    except (ScenarioError, OSError, ValueError) as exc:
+        _fail(f"scenario {scenario}: {exc}")
+    execution_input: dict[str, Any] = {"source": "cli"}
+    if input_path:
+        try:
+            execution_input.update(json.loads(Path(input_path).read_text()))
+        except (OSError, ValueError) as exc:
+            _fail(f"--input: {input_path}: {exc}")
+    csv_text = None
+    if accounts:
+        csv_text, csv_uri = read_accounts_file(accounts)
+        if csv_uri:
+            execution_input["accounts_csv"] = csv_uri
+    elif not all_members and not {"accounts", "accounts_csv", "all_members"} & set(execution_input):
+        execution_input["accounts"] = [{"account_id": a["account_id"]} for a in default_accounts(fleet)]
+    if (parsed := parse_regions(regions)) is not None:
+        execution_input["regions"] = parsed
+    flags = {"all_members": all_members, "disassociate_in_member": disassociate, "delete_graph": delete_graph,
+             "dry_run": plan}
+    execution_input.update({k: True for k, on in flags.items() if on})
+    if confirm_account is not None:
+        execution_input["confirm_delete_graph"] = confirm_account
+    run = run_local(scenario, "disable", execution_input, clock=clock, csv_text=csv_text, fleet=fleet)
+    finish_local(run, report_path, as_json)
+
+
 @main.group()
 def emulator() -> None:
     """The emulated AWS fleet (Detective, GuardDuty, STS, Account, Organizations)."""

@@ -50,5 +50,6 @@ def ensure_graph(detective: Any, region: str, tags: dict[str, str], dry_run: boo
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     plan, region = event["plan"], event["region"]
     outcome = ensure_graph(Aws().client("detective", region), region, plan.get("tags") or {}, bool(plan["dry_run"]))
-    logger.info("behavior graph", extra={**keys(plan["execution"], region=region), **asdict(outcome)})
+    logger.info("behavior graph", extra={**keys(plan["execution"], region=region), "graph_arn": outcome.graph_arn,
+                                        "graph_created": outcome.created, "graph_tagged": outcome.tagged})
     return asdict(outcome)

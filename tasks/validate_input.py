@@ -32,7 +32,9 @@ from tasks.validation import (
     Option,
     Problems,
     RegionChoice,
+    Request,
     boolean,
+    check_execution_name,
     check_request,
     choice,
     common_options,
@@ -136,21 +138,15 @@ def check_member_limit(aws: Aws, accounts: Sequence[Account], regions: Iterable[
 def validate_input(aws: Aws, config: Settings, event_input: Any, execution: str, now: datetime) -> dict[str, Any]:
     """Validate, resolve Regions, check the member limit, write the Plan; return the small state output."""
     problems = Problems()
-    if not execution or len(execution) > 80 or "/" in execution:
-        problems.add("execution", f"expected a Step Functions execution name, got {show(execution)}")
+    check_execution_name(execution, problems)
     request = check_request(event_input, enable_options(config), problems, require_email=True)
-    entries = list(request.accounts)
-    if request.accounts_csv:
-        data = read_accounts_csv(aws.client("s3"), *request.accounts_csv, problems)
-        if data is not None:
-            entries = parse_accounts_csv(data, problems, require_email=True)
+    entries = requested_accounts(aws.client("s3"), request, problems, require_email=True)
     admin = aws.caller_account()
     merged = merge_accounts(entries, problems, admin_account_id=admin)
     problems.raise_if_any()
 
     options = request.options
-    chosen = [options["regions"], *(e.regions for e in merged if e.regions is not None)]
-    enabled = admin_enabled_regions(aws, DETECTIVE_REGIONS if ALL in chosen else {r for c in chosen for r in c})
+    enabled = admin_enabled_regions(aws, candidate_regions(options["regions"], merged))
     accounts = resolve_regions(merged, options["regions"], enabled)
     regions = in_detective_order(r for a in accounts for r in a.regions)
     if not regions:
@@ -170,6 +166,22 @@ def validate_input(aws: Aws, config: Settings, event_input: Any, execution: str,
         "invitation_wait_seconds": options["invitation_wait_seconds"], "tags": options["tags"],
         "account_count": len(accounts), "pair_count": len(plan.pairs()),
     }  # fmt: skip
+
+
+def requested_accounts(s3: Any, request: Request, problems: Problems, *, require_email: bool) -> list[AccountEntry]:
+    """The request's accounts as written: its ``accounts`` list, or the rows of its ``accounts_csv`` object."""
+    if request.accounts_csv is None:
+        return list(request.accounts)
+    data = read_accounts_csv(s3, *request.accounts_csv, problems)
+    return [] if data is None else parse_accounts_csv(data, problems, require_email=require_email)
+
+
+def candidate_regions(requested: RegionChoice, entries: Sequence[AccountEntry]) -> Collection[str]:
+    """Regions whose enablement matters: every Detective Region if anything says "all", else those named."""
+    chosen = [requested, *(e.regions for e in entries if e.regions is not None)]
+    if ALL in chosen:
+        return DETECTIVE_REGIONS
+    return {r for choice in chosen if choice != ALL for r in choice}
 
 
 def resolve_regions(

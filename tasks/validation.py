@@ -375,6 +375,12 @@ def parse_s3_uri(value: Any, where: str, problems: Problems) -> tuple[str, str] 
     return match.group(1), match.group(2)
 
 
+def check_execution_name(execution: Any, problems: Problems) -> None:
+    """``$$.Execution.Name`` becomes part of S3 keys (``work/<workflow>/<execution>/``): 1-80 chars, no '/'."""
+    if not isinstance(execution, str) or not 1 <= len(execution) <= 80 or "/" in execution:
+        problems.add("execution", f"expected a Step Functions execution name, got {show(execution)}")
+
+
 def check_request(
     raw: Any, spec: Mapping[str, Option], problems: Problems, *, require_email: bool, accounts_required: bool = True
 ) -> Request:

@@ -10,6 +10,7 @@ from typing import Any
 
 from tasks import clock, settings
 from tasks.aws import Aws
+from tasks.classify_disable import disable_report
 from tasks.classify_enable import Evidence, classify, region_rows
 from tasks.log import keys, logger
 from tasks.plan import Plan
@@ -42,13 +43,24 @@ def enable_rows(evidence: Evidence, plan: Plan) -> list[Row]:
     return [classify(evidence, plan, acct, region, index[acct]) for acct, region in plan.pairs()]
 
 
-def write_report(s3: Any, bucket: str, store: WorkStore, plan: Plan, event: dict[str, Any]) -> dict[str, Any]:
+def enable_report(store: WorkStore, plan: Plan, event: dict[str, Any]) -> tuple[list[dict[str, Any]], list[Row]]:
     evidence = gather(store, plan, event)
-    rows = enable_rows(evidence, plan)
-    report = document(plan, clock.iso(clock.now()), region_rows(evidence, plan), rows)
+    return region_rows(evidence, plan), enable_rows(evidence, plan)
+
+
+#: The report's ``regions`` and ``results`` by ``plan.workflow``; the document around them is shared.
+REPORTS = {"enable": enable_report, "disable": disable_report}
+
+
+def write_report(s3: Any, bucket: str, store: WorkStore, plan: Plan, event: dict[str, Any]) -> dict[str, Any]:
+    regions, rows = REPORTS[plan.workflow](store, plan, event)
+    report = document(plan, clock.iso(clock.now()), regions, rows)
     key = report_key(plan.workflow, plan.execution)
     store.put_key(key, report)
-    return outcome(report, bucket, key)
+    result = outcome(report, bucket, key)
+    if any(r.get("status") == "FAILED" for r in regions):
+        result["failed"] = True  # a Region-level failure without a FAILED row (disable: a graph not deleted)
+    return result
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

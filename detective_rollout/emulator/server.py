@@ -80,13 +80,16 @@ def serve(
 def run_server(scenario_path: str, port: int = 0, clock_spec: str = "real", host: str = "127.0.0.1") -> int:
     """What ``detective-rollout emulator serve`` runs: serve until interrupted, printing the URL.
 
-    The clock defaults to ``real``: a person at a terminal cannot sleep on an instant clock, so
-    invitations would stay VERIFICATION_IN_PROGRESS for ever.
+    ``instant`` is served as ``real``: an instant clock moves only when someone sleeps on it, and
+    HTTP clients sleep on their own clocks, so its time would stand still and invitations would
+    stay VERIFICATION_IN_PROGRESS for ever. ``speed=N`` is honoured (a fast-forwarded fleet).
     """
     from detective_rollout.clock import parse_clock
     from detective_rollout.emulator.fleet import Fleet
     from detective_rollout.emulator.scenario import load_scenario
 
+    if clock_spec == "instant":
+        clock_spec = "real"
     fleet = Fleet(load_scenario(scenario_path), parse_clock(clock_spec))
     server, thread = serve(fleet, host, port, log=sys.stderr)
     print(f"Emulated fleet listening on {server.url} (clock {clock_spec}; Ctrl-C stops)", flush=True)

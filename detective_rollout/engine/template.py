@@ -70,7 +70,8 @@ class Template:
             return self.state_machines[stem]
         except KeyError:
             known = ", ".join(sorted(self.state_machines)) or "none"
-            raise KeyError(f"no state machine with DefinitionUri stem {stem!r} in the template (known: {known})") from None
+            message = f"no state machine with DefinitionUri stem {stem!r} in the template (known: {known})"
+            raise KeyError(message) from None
 
     def function_for_arn(self, arn: str) -> LambdaFunction | None:
         """The function a Task's FunctionName points to (a full ARN, an ARN with a qualifier, or a name)."""

@@ -13,7 +13,7 @@ from botocore.config import Config
 ADMIN = "111111111111"
 START = datetime(2025, 1, 1, tzinfo=UTC)
 #: No retries: a test sees each injected fault as the API answered it.
-NO_RETRY = Config(retries={"mode": "standard", "max_attempts": 1})
+NO_RETRY = Config(retries={"mode": "standard", "total_max_attempts": 1})
 
 BASE: dict[str, Any] = {
     "administrator": {

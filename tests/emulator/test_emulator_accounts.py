@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Any
 
 import boto3
 import pytest
@@ -88,10 +89,11 @@ def test_detective_in_a_region_without_it_cannot_be_reached(fleet: Fleet) -> Non
 
 
 def test_list_regions_tells_each_account_its_regions(fleet: Fleet) -> None:
-    def statuses(client: object) -> dict[str, str]:
-        regions, kwargs = {}, {}
+    def statuses(client: Any) -> dict[str, str]:
+        regions: dict[str, str] = {}
+        kwargs: dict[str, str] = {}
         while True:
-            page = client.list_regions(MaxResults=50, **kwargs)  # type: ignore[attr-defined]
+            page = client.list_regions(MaxResults=50, **kwargs)
             regions.update({r["RegionName"]: r["RegionOptStatus"] for r in page["Regions"]})
             if not page.get("NextToken"):
                 return regions
@@ -116,10 +118,10 @@ def test_region_disabled_event_turns_an_opt_in_region_off_mid_run(make_fleet: Ca
     assert status == "DISABLED"
 
 
-def _created_at(region: str, client: object = None) -> tuple[datetime, str]:
-    guardduty = client or admin("guardduty", region)
-    (detector_id,) = guardduty.list_detectors()["DetectorIds"]  # type: ignore[attr-defined]
-    detector = guardduty.get_detector(DetectorId=detector_id)  # type: ignore[attr-defined]
+def _created_at(region: str) -> tuple[datetime, str]:
+    guardduty = admin("guardduty", region)
+    (detector_id,) = guardduty.list_detectors()["DetectorIds"]
+    detector = guardduty.get_detector(DetectorId=detector_id)
     return datetime.fromisoformat(detector["CreatedAt"].replace("Z", "+00:00")), detector["Status"]
 
 

@@ -95,6 +95,32 @@ def test_fault_decisions_do_not_depend_on_how_threads_interleave(clock: InstantC
     assert all({"ok", "TooManyRequestsException"} <= set(outcomes) for outcomes in sequential.values())
 
 
+def test_concurrent_accepts_from_many_threads_all_land(make_fleet: Callable[..., Fleet], clock: InstantClock) -> None:
+    accounts = [f"{500000000000 + i}" for i in range(40)]
+    fleet = make_fleet(members=[{"account_id": a, "email": f"{a}@example.com"} for a in accounts])
+    detective = admin("detective")
+    arn = detective.create_graph()["GraphArn"]
+    invite(detective, arn, *[(a, f"{a}@example.com") for a in accounts])
+    clock.advance(5)
+    members = [as_member(a, "detective") for a in accounts]
+    errors: list[BaseException] = []
+
+    def accept(client: Any) -> None:
+        try:
+            client.accept_invitation(GraphArn=arn)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=accept, args=(m,)) for m in members]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert {fleet.member("us-east-1", a).status for a in accounts} == {"ENABLED"}  # type: ignore[union-attr]
+    assert len([c for c in fleet.calls if c.operation == "AcceptInvitation" and c.mutating]) == 40
+
+
 def test_throttle_fault_hits_only_the_listed_operations_of_that_account(make_fleet: Callable[..., Fleet]) -> None:
     make_fleet(members=[{"account_id": "222222222222", "email": "a@example.com",
                          "faults": [{"type": "throttle", "ops": ["ListInvitations"], "rate": 1.0}]}])
@@ -108,7 +134,7 @@ def test_throttle_fault_hits_only_the_listed_operations_of_that_account(make_fle
 
 def test_botocore_standard_retry_rides_out_a_one_call_error_burst(make_fleet: Callable[..., Fleet]) -> None:
     fleet = make_fleet(events=[{"type": "error_burst", "after_calls": 0, "calls": 1}])
-    retrying = Config(retries={"mode": "standard", "max_attempts": 3})
+    retrying = Config(retries={"mode": "standard", "total_max_attempts": 3})
     response = admin("detective", config=retrying).list_graphs()
     assert response["ResponseMetadata"]["RetryAttempts"] == 1
     assert [c.error for c in fleet.calls] == ["InternalServerException", None]

@@ -48,7 +48,8 @@ def test_slow_invitation_named_without_duration_hides_the_invitation_60_seconds(
     ("change", "message"),
     [
         (lambda s: s["members"][2].update(account_id="12"), "members[2].account_id: expected 12 digits, got '12'"),
-        (lambda s: s["members"][0].update(faults=["no_such_fault"]), "members[0].faults[0]: unknown fault 'no_such_fault'"),
+        (lambda s: s["members"][0].update(faults=["no_such_fault"]),
+         "members[0].faults[0]: unknown fault 'no_such_fault'"),
         (lambda s: s["members"][0].update(faults=[{"type": "explode"}]), "members[0].faults[0].type: unknown value"),
         (lambda s: s["members"][0].update(emial="x@example.com"), "members[0].emial: unknown field"),
         (lambda s: s["members"][0].update(email="not-an-email"), "members[0].email: expected an email address"),

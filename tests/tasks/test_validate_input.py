@@ -157,8 +157,8 @@ BAD_INPUT: list[tuple[str, Any, bytes | None, str]] = [
     ("input not an object", ["accounts"], None, "input: expected a JSON object, got [\"accounts\"]"),
     ("accounts not a list", {"accounts": {"account_id": "222222222222"}}, None, "accounts: expected a list"),
     ("account not an object", {"accounts": ["222222222222"]}, None, "accounts[0]: expected an object"),
-    ("accounts_csv not an S3 URI", {"accounts_csv": "/tmp/a.csv"}, None,
-     "accounts_csv: expected s3://bucket/key, got '/tmp/a.csv'"),
+    ("accounts_csv not an S3 URI", {"accounts_csv": "accounts.csv"}, None,
+     "accounts_csv: expected s3://bucket/key, got 'accounts.csv'"),
     ("accounts_csv missing in S3", {"accounts_csv": "s3://inputs/missing.csv"}, None,
      "accounts_csv: 's3://inputs/missing.csv' does not exist or cannot be read"),
     ("accounts_csv in a missing bucket", {"accounts_csv": "s3://no-such-bucket/a.csv"}, None,
@@ -231,6 +231,12 @@ def test_every_problem_is_reported_at_once(s3: Any) -> None:
     assert message.startswith("invalid input (4 problems): ")
     for part in ("input: unknown field 'colour'", "accounts[0].account_id", "accounts[0].email", "batch_size"):
         assert part in message
+
+
+def test_execution_name_unfit_for_an_s3_key_is_refused(s3: Any) -> None:
+    with pytest.raises(errors.InvalidInput, match="execution: expected a Step Functions execution name, got 'a/b'"):
+        run(FakeAws(), {"accounts": GOOD}, execution="a/b")
+    assert written(s3) == []
 
 
 def test_csv_bigger_than_5_mib_is_refused_from_its_size_alone(s3: Any) -> None:

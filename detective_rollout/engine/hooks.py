@@ -1,0 +1,107 @@
+"""Patches on moto's private Step Functions modules (moto pinned exactly; see tests/test_engine_canaries.py).
+
+Each patch is a (module, attribute, replacement) triple applied with :class:`Patches`, which
+restores the originals on exit in reverse order. ``TARGETS`` lists every symbol touched so the
+canary test can fail loudly, naming the symbol, the day moto moves one.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import importlib
+import time as _time
+from collections.abc import Callable
+from types import ModuleType
+from typing import Any
+
+_PARSER = "moto.stepfunctions.parser"
+LAMBDA_EVAL_UTILS = f"{_PARSER}.asl.component.state.exec.state_task.lambda_eval_utils"
+WAIT_FUNCTION = f"{_PARSER}.asl.component.state.wait.wait_function.wait_function"
+TIMESTAMP = f"{_PARSER}.asl.component.state.wait.wait_function.timestamp"
+RETRIER_DECL = f"{_PARSER}.asl.component.common.retry.retrier_decl"
+STATE_TASK_LAMBDA = f"{_PARSER}.asl.component.state.exec.state_task.state_task_lambda"
+STATE_TASK_SERVICE = f"{_PARSER}.asl.component.state.exec.state_task.service.state_task_service"
+STATE = f"{_PARSER}.asl.component.state.state"
+ERROR_EQUALS = f"{_PARSER}.asl.component.common.error_name.error_equals_decl"
+QUOTAS = f"{_PARSER}.quotas"
+BOTOCORE_ENDPOINT = "botocore.endpoint"
+
+#: (module, attribute path) of every private symbol the engine relies on.
+TARGETS: tuple[tuple[str, str], ...] = (
+    (LAMBDA_EVAL_UTILS, "_invoke_lambda_function"),
+    (LAMBDA_EVAL_UTILS, "execute_lambda_function_integration"),
+    (WAIT_FUNCTION, "WaitFunction._wait_interval"),
+    (TIMESTAMP, "datetime"),
+    (TIMESTAMP, "Timestamp._get_wait_seconds"),
+    (RETRIER_DECL, "time"),
+    (STATE_TASK_LAMBDA, "is_within_size_quota"),
+    (STATE_TASK_SERVICE, "is_within_size_quota"),
+    (STATE, "is_within_size_quota"),
+    (STATE_TASK_LAMBDA, "StateTaskLambda._from_error"),
+    (QUOTAS, "MAX_STATE_SIZE_UTF8_BYTES"),
+    (ERROR_EQUALS, "ErrorEqualsDecl._eval_body"),
+    (BOTOCORE_ENDPOINT, "time"),
+)
+
+
+def resolve(module: str, path: str) -> tuple[Any, str]:
+    """The object holding ``path``'s last attribute, and that attribute's name; AttributeError if moved."""
+    owner: Any = importlib.import_module(module)
+    *parents, name = path.split(".")
+    for parent in parents:
+        owner = getattr(owner, parent)
+    getattr(owner, name)  # raises AttributeError naming the symbol when it moved
+    return owner, name
+
+
+class Patches:
+    """Apply attribute replacements; undo them all (last first) on :meth:`restore`."""
+
+    def __init__(self) -> None:
+        self._saved: list[tuple[Any, str, Any]] = []
+
+    def set(self, module: str, path: str, value: Any) -> Any:
+        owner, name = resolve(module, path)
+        original = owner.__dict__[name] if isinstance(owner, type) else getattr(owner, name)
+        self._saved.append((owner, name, original))
+        setattr(owner, name, value)
+        return original
+
+    def restore(self) -> None:
+        while self._saved:
+            owner, name, original = self._saved.pop()
+            setattr(owner, name, original)
+
+
+class TimeShim:
+    """Stands in for a module's ``time``: everything real except ``sleep``, which goes to the clock."""
+
+    def __init__(self, sleep: Callable[[float], None]) -> None:
+        self.sleep = sleep
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(_time, name)
+
+
+def datetime_shim(now: Callable[[], _dt.datetime]) -> ModuleType:
+    """A ``datetime`` module whose ``datetime.now()`` reads the clock.
+
+    moto's Timestamp wait parses the target as a *naive* UTC datetime and subtracts
+    ``datetime.datetime.now()`` (naive *local* time, wrong unless TZ=UTC). The shim returns the
+    clock's time in UTC: naive when called without tz (to match moto's naive parse), aware with tz.
+    """
+
+    class ClockDatetime(_dt.datetime):
+        @classmethod
+        def now(cls, tz: _dt.tzinfo | None = None) -> ClockDatetime:  # type: ignore[override]
+            moment = now().astimezone(_dt.UTC)
+            moment = moment.astimezone(tz) if tz is not None else moment.replace(tzinfo=None)
+            return cls(
+                moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second,
+                moment.microsecond, moment.tzinfo,
+            )  # fmt: skip
+
+    shim = ModuleType("datetime")
+    shim.__dict__.update(_dt.__dict__)
+    shim.datetime = ClockDatetime  # type: ignore[attr-defined]
+    return shim

@@ -1,0 +1,177 @@
+"""Outcome mapping of the disable workflow (the report contract of issue 5), one row per pair.
+
+Row statuses: REMOVED (out of the graph thanks to this run), NOT_A_MEMBER (was not a member:
+``changed: false``, not an error), SKIPPED (the administrator has not enabled the Region),
+FAILED (still a member, or unknown), PLANNED (dry run). ``member_status`` is the status the
+administrator sees after the run (None once the account is out); the status before is in
+``detail``. Inputs: the Map outcomes (RemoveRegions, DisassociateBatches, DeleteGraphs) and the
+work-store records of RemoveMembers, DisassociateMemberships and DeleteGraph.
+
+The administrator's removal decides the row; the member side only qualifies it: a member side
+that could not run (closed account, role missing) keeps a REMOVED row REMOVED with reason
+MEMBER_ACCESS_DENIED and the failure in ``detail``. Where the administrator's removal failed,
+the member leaving (or DeleteGraph taking the member with the graph) still gets it REMOVED.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from tasks.delete_graph import unplanned_members
+from tasks.disassociate_memberships import PROBLEMS
+from tasks.plan import Plan
+from tasks.remove_members import REMOVING
+from tasks.report import Row, short
+from tasks.workstore import WorkStore
+
+MEMBER_LEFT = frozenset({"DISASSOCIATED", "REJECTED"})
+
+
+@dataclass
+class Evidence:
+    """Everything the run recorded, by Region, batch and account."""
+
+    regions: dict[str, dict[str, Any]]  # region -> RemoveRegions outcome
+    removed: dict[str, dict[str, Any]] = field(default_factory=dict)  # region -> remove document
+    member_side: dict[str, dict[str, Any]] = field(default_factory=dict)  # account -> disassociate result
+    failed_batches: dict[int, str] = field(default_factory=dict)  # batch -> error cause
+    graphs: dict[str, dict[str, Any]] = field(default_factory=dict)  # region -> graph document
+    failed_graphs: dict[str, str] = field(default_factory=dict)  # region -> error cause
+
+
+def _cause(error: dict[str, Any] | None) -> str:
+    error = error or {}
+    return f"{error.get('Error')}: {error.get('Cause')}"
+
+
+def _join(*parts: str | None) -> str | None:
+    return "; ".join(p for p in parts if p) or None
+
+
+def gather(store: WorkStore, plan: Plan, event: dict[str, Any]) -> Evidence:
+    evidence = Evidence(regions={r["region"]: r for r in event.get("regions", [])})
+    for region in plan.regions:
+        if removed := store.find(f"remove/{region}.json"):
+            evidence.removed[region] = removed
+        if plan.options.get("delete_graph") and (graph := store.find(f"graph/{region}.json")):
+            evidence.graphs[region] = graph
+    for batch in event.get("batches", []):
+        if batch.get("status") == "FAILED":
+            evidence.failed_batches[int(batch["batch"])] = _cause(batch.get("error"))
+    if plan.options.get("disassociate_in_member"):
+        for index in range(plan.batch_count):
+            if done := store.find(f"disassociate/{index}.json"):
+                evidence.member_side.update(done.get("accounts", {}))
+    for graph in event.get("graphs", []):
+        if graph.get("status") == "FAILED":
+            evidence.failed_graphs[graph["region"]] = _cause(graph.get("error"))
+    return evidence
+
+
+def _admin_record(evidence: Evidence, account_id: str, region: str) -> dict[str, Any]:
+    """RemoveMembers' record of the pair, or a FAILED one saying why there is none."""
+    record = ((evidence.removed.get(region) or {}).get("members") or {}).get(account_id)
+    outcome = evidence.regions.get(region)
+    why = _cause(outcome.get("error")) if outcome and "error" in outcome else None
+    if record and record["outcome"] != REMOVING:
+        return dict(record)
+    if record:  # intent recorded, then the state failed: the removal is unconfirmed
+        return {**record, "outcome": "FAILED", "reason": "ERROR", "changed": False,
+                "detail": _join("RemoveMembers failed before confirming the removal", why)}
+    detail = why or ("the Region was not processed" if outcome is None else "RemoveMembers recorded nothing for it")
+    return {"outcome": "FAILED", "prior_status": None, "changed": False, "reason": "ERROR", "detail": detail}
+
+
+def _member_record(evidence: Evidence, plan: Plan, account_id: str, region: str, batch: int) -> dict[str, Any] | None:
+    """DisassociateMemberships' record of the pair (None when the member side was not asked for)."""
+    if not plan.options.get("disassociate_in_member") or region in plan.admin_disabled_regions:
+        return None
+    result = evidence.member_side.get(account_id)
+    if result is None:
+        failed = evidence.failed_batches.get(batch)
+        detail = f"DisassociateMemberships failed for the batch: {failed}" if failed else "nothing recorded for it"
+        return {"outcome": "ERROR", "detail": detail}
+    if "error" in result:
+        return {"outcome": "ERROR", "detail": result["error"]}
+    record: dict[str, Any] | None = (result.get("regions") or {}).get(region)
+    return record
+
+
+def classify(evidence: Evidence, plan: Plan, account_id: str, region: str, batch: int) -> Row:
+    admin = _admin_record(evidence, account_id, region)
+    member = _member_record(evidence, plan, account_id, region, batch)
+    graph = evidence.graphs.get(region) or {}
+    reason = note = None
+    if member and member["outcome"] in PROBLEMS:
+        reason, note = f"MEMBER_{member['outcome']}", f"member side: {member.get('detail')}"
+
+    def row(status: str, member_status: str | None, why: str | None, detail: str | None, changed: bool) -> Row:
+        return Row(account_id, region, status, member_status, why, short(detail), changed)
+
+    outcome, prior = admin["outcome"], admin.get("prior_status")
+    was = f"was {prior}" if prior else None
+    if outcome == "SKIPPED":
+        return row("SKIPPED", None, admin.get("reason"), admin.get("detail"), False)
+    if outcome == "PLANNED":
+        graph_plan = graph.get("detail") if graph.get("outcome") == "PLANNED" else None
+        return row("PLANNED", prior, reason, _join(admin.get("detail"), graph_plan, note), False)
+    if outcome == "REMOVED":
+        return row("REMOVED", None, reason, _join(was, admin.get("detail"), note), True)
+    left = member is not None and member["outcome"] in MEMBER_LEFT
+    deleted = graph.get("outcome") == "DELETED" and account_id in graph.get("members", [])
+    if outcome == "NOT_A_MEMBER" and not (left or deleted):
+        return row("NOT_A_MEMBER", None, reason, _join(admin.get("detail"), note), False)
+    failed = admin.get("detail") if outcome == "FAILED" else None
+    if left:
+        assert member is not None
+        return row("REMOVED", None, None, _join(member.get("detail"), failed and f"the administrator: {failed}"), True)
+    if deleted:
+        how = "DeleteGraph removed it with the graph"
+        return row("REMOVED", None, "GRAPH_DELETED", _join(how, failed and f"DeleteMembers: {failed}"), True)
+    return row("FAILED", prior, admin.get("reason") or "ERROR", _join(was, admin.get("detail"), note),
+               bool(admin.get("changed")))
+
+
+def _region_status(evidence: Evidence, plan: Plan, region: str) -> tuple[str, str | None, str | None]:
+    outcome = evidence.regions.get(region) or {}
+    graph = evidence.graphs.get(region) or {}
+    if region in plan.admin_disabled_regions:
+        return "SKIPPED", "ADMIN_REGION_NOT_ENABLED", f"the administrator account has not enabled {region}"
+    if outcome.get("status") != "DONE":
+        return "FAILED", "ERROR", _cause(outcome["error"]) if "error" in outcome else "the Region was not processed"
+    if region in evidence.failed_graphs:
+        return "FAILED", "GRAPH_NOT_DELETED", evidence.failed_graphs[region]
+    if plan.dry_run:
+        return "PLANNED", None, graph.get("detail")
+    if graph.get("outcome") == "DELETED":
+        extra = unplanned_members(plan, graph)
+        added = f"it also took {len(extra)} members added after validation: {', '.join(extra)}" if extra else None
+        return "DONE", "GRAPH_DELETED", added
+    if not (evidence.removed.get(region) or {}).get("graph_arn"):
+        return "DONE", "NO_GRAPH", f"no behavior graph in {region}"
+    return "DONE", None, None
+
+
+def region_rows(evidence: Evidence, plan: Plan) -> list[dict[str, Any]]:
+    rows = []
+    for region in plan.regions:
+        status, reason, detail = _region_status(evidence, plan, region)
+        graph = evidence.graphs.get(region) or {}
+        rows.append({
+            "region": region,
+            "graph_arn": (evidence.removed.get(region) or {}).get("graph_arn") or graph.get("graph_arn"),
+            "status": status,
+            "reason": reason,
+            "detail": short(detail),
+            "graph_deleted": graph.get("outcome") == "DELETED",
+        })
+    return rows
+
+
+def disable_report(store: WorkStore, plan: Plan, event: dict[str, Any]) -> tuple[list[dict[str, Any]], list[Row]]:
+    """The report's ``regions`` and ``results`` of a disable execution."""
+    evidence = gather(store, plan, event)
+    index = {a.account_id: i // plan.batch_size for i, a in enumerate(plan.accounts)}
+    rows = [classify(evidence, plan, acct, region, index[acct]) for acct, region in plan.pairs()]
+    return region_rows(evidence, plan), rows

@@ -1,0 +1,160 @@
+"""State ``ValidateOffboarding``: check the disable request completely, then write the Plan once.
+
+The input rules are the enable workflow's (tasks.validation: ids, CSV, Regions, duplicates, the
+administrator not in its own list, masked emails) with emails optional, plus the rules that keep
+offboarding safe:
+
+- ``all_members: true`` replaces ``accounts`` / ``accounts_csv`` (never both) and expands, per
+  Region, to the graph's members at validation time (ListMembers). A member added after this
+  state is not removed by this execution, except by DeleteGraph.
+- ``delete_graph`` needs ``all_members: true`` AND ``confirm_delete_graph`` equal to the
+  administrator account id: DeleteGraph removes every member, so it never goes with a subset,
+  and a copied input from another deployment cannot delete this one's graphs.
+
+Nothing is written on bad input: every problem is collected first and raised as one InvalidInput.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import datetime
+from typing import Any
+
+from tasks import __version__, clock, errors, settings
+from tasks.aws import Aws
+from tasks.detective import list_graph_arns, list_members
+from tasks.log import keys, logger
+from tasks.plan import Account, Plan
+from tasks.regions import DETECTIVE_REGIONS, in_detective_order
+from tasks.settings import Settings
+from tasks.validate_input import admin_enabled_regions, read_accounts_csv
+from tasks.validation import (
+    ALL,
+    AccountEntry,
+    Option,
+    Problems,
+    RegionChoice,
+    boolean,
+    check_request,
+    common_options,
+    merge_accounts,
+    parse_accounts_csv,
+    show,
+    text,
+)
+from tasks.workstore import WorkStore
+
+WORKFLOW = "disable"
+#: Options that travel in the Plan's ``options`` (what the later states decide on).
+_PLAN_OPTIONS = ("all_members", "disassociate_in_member", "delete_graph")
+
+
+def disable_options(config: Settings) -> dict[str, Option]:
+    return {
+        **common_options(config),
+        "all_members": Option(boolean, False),
+        "disassociate_in_member": Option(boolean, False),
+        "delete_graph": Option(boolean, False),
+        "confirm_delete_graph": Option(text(1, 64), None),
+    }
+
+
+def check_scope(raw: Any, options: dict[str, Any], admin: str, problems: Problems) -> None:
+    """Which accounts (a list, a CSV or every member) and whether graphs may be deleted."""
+    given = isinstance(raw, dict) and any(raw.get(k) is not None for k in ("accounts", "accounts_csv"))
+    if options["all_members"] and given:
+        problems.add("all_members", "give accounts / accounts_csv or all_members, not both")
+    elif not options["all_members"] and not given:
+        problems.add("accounts, accounts_csv, all_members", "one of them is required")
+    if not options["delete_graph"]:
+        return
+    if not options["all_members"]:
+        problems.add("delete_graph", 'needs "all_members": true - DeleteGraph removes every member of the graph, '
+                                     "so it never goes with a subset of accounts")
+    if options["confirm_delete_graph"] != admin:
+        problems.add("confirm_delete_graph", f"must be the administrator account id '{admin}' to delete its "
+                                             f"behavior graphs, got {show(options['confirm_delete_graph'])}")
+
+
+def current_members(aws: Aws, regions: Iterable[str]) -> tuple[Account, ...]:
+    """``all_members``: every member of the administrator's graphs, with the Regions it is a member in."""
+    found: dict[str, list[str]] = {}
+    for region in regions:
+        detective = aws.client("detective", region)
+        for arn in list_graph_arns(detective)[:1]:
+            for account_id in list_members(detective, arn):
+                found.setdefault(account_id, []).append(region)
+    return tuple(Account(account_id, None, tuple(rs)) for account_id, rs in found.items())
+
+
+def _requested(aws: Aws, config: Settings, raw: Any, problems: Problems) -> tuple[dict[str, Any], list[AccountEntry]]:
+    request = check_request(raw, disable_options(config), problems, require_email=False, accounts_required=False)
+    entries = list(request.accounts)
+    if request.accounts_csv:
+        data = read_accounts_csv(aws.client("s3"), *request.accounts_csv, problems)
+        if data is not None:
+            entries = parse_accounts_csv(data, problems, require_email=False)
+    return request.options, entries
+
+
+def validate_offboarding(
+    aws: Aws, config: Settings, event_input: Any, execution: str, now: datetime
+) -> dict[str, Any]:
+    """Validate, resolve Regions and accounts, write the Plan; return the small state output."""
+    problems = Problems()
+    if not execution or len(execution) > 80 or "/" in execution:
+        problems.add("execution", f"expected a Step Functions execution name, got {show(execution)}")
+    options, entries = _requested(aws, config, event_input, problems)
+    admin = aws.caller_account()
+    check_scope(event_input, options, admin, problems)
+    merged = merge_accounts(entries, problems, admin_account_id=admin)
+    problems.raise_if_any()
+
+    chosen: list[RegionChoice] = [options["regions"], *(e.regions for e in merged if e.regions is not None)]
+    explicit = {r for c in chosen if c != ALL for r in c}
+    enabled = admin_enabled_regions(aws, DETECTIVE_REGIONS if ALL in chosen else explicit)
+
+    def resolve(choice: RegionChoice | None) -> tuple[str, ...]:
+        picked = options["regions"] if choice is None else choice
+        return in_detective_order(enabled) if picked == ALL else tuple(picked)
+
+    if options["all_members"]:
+        regions = resolve(None)
+        accounts = current_members(aws, [r for r in regions if r in enabled])
+    else:
+        accounts = tuple(Account(e.account_id, e.email, resolve(e.regions)) for e in merged)
+        regions = in_detective_order(r for a in accounts for r in a.regions)
+    if not regions:
+        problems.add("regions", "no Detective Region is enabled for the administrator account")
+    problems.raise_if_any()
+
+    disabled = tuple(r for r in regions if r not in enabled)
+    plan = Plan(
+        workflow=WORKFLOW, execution=execution, admin_account_id=admin, regions=regions, accounts=accounts,
+        batch_size=options["batch_size"], max_concurrency=options["max_concurrency"], dry_run=options["dry_run"],
+        started_at=clock.iso(now), admin_disabled_regions=disabled,
+        options={k: options[k] for k in _PLAN_OPTIONS},
+        request={"source": options["source"], "input": event_input, "version": __version__,
+                 "replay_of": options["replay_of"]},
+    )  # fmt: skip
+    request_key = WorkStore(aws.client("s3"), config.report_bucket, WORKFLOW, execution).put("request.json",
+                                                                                             plan.to_json())
+    return {
+        "workflow": WORKFLOW, "execution": execution, "admin_account_id": admin, "request_key": request_key,
+        "regions": list(regions), "admin_disabled_regions": list(disabled), "batches": list(range(plan.batch_count)),
+        "batch_size": plan.batch_size, "max_concurrency": plan.max_concurrency, "dry_run": plan.dry_run,
+        **{k: options[k] for k in _PLAN_OPTIONS},
+        "account_count": len(accounts), "pair_count": len(plan.pairs()),
+    }  # fmt: skip
+
+
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    execution = str(event.get("execution") or "")
+    try:
+        output = validate_offboarding(Aws(), settings.load(), event.get("input"), execution, clock.now())
+    except errors.InvalidInput as exc:  # the message masks every email
+        logger.warning("invalid input", extra={**keys(execution), "problems": exc.message})
+        raise
+    logger.info("offboarding input validated", extra={**keys(execution), "accounts": output["account_count"],
+                                                      "pairs": output["pair_count"], "regions": output["regions"]})
+    return output
