@@ -14,6 +14,7 @@ from typing import Any
 from detective_rollout.clock import Clock, InstantClock
 from detective_rollout.emulator import Fleet, load_scenario
 from detective_rollout.engine import ExecutionResult, LocalEngine
+from tasks import aws as tasks_aws
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "infra" / "template.yaml"
@@ -56,6 +57,7 @@ def run_local(
 ) -> LocalRun:
     """Execute ``workflow`` once. ``csv_text`` is uploaded to the engine's S3 as ``accounts_csv``."""
     clock = clock or InstantClock()
+    tasks_aws.reset()
     fleet = fleet or Fleet(load_scenario(scenario), clock)
     name = name or execution_name(workflow)
     with LocalEngine(fleet, clock, template=str(TEMPLATE), statemachines_dir=str(STATEMACHINES)) as engine:

@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tasks import clock, errors, settings
-from tasks.aws import Aws, member_role_arn
+from tasks.aws import Aws, default_aws, member_role_arn
 from tasks.log import keys, logger
 from tasks.member import MemberRecord, Target, accept_in_account
 from tasks.plan import Account, Plan
@@ -120,7 +120,7 @@ def targets_for(store: WorkStore, plan: Plan, batch: tuple[Account, ...], ready:
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     plan_ref, batch_index = event["plan"], int(event["batch"])
     config = settings.load()
-    admin = Aws()
+    admin = default_aws()
     store = WorkStore(admin.client("s3"), config.report_bucket, "enable", plan_ref["execution"])
     plan = store.plan()
     batch = plan.batch(batch_index)

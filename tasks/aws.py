@@ -71,24 +71,59 @@ def translate_errors() -> Iterator[None]:
         raise translate(exc) from exc
 
 
+_session_lock = threading.Lock()
+_shared_session: boto3.Session | None = None
+_default: Aws | None = None
+
+
+def _session() -> boto3.Session:
+    """One botocore session per process: service models and endpoint data load once, as in a warm Lambda."""
+    global _shared_session
+    if _shared_session is None:
+        _shared_session = boto3.Session()
+    return _shared_session
+
+
+def default_aws() -> Aws:
+    """Clients with the function's own credentials, reused across invocations of a warm container."""
+    global _default
+    with _session_lock:
+        if _default is None:
+            _default = Aws()
+        return _default
+
+
+def reset() -> None:
+    """Forget cached sessions and clients (the embedded engine calls this when it starts)."""
+    global _shared_session, _default
+    with _session_lock:
+        _shared_session, _default = None, None
+
+
 class Aws:
     """Clients for one set of credentials, created lazily and shared between threads.
 
-    boto3 clients are thread-safe, sessions are not: clients are created under a lock.
+    boto3 clients are thread-safe, sessions are not: clients are created under a lock, from the
+    process's one session, with explicit credentials for assumed roles.
     """
 
-    def __init__(self, session: boto3.Session | None = None, account_id: str | None = None) -> None:
-        self._session = session or boto3.Session()
+    def __init__(self, credentials: dict[str, str] | None = None, account_id: str | None = None) -> None:
+        self._credentials = credentials or {}
         self._clients: dict[tuple[str, str | None], Any] = {}
-        self._lock = threading.Lock()
         self.account_id = account_id
 
     def client(self, service: str, region: str | None = None) -> Any:
         key = (service, region)
-        with self._lock:
-            if key not in self._clients:
-                self._clients[key] = self._session.client(service, region_name=region, config=CLIENT_CONFIG)
-            return self._clients[key]
+        client = self._clients.get(key)
+        if client is None:
+            with _session_lock:
+                client = self._clients.get(key)
+                if client is None:
+                    client = _session().client(
+                        service, region_name=region, config=CLIENT_CONFIG, **self._credentials
+                    )
+                    self._clients[key] = client
+        return client
 
     def caller_account(self) -> str:
         """The account these credentials act as (STS GetCallerIdentity, cached)."""
@@ -104,12 +139,12 @@ class Aws:
             params["ExternalId"] = external_id
         with translate_errors():
             creds = self.client("sts").assume_role(**params)["Credentials"]
-        session = boto3.Session(
-            aws_access_key_id=creds["AccessKeyId"],
-            aws_secret_access_key=creds["SecretAccessKey"],
-            aws_session_token=creds["SessionToken"],
-        )
-        return Aws(session, account_id=role_arn.split(":")[4])
+        credentials = {
+            "aws_access_key_id": creds["AccessKeyId"],
+            "aws_secret_access_key": creds["SecretAccessKey"],
+            "aws_session_token": creds["SessionToken"],
+        }
+        return Aws(credentials, account_id=role_arn.split(":")[4])
 
 
 def member_role_arn(account_id: str, role_name: str, partition: str = "aws") -> str:

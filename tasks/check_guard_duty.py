@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tasks import clock, errors
-from tasks.aws import Aws, translate_errors
+from tasks.aws import default_aws, translate_errors
 from tasks.log import keys, logger
 
 #: Clock skew tolerated at the gate, so a Wait that ends "exactly" at qualifies_at never loops.
@@ -24,7 +24,7 @@ GATE_TOLERANCE = timedelta(seconds=60)
 @dataclass(frozen=True)
 class GuardDutyGate:
     region: str
-    gate: str  # READY | TOO_YOUNG | GUARDDUTY_NOT_ENABLED | ADMIN_REGION_NOT_ENABLED
+    gate: str  # READY | GUARDDUTY_TOO_YOUNG | GUARDDUTY_NOT_ENABLED | ADMIN_REGION_NOT_ENABLED
     guardduty_age_hours: float | None
     qualifies_at: str | None
     detail: str
@@ -57,7 +57,7 @@ def check_guard_duty(
         return GuardDutyGate(region, "READY", age_hours, None, f"GuardDuty enabled for {age_hours} h")
     # Round up to the next whole second so the Wait never ends before the gate opens.
     qualifies = qualifies.replace(microsecond=0) + timedelta(seconds=math.ceil(qualifies.microsecond / 1e6))
-    return GuardDutyGate(region, "TOO_YOUNG", age_hours, clock.iso(qualifies),
+    return GuardDutyGate(region, "GUARDDUTY_TOO_YOUNG", age_hours, clock.iso(qualifies),
                          f"GuardDuty enabled for {age_hours} h; Detective needs {min_age_hours:g} h "
                          f"(qualifies at {clock.iso(qualifies)})")
 
@@ -70,7 +70,7 @@ def _created_at(detector: dict[str, Any]) -> datetime:
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     plan, region = event["plan"], event["region"]
     gate = check_guard_duty(
-        Aws().client("guardduty", region),
+        default_aws().client("guardduty", region),
         region,
         float(plan["guardduty_min_age_hours"]),
         clock.now(),

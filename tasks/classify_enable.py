@@ -51,7 +51,7 @@ def region_rows(evidence: Evidence, plan: Plan) -> list[dict[str, Any]]:
             "reason": outcome.get("reason") if status != "ENABLED" else None,
             "detail": short(_region_detail(outcome, graph)),
         }
-        if gate.get("gate") == "TOO_YOUNG":
+        if gate.get("gate") == "GUARDDUTY_TOO_YOUNG":
             row["qualifies_at"] = gate.get("qualifies_at")
         rows.append(row)
     return rows

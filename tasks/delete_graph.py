@@ -17,7 +17,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tasks import errors, settings
-from tasks.aws import Aws
+from tasks.aws import default_aws
 from tasks.detective import delete_graph, list_graph_arns, list_members
 from tasks.log import keys, logger
 from tasks.plan import Plan
@@ -61,7 +61,7 @@ def unplanned_members(plan: Plan, record: dict[str, Any]) -> list[str]:
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     plan_ref, region = event["plan"], event["region"]
-    aws = Aws()
+    aws = default_aws()
     store = WorkStore(aws.client("s3"), settings.load().report_bucket, WORKFLOW, plan_ref["execution"])
     plan = store.plan()
     name = f"graph/{region}.json"

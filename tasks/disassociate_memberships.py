@@ -20,7 +20,7 @@ from typing import Any
 
 from tasks import errors, settings
 from tasks.accept_invitations import MAX_THREADS, _error_outcome, _isolated
-from tasks.aws import Aws, member_role_arn
+from tasks.aws import Aws, default_aws, member_role_arn
 from tasks.detective import disassociate_membership, list_invitations, reject_invitation
 from tasks.log import keys, logger
 from tasks.member import MemberRecord
@@ -101,7 +101,7 @@ def disassociate_batch(
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     plan_ref, batch_index = event["plan"], int(event["batch"])
     config = settings.load()
-    admin = Aws()
+    admin = default_aws()
     store = WorkStore(admin.client("s3"), config.report_bucket, WORKFLOW, plan_ref["execution"])
     plan = store.plan()
     results = disassociate_batch(admin, plan, plan.batch(batch_index), config.member_role_name,

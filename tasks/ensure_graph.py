@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from tasks.aws import Aws, translate_errors
+from tasks.aws import default_aws, translate_errors
 from tasks.detective import list_graph_arns
 from tasks.log import keys, logger
 
@@ -49,7 +49,8 @@ def ensure_graph(detective: Any, region: str, tags: dict[str, str], dry_run: boo
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     plan, region = event["plan"], event["region"]
-    outcome = ensure_graph(Aws().client("detective", region), region, plan.get("tags") or {}, bool(plan["dry_run"]))
+    detective = default_aws().client("detective", region)
+    outcome = ensure_graph(detective, region, plan.get("tags") or {}, bool(plan["dry_run"]))
     logger.info("behavior graph", extra={**keys(plan["execution"], region=region), "graph_arn": outcome.graph_arn,
                                         "graph_created": outcome.created, "graph_tagged": outcome.tagged})
     return asdict(outcome)

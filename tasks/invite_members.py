@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from tasks import errors, settings
-from tasks.aws import Aws, translate_errors
+from tasks.aws import default_aws, translate_errors
 from tasks.detective import chunks, create_members, delete_members, list_members
 from tasks.log import keys, logger
 from tasks.plan import Account, Plan
@@ -161,7 +161,7 @@ def _invite(
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     plan_ref, region = event["plan"], event["region"]
-    aws = Aws()
+    aws = default_aws()
     store = WorkStore(aws.client("s3"), settings.load().report_bucket, "enable", plan_ref["execution"])
     plan = store.plan()
     graph_arn = event.get("graph_arn")

@@ -17,7 +17,7 @@ from dataclasses import asdict, dataclass
 from typing import Any
 
 from tasks import errors, settings
-from tasks.aws import Aws
+from tasks.aws import default_aws
 from tasks.detective import chunks, delete_members, get_members, list_graph_arns, list_members
 from tasks.invite_members import error_reason
 from tasks.log import keys, logger
@@ -114,7 +114,7 @@ def document(region: str, graph_arn: str | None, records: dict[str, RemoveRecord
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     plan_ref, region = event["plan"], event["region"]
-    aws = Aws()
+    aws = default_aws()
     store = WorkStore(aws.client("s3"), settings.load().report_bucket, WORKFLOW, plan_ref["execution"])
     plan = store.plan()
     name = f"remove/{region}.json"

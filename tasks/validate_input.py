@@ -18,7 +18,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from tasks import __version__, clock, errors, settings
-from tasks.aws import Aws, translate_errors
+from tasks.aws import Aws, default_aws, translate_errors
 from tasks.detective import list_graph_arns, list_members
 from tasks.ensure_graph import PROJECT_TAG
 from tasks.log import keys, logger
@@ -218,7 +218,7 @@ def _plan(
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     execution = str(event.get("execution") or "")
     try:
-        output = validate_input(Aws(), settings.load(), event.get("input"), execution, clock.now())
+        output = validate_input(default_aws(), settings.load(), event.get("input"), execution, clock.now())
     except errors.InvalidInput as exc:  # the message masks every email
         logger.warning("invalid input", extra={**keys(execution), "problems": exc.message})
         raise

@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import Any
 
 from tasks import __version__, clock, errors, settings
-from tasks.aws import Aws
+from tasks.aws import Aws, default_aws
 from tasks.detective import list_graph_arns, list_members
 from tasks.log import keys, logger
 from tasks.plan import Account, Plan
@@ -151,7 +151,7 @@ def validate_offboarding(
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     execution = str(event.get("execution") or "")
     try:
-        output = validate_offboarding(Aws(), settings.load(), event.get("input"), execution, clock.now())
+        output = validate_offboarding(default_aws(), settings.load(), event.get("input"), execution, clock.now())
     except errors.InvalidInput as exc:  # the message masks every email
         logger.warning("invalid input", extra={**keys(execution), "problems": exc.message})
         raise

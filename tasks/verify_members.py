@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from tasks import settings
-from tasks.aws import Aws
+from tasks.aws import default_aws
 from tasks.detective import get_members
 from tasks.log import keys, logger
 from tasks.plan import Plan
@@ -38,7 +38,7 @@ def verify_members(detective: Any, plan: Plan, region: str, graph_arn: str | Non
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     plan_ref, region, attempt = event["plan"], event["region"], int(event.get("attempt", 1))
-    aws = Aws()
+    aws = default_aws()
     store = WorkStore(aws.client("s3"), settings.load().report_bucket, "enable", plan_ref["execution"])
     plan = store.plan()
     invite = store.find(f"invite/{region}.json") or {}

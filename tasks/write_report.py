@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from tasks import clock, settings
-from tasks.aws import Aws
+from tasks.aws import default_aws
 from tasks.classify_disable import disable_report
 from tasks.classify_enable import Evidence, classify, region_rows
 from tasks.log import keys, logger
@@ -65,7 +65,7 @@ def write_report(s3: Any, bucket: str, store: WorkStore, plan: Plan, event: dict
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     config = settings.load()
-    aws = Aws()
+    aws = default_aws()
     s3 = aws.client("s3")
     store = WorkStore(s3, config.report_bucket, event["plan"]["workflow"], event["plan"]["execution"])
     plan = store.plan()

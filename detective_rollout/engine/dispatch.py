@@ -198,8 +198,10 @@ class Dispatcher:
         # Whichever limit is shorter fires first on AWS: the Task's (States.Timeout, the Lambda
         # keeps running) or the function's own (the runtime kills it: Sandbox.Timedout).
         if state_limit and used > state_limit and (not lambda_limit or state_limit <= lambda_limit):
-            raise TaskTimedOut(f"{ctx.state_name if ctx else function.state_name}: ran {used:.0f}s of clock time, "
-                               f"TimeoutSeconds {state_limit:g}")
+            raise TaskTimedOut(
+                f"{ctx.state_name if ctx else function.state_name}: ran {used:.0f}s of clock time, "
+                f"TimeoutSeconds {state_limit:g}"
+            )
         if lambda_limit and used > lambda_limit:
             message = f"RequestId: {request_id} Error: Task timed out after {lambda_limit:.2f} seconds"
             return _unhandled("Sandbox.Timedout", message, request_id)

@@ -79,8 +79,9 @@ def history_stats(events: list[Mapping[str, Any]]) -> HistoryStats:
                 value = details.get(payload_key)
                 if isinstance(value, str):
                     largest = max(largest, len(value.encode("utf-8")))
-    return HistoryStats(events=len(events), transitions=entered + max(0, scheduled - task_entered),
-                        max_payload_bytes=largest)
+    return HistoryStats(
+        events=len(events), transitions=entered + max(0, scheduled - task_entered), max_payload_bytes=largest
+    )
 
 
 def parse_output(value: Any) -> Any:

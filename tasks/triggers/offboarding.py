@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tasks.aws import Aws
+from tasks.aws import default_aws
 from tasks.log import logger
 from tasks.triggers.common import (
     StartResult,
@@ -55,6 +55,7 @@ def start_for_departed_account(event: dict[str, Any], *, sfn: Any, state_machine
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     state_machine_arn = required_env("DISABLE_STATE_MACHINE_ARN")
-    result = start_for_departed_account(event, sfn=Aws().client("stepfunctions"), state_machine_arn=state_machine_arn)
+    sfn = default_aws().client("stepfunctions")
+    result = start_for_departed_account(event, sfn=sfn, state_machine_arn=state_machine_arn)
     logger.info("disable workflow for departed account", extra=result.log_keys())
     return result.to_dict()

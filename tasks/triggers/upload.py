@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from tasks.aws import Aws
+from tasks.aws import default_aws
 from tasks.log import logger
 from tasks.triggers.common import StartResult, detail, event_id, execution_name, required_env, start_execution
 
@@ -44,7 +44,7 @@ def start_for_upload(event: dict[str, Any], *, sfn: Any, state_machine_arn: str,
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     state_machine_arn, bucket = required_env("ENABLE_STATE_MACHINE_ARN"), required_env("REPORT_BUCKET")
-    result = start_for_upload(event, sfn=Aws().client("stepfunctions"), state_machine_arn=state_machine_arn,
+    result = start_for_upload(event, sfn=default_aws().client("stepfunctions"), state_machine_arn=state_machine_arn,
                               bucket=bucket)
     if result is None:
         bucket, key = uploaded_object(event)

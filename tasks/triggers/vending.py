@@ -14,7 +14,7 @@ from typing import Any
 
 from botocore.exceptions import ClientError
 
-from tasks.aws import Aws
+from tasks.aws import default_aws
 from tasks.log import logger
 from tasks.triggers.common import (
     StartResult,
@@ -152,7 +152,7 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         "topic_arn": required_env("RESULTS_TOPIC_ARN"),
     }
     minutes = int(required_env("RETRY_ACCESS_DENIED_MINUTES"))
-    aws = Aws()
+    aws = default_aws()
     try:
         result = start_for_vended_account(
             event,
