@@ -65,9 +65,14 @@ def read_accounts_file(value: str) -> tuple[str | None, str | None]:
 @click.group()
 @click.option("--clock", "clock_spec", default="instant", show_default=True,
               help="Local runs: instant | real | speed=N (every wait and retry interval divided by N).")
+@click.option("--verbose", is_flag=True, help="Local runs: print the task code's structured JSON logs.")
 @click.pass_context
-def main(ctx: click.Context, clock_spec: str) -> None:
+def main(ctx: click.Context, clock_spec: str, verbose: bool) -> None:
     """Roll Amazon Detective out to (and back out of) every account x Region of a fleet."""
+    if not verbose:
+        from tasks.log import logger
+
+        logger.setLevel("WARNING")  # the table is the output; task logs only with --verbose
     try:
         parse_clock(clock_spec)
     except ValueError as exc:
@@ -131,6 +136,8 @@ def enable(factory: Factory, scenario: str, accounts: str | None, regions: str |
         execution_input["accounts"] = default_accounts(fleet)
     if (parsed := parse_regions(regions)) is not None:
         execution_input["regions"] = parsed
+    elif "regions" not in execution_input:
+        execution_input["regions"] = list(fleet.scenario.regions)  # the Regions the scenario's fleet uses
     if guardduty_wait:
         execution_input["guardduty_wait"] = guardduty_wait
     if plan:
