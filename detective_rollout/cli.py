@@ -154,7 +154,7 @@ def enable(factory: Factory, scenario: str, accounts: str | None, regions: str |
 @click.option("--all-members", is_flag=True, help="Every current member of the administrator's graphs.")
 @click.option("--regions", help="Comma-separated Regions, or 'all' (Detective Regions the administrator enabled).")
 @click.option("--disassociate", is_flag=True, help="Also clean up from the member side (assume the member role).")
-@click.option("--delete-graph", is_flag=True, help="Delete the behavior graphs too (needs --all-members and --confirm).")
+@click.option("--delete-graph", is_flag=True, help="Delete the behavior graphs too (with --all-members, --confirm).")
 @click.option("--confirm", "confirm_account", help="The administrator account id, confirming --delete-graph.")
 @click.option("--plan", is_flag=True, help="Dry run: print the changes it would make; write nothing.")
 @click.option("--report", "report_path", help="Write the report JSON here.")
@@ -193,6 +193,8 @@ def disable(factory: Factory, scenario: str, accounts: str | None, all_members: 
         execution_input["accounts"] = [{"account_id": a["account_id"]} for a in default_accounts(fleet)]
     if (parsed := parse_regions(regions)) is not None:
         execution_input["regions"] = parsed
+    elif "regions" not in execution_input:
+        execution_input["regions"] = list(fleet.scenario.regions)  # as enable: the Regions the scenario uses
     flags = {"all_members": all_members, "disassociate_in_member": disassociate, "delete_graph": delete_graph,
              "dry_run": plan}
     execution_input.update({k: True for k, on in flags.items() if on})

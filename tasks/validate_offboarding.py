@@ -25,20 +25,18 @@ from tasks.aws import Aws, default_aws
 from tasks.detective import list_graph_arns, list_members
 from tasks.log import keys, logger
 from tasks.plan import Account, Plan
-from tasks.regions import DETECTIVE_REGIONS, in_detective_order
+from tasks.regions import in_detective_order
 from tasks.settings import Settings
-from tasks.validate_input import admin_enabled_regions, read_accounts_csv
+from tasks.validate_input import admin_enabled_regions, candidate_regions, requested_accounts, resolve_regions
 from tasks.validation import (
     ALL,
-    AccountEntry,
     Option,
     Problems,
-    RegionChoice,
     boolean,
+    check_execution_name,
     check_request,
     common_options,
     merge_accounts,
-    parse_accounts_csv,
     show,
     text,
 )
@@ -87,42 +85,27 @@ def current_members(aws: Aws, regions: Iterable[str]) -> tuple[Account, ...]:
     return tuple(Account(account_id, None, tuple(rs)) for account_id, rs in found.items())
 
 
-def _requested(aws: Aws, config: Settings, raw: Any, problems: Problems) -> tuple[dict[str, Any], list[AccountEntry]]:
-    request = check_request(raw, disable_options(config), problems, require_email=False, accounts_required=False)
-    entries = list(request.accounts)
-    if request.accounts_csv:
-        data = read_accounts_csv(aws.client("s3"), *request.accounts_csv, problems)
-        if data is not None:
-            entries = parse_accounts_csv(data, problems, require_email=False)
-    return request.options, entries
-
-
 def validate_offboarding(
     aws: Aws, config: Settings, event_input: Any, execution: str, now: datetime
 ) -> dict[str, Any]:
     """Validate, resolve Regions and accounts, write the Plan; return the small state output."""
     problems = Problems()
-    if not execution or len(execution) > 80 or "/" in execution:
-        problems.add("execution", f"expected a Step Functions execution name, got {show(execution)}")
-    options, entries = _requested(aws, config, event_input, problems)
+    check_execution_name(execution, problems)
+    request = check_request(event_input, disable_options(config), problems, require_email=False,
+                            accounts_required=False)
+    entries = requested_accounts(aws.client("s3"), request, problems, require_email=False)
+    options = request.options
     admin = aws.caller_account()
     check_scope(event_input, options, admin, problems)
     merged = merge_accounts(entries, problems, admin_account_id=admin)
     problems.raise_if_any()
 
-    chosen: list[RegionChoice] = [options["regions"], *(e.regions for e in merged if e.regions is not None)]
-    explicit = {r for c in chosen if c != ALL for r in c}
-    enabled = admin_enabled_regions(aws, DETECTIVE_REGIONS if ALL in chosen else explicit)
-
-    def resolve(choice: RegionChoice | None) -> tuple[str, ...]:
-        picked = options["regions"] if choice is None else choice
-        return in_detective_order(enabled) if picked == ALL else tuple(picked)
-
+    enabled = admin_enabled_regions(aws, candidate_regions(options["regions"], merged))
     if options["all_members"]:
-        regions = resolve(None)
+        regions = in_detective_order(enabled) if options["regions"] == ALL else tuple(options["regions"])
         accounts = current_members(aws, [r for r in regions if r in enabled])
     else:
-        accounts = tuple(Account(e.account_id, e.email, resolve(e.regions)) for e in merged)
+        accounts = resolve_regions(merged, options["regions"], enabled)
         regions = in_detective_order(r for a in accounts for r in a.regions)
     if not regions:
         problems.add("regions", "no Detective Region is enabled for the administrator account")

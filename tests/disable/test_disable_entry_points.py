@@ -1,4 +1,4 @@
-"""How offboarding starts: the account-departure event (through the deployed trigger's own input building) and the CLI."""
+"""How offboarding starts: an account-departure event (through the deployed trigger's own input building), the CLI."""
 
 from __future__ import annotations
 

@@ -13,7 +13,7 @@ from botocore.stub import Stubber
 
 from detective_rollout.clock import InstantClock
 from detective_rollout.emulator import Fleet, load_scenario
-from tasks import clock, errors
+from tasks import aws, clock, errors
 from tasks.aws import Aws, member_role_arn
 from tasks.delete_graph import delete_region_graph
 from tasks.disassociate_memberships import leave_in_region
@@ -36,6 +36,7 @@ def plan_for(*numbers: int, **options: Any) -> Plan:
 def fleet_of() -> Iterator[Any]:
     contexts: list[Any] = []
     previous = clock.use(InstantClock())
+    aws.reset()  # clients of another test's fleet must not leak in
 
     def make(*members: dict[str, Any]) -> Fleet:
         fleet = Fleet(load_scenario(scenario(list(members))), InstantClock())
@@ -47,6 +48,7 @@ def fleet_of() -> Iterator[Any]:
     for context in reversed(contexts):
         context.__exit__(None, None, None)
     clock.use(previous)
+    aws.reset()
 
 
 def test_retry_after_a_crash_past_delete_members_still_reports_the_accounts_removed(fleet_of: Any) -> None:
@@ -68,7 +70,7 @@ def test_an_account_delete_members_skips_because_it_left_meanwhile_is_not_a_memb
         stub.add_response("list_graphs", {"GraphList": [{"Arn": GRAPH}]})
         stub.add_response("list_members", {"MemberDetails": [{"AccountId": a, "Status": "ENABLED"}
                                                              for a in (gone, stuck)]})
-        stub.add_response("delete_members", {"AccountIds": [], "UnprocessedAccounts": [
+        stub.add_response("delete_members", {"UnprocessedAccounts": [
             {"AccountId": gone, "Reason": "not a member"}, {"AccountId": stuck, "Reason": "internal"}]},
             {"GraphArn": GRAPH, "AccountIds": [gone, stuck]})
         stub.add_response("get_members", {"MemberDetails": [{"AccountId": stuck, "Status": "ENABLED"}],
