@@ -124,3 +124,16 @@ def test_a_lambda_crash_in_remove_members_loses_no_account(disable: Runner) -> N
     run = disable(spec, accounts=ids(1, 2))
     assert run.report["summary"] == {"total": 4, "REMOVED": 4}
     assert run.result.status == "SUCCEEDED"
+
+
+def test_a_graph_that_could_not_be_deleted_fails_the_region_and_the_execution(disable: Runner) -> None:
+    burst = {"type": "error_burst", "after_calls": 0, "duration_s": 10**9, "ops": ["DeleteGraph"],
+             "region": "eu-west-1"}
+    spec = scenario([member_in(1)], events=[burst])
+    run = disable(spec, all_members=True, delete_graph=True, confirm_delete_graph=ADMIN)
+    assert (run.result.status, run.result.error) == ("FAILED", "OffboardingIncomplete")
+    regions = {r["region"]: r for r in run.report["regions"]}
+    assert (regions["eu-west-1"]["status"], regions["eu-west-1"]["reason"]) == ("FAILED", "GRAPH_NOT_DELETED")
+    assert regions["eu-west-1"]["graph_deleted"] is False and run.fleet.graph_arn("eu-west-1")
+    assert (regions["us-east-1"]["reason"], run.fleet.graph_arn("us-east-1")) == ("GRAPH_DELETED", None)
+    assert {r["status"] for r in run.report["results"]} == {"REMOVED"}  # the members are out either way

@@ -132,7 +132,7 @@ def test_handler_reports_missing_email_without_raising(monkeypatch: pytest.Monke
             def client(self, service: str, region: str | None = None) -> Any:
                 return clients[service]
 
-        monkeypatch.setattr(vending, "Aws", FakeAws)
+        monkeypatch.setattr(vending, "default_aws", FakeAws)
         result = vending.lambda_handler(sample_event(CT_EVENT), None)
     assert result["status"] == "MISSING_EMAIL" and CT_ACCOUNT in result["error"]
 

@@ -127,7 +127,7 @@ class _FakeAws:
 
 def test_handlers_refuse_to_run_without_their_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DISABLE_STATE_MACHINE_ARN", raising=False)
-    monkeypatch.setattr(offboarding, "Aws", lambda: _FakeAws({}))
+    monkeypatch.setattr(offboarding, "default_aws", lambda: _FakeAws({}))
     with pytest.raises(TriggerError, match="DISABLE_STATE_MACHINE_ARN"):
         offboarding.lambda_handler(sample_event("organizations-close-account"), None)
 
@@ -136,7 +136,7 @@ def test_upload_handler_ignores_registry_edits(monkeypatch: pytest.MonkeyPatch) 
     monkeypatch.setenv("ENABLE_STATE_MACHINE_ARN", ENABLE_ARN)
     monkeypatch.setenv("REPORT_BUCKET", BUCKET)
     with stubbed("stepfunctions") as (sfn, _):
-        monkeypatch.setattr(upload, "Aws", lambda: _FakeAws({"stepfunctions": sfn}))
+        monkeypatch.setattr(upload, "default_aws", lambda: _FakeAws({"stepfunctions": sfn}))
         result = upload.lambda_handler(sample_event("s3-registry-edited"), None)
     assert result == {"status": "IGNORED", "bucket": BUCKET, "key": "registry/accounts.csv"}
 
@@ -145,6 +145,6 @@ def test_offboarding_handler_starts_the_disable_machine(monkeypatch: pytest.Monk
     monkeypatch.setenv("DISABLE_STATE_MACHINE_ARN", DISABLE_ARN)
     with stubbed("stepfunctions") as (sfn, sfn_s):
         sfn_s.add_response("start_execution", STARTED)
-        monkeypatch.setattr(offboarding, "Aws", lambda: _FakeAws({"stepfunctions": sfn}))
+        monkeypatch.setattr(offboarding, "default_aws", lambda: _FakeAws({"stepfunctions": sfn}))
         result = offboarding.lambda_handler(sample_event("organizations-leave-organization"), None)
     assert result["status"] == "STARTED" and result["input"]["accounts"] == [{"account_id": "222233336666"}]

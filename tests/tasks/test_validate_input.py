@@ -350,7 +350,7 @@ def test_lambda_handler_builds_its_collaborators_and_logs_no_email(
     s3: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setenv("REPORT_BUCKET", REPORTS)
-    monkeypatch.setattr(module, "Aws", FakeAws)
+    monkeypatch.setattr(module, "default_aws", FakeAws)
     output = module.lambda_handler({"input": {"accounts": [acct(1)]}, "execution": "run-3"}, None)
     assert output["request_key"] == "work/enable/run-3/request.json"
     with pytest.raises(errors.InvalidInput):
