@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import json
 import sys
+import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -17,6 +19,8 @@ from typing import Any
 import click
 
 from detective_rollout.clock import Clock, parse_clock
+from detective_rollout.ops.commands import register as register_operator_commands
+from detective_rollout.ops.options import state_dir_option
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT, EXIT_FAILED_ROWS = 0, 1, 2, 3
 
@@ -26,9 +30,38 @@ class Factory:
     """Where commands get their collaborators; tests replace pieces of it."""
 
     clock_spec: str = "instant"
+    #: ``--state-dir`` (set by the option): local runs keep their fleet and executions there.
+    state_dir: str | None = None
+    #: Wall-clock pause between polls of a deployed execution (``--watch``, ``--wait``).
+    sleep: Callable[[float], None] = time.sleep
 
     def clock(self) -> Clock:
         return parse_clock(self.clock_spec)
+
+    def aws_session(self, profile: str | None, region: str | None) -> Any:
+        import boto3
+
+        return boto3.Session(profile_name=profile, region_name=region)
+
+    def fleet(self, scenario: str, clock: Clock) -> Any:
+        """The local fleet: persisted in --state-dir once it exists (its state wins over existing_*)."""
+        from detective_rollout.ops.session import open_fleet
+        from detective_rollout.ops.store import StateDirError
+
+        try:
+            return open_fleet(scenario, clock, self.state_dir)
+        except StateDirError as exc:
+            return _fail(str(exc))
+
+    def run_local(self, scenario: str, workflow: str, execution_input: dict[str, Any], **kwargs: Any) -> Any:
+        """``run_local``, recorded in --state-dir when given (status/replay/report see it later)."""
+        from detective_rollout.ops.session import run_recorded
+        from detective_rollout.ops.store import StateDirError
+
+        try:
+            return run_recorded(self.state_dir, scenario, workflow, execution_input, **kwargs)
+        except StateDirError as exc:  # another command runs an execution in the same --state-dir
+            return _fail(str(exc))
 
 
 def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
@@ -103,22 +136,24 @@ def finish_local(run: Any, report_path: str | None, as_json: bool = False) -> No
               help="Run on the embedded engine over the fleet this scenario file describes.")
 @click.option("--accounts", help="Account CSV (account_id,email[,regions]): a local file or s3://bucket/key.")
 @click.option("--regions", help="Comma-separated Regions, or 'all' (Detective Regions the administrator enabled).")
-@click.option("--guardduty-wait", type=click.Choice(["wait", "skip"]), help="Wait for a young GuardDuty detector, or skip.")
+@click.option("--guardduty-wait", type=click.Choice(["wait", "skip"]),
+              help="Wait for a young GuardDuty detector, or skip.")
 @click.option("--plan", is_flag=True, help="Dry run: print the changes it would make; write nothing.")
 @click.option("--report", "report_path", help="Write the report JSON here.")
 @click.option("--input", "input_path", type=click.Path(dir_okay=False),
               help="Console-style execution input JSON (other options override its fields).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report JSON instead of the table.")
+@state_dir_option
 @click.pass_obj
 def enable(factory: Factory, scenario: str, accounts: str | None, regions: str | None, guardduty_wait: str | None,
            plan: bool, report_path: str | None, input_path: str | None, as_json: bool) -> None:
     """Enable Detective for the scenario's members (or --accounts) in --regions."""
-    from detective_rollout.emulator import Fleet, ScenarioError, load_scenario
-    from detective_rollout.local import default_accounts, run_local
+    from detective_rollout.emulator import ScenarioError
+    from detective_rollout.local import default_accounts
 
     clock = factory.clock()
     try:
-        fleet = Fleet(load_scenario(scenario), clock)
+        fleet = factory.fleet(scenario, clock)
     except (ScenarioError, OSError, ValueError) as exc:
         _fail(f"scenario {scenario}: {exc}")
     execution_input: dict[str, Any] = {"source": "cli"}
@@ -142,7 +177,7 @@ def enable(factory: Factory, scenario: str, accounts: str | None, regions: str |
         execution_input["guardduty_wait"] = guardduty_wait
     if plan:
         execution_input["dry_run"] = True
-    run = run_local(scenario, "enable", execution_input, clock=clock, csv_text=csv_text, fleet=fleet)
+    run = factory.run_local(scenario, "enable", execution_input, clock=clock, csv_text=csv_text, fleet=fleet)
     finish_local(run, report_path, as_json)
 
 
@@ -219,6 +254,8 @@ def serve(factory: Factory, scenario: str, port: int) -> None:
 
     run_server(scenario, port, factory.clock_spec)
 
+
+register_operator_commands(main)  # status, replay, report, console-input, diagram (detective_rollout/ops)
 
 if __name__ == "__main__":  # pragma: no cover
     main()

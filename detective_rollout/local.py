@@ -7,6 +7,8 @@ the real ASL, the real task code, the deployment's substitutions, the scenario's
 from __future__ import annotations
 
 import uuid
+from collections.abc import Callable, Iterable
+from contextlib import AbstractContextManager, nullcontext
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -15,6 +17,10 @@ from detective_rollout.clock import Clock, InstantClock
 from detective_rollout.emulator import Fleet, load_scenario
 from detective_rollout.engine import ExecutionResult, LocalEngine
 from tasks import aws as tasks_aws
+from tasks.workstore import report_key
+
+#: ``observe(engine, execution_arn)``: a context manager entered while the execution runs (progress snapshots).
+Observer = Callable[[LocalEngine, str], AbstractContextManager[Any]]
 
 ROOT = Path(__file__).resolve().parent.parent
 TEMPLATE = ROOT / "infra" / "template.yaml"
@@ -54,18 +60,29 @@ def run_local(
     name: str | None = None,
     csv_text: str | None = None,
     fleet: Fleet | None = None,
+    reports: Iterable[dict[str, Any]] = (),
+    observe: Observer | None = None,
 ) -> LocalRun:
-    """Execute ``workflow`` once. ``csv_text`` is uploaded to the engine's S3 as ``accounts_csv``."""
+    """Execute ``workflow`` once. ``csv_text`` is uploaded to the engine's S3 as ``accounts_csv``.
+
+    ``reports``: earlier reports placed at their keys first (a replay's WriteReport merges the
+    original's rows, as on AWS where the bucket still holds it). ``observe``: see :data:`Observer`.
+    """
     clock = clock or InstantClock()
     tasks_aws.reset()
     fleet = fleet or Fleet(load_scenario(scenario), clock)
     name = name or execution_name(workflow)
+    machine = WORKFLOW_MACHINES[workflow]
     with LocalEngine(fleet, clock, template=str(TEMPLATE), statemachines_dir=str(STATEMACHINES)) as engine:
+        bucket = engine.substitutions(machine)["ReportBucket"]
+        for earlier in reports:
+            engine.put_json(bucket, report_key(earlier["workflow"], earlier["execution"]), earlier)
         if csv_text is not None:
             key = f"cli/{name}.csv"
             engine.put_text(INPUT_BUCKET, key, csv_text)
             execution_input = {**execution_input, "accounts_csv": f"s3://{INPUT_BUCKET}/{key}"}
-        result = engine.run(WORKFLOW_MACHINES[workflow], execution_input, name=name)
-        bucket = engine.substitutions(WORKFLOW_MACHINES[workflow])["ReportBucket"]
-        report = engine.find_json(bucket, f"reports/{workflow}/{name}.json")
+        arn = engine.start(machine, execution_input, name=name)
+        with observe(engine, arn) if observe else nullcontext():
+            result = engine.result(arn)
+        report = engine.find_json(bucket, report_key(workflow, name))
     return LocalRun(result, report, fleet)

@@ -22,7 +22,8 @@ def _cell(value: Any, limit: int = 90) -> str:
 
 
 def render_report(report: dict[str, Any]) -> str:
-    lines = [f"{report['workflow']} {report['execution']}  ({report.get('started_at')} -> {report.get('finished_at')})", ""]
+    period = f"({report.get('started_at')} -> {report.get('finished_at')})"
+    lines = [f"{report['workflow']} {report['execution']}  {period}", ""]
     lines += _table(
         ["REGION", "STATUS", "REASON", "GUARDDUTY AGE (h)", "DETAIL"],
         [[r["region"], r["status"], _cell(r.get("reason")), _cell(r.get("guardduty_age_hours")),

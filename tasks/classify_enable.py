@@ -32,6 +32,7 @@ class Evidence:
     accepts: dict[str, dict[str, Any]] = field(default_factory=dict)  # account -> accept result
     failed_batches: dict[int, str] = field(default_factory=dict)  # batch -> error cause
     verified: dict[str, dict[str, Any]] = field(default_factory=dict)  # region -> verify document
+    unverified: dict[str, str] = field(default_factory=dict)  # region -> why VerifyMembers failed
 
 
 def region_rows(evidence: Evidence, plan: Plan) -> list[dict[str, Any]]:
@@ -81,6 +82,10 @@ def classify(evidence: Evidence, plan: Plan, account_id: str, region: str, batch
     changed = bool(invite.get("changed")) or bool(accept.get("changed"))
     if plan.dry_run:
         return _planned(account_id, region, invite, accept)
+    if region in evidence.unverified:
+        # The administrator could not read the final status: say so, never report a stale one.
+        return Row(account_id, region, "FAILED", None, "ERROR",
+                   short(f"the member's final status could not be read: {evidence.unverified[region]}"), changed)
     verified = evidence.verified.get(region)
     member = (verified or {}).get("members", {}).get(account_id) if verified else None
     status = member["status"] if member else (None if verified else invite.get("member_status"))

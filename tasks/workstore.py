@@ -48,9 +48,13 @@ class WorkStore:
 
     def find(self, name: str) -> Any | None:
         """The document, or None when this execution has not written it (yet)."""
+        return self.find_key(self.prefix + name)
+
+    def find_key(self, key: str) -> Any | None:
+        """Any JSON document of the bucket (e.g. an earlier execution's report), or None when absent."""
         try:
             with translate_errors():
-                body = self._s3.get_object(Bucket=self.bucket, Key=self.prefix + name)["Body"].read()
+                body = self._s3.get_object(Bucket=self.bucket, Key=key)["Body"].read()
         except (errors.ResourceNotFound, errors.AwsError) as exc:
             if exc.code in {"NoSuchKey", "ResourceNotFoundException", "404"}:
                 return None

@@ -14,6 +14,7 @@ from tasks.classify_disable import disable_report
 from tasks.classify_enable import Evidence, classify, region_rows
 from tasks.log import keys, logger
 from tasks.plan import Plan
+from tasks.replay import merge_replayed
 from tasks.report import Row, document, outcome
 from tasks.workstore import WorkStore, report_key
 
@@ -31,6 +32,11 @@ def gather(store: WorkStore, plan: Plan, event: dict[str, Any]) -> Evidence:
         if batch.get("status") == "FAILED":
             error = batch.get("error") or {}
             evidence.failed_batches[int(batch["batch"])] = f"{error.get('Error')}: {error.get('Cause')}"
+    for verification in event.get("verification", []):
+        if verification.get("error"):  # its last attempt failed: an earlier attempt's record is stale
+            error = verification["error"]
+            why = f"VerifyMembers failed: {error.get('Error')}: {error.get('Cause')}"
+            evidence.unverified[verification["region"]] = why
     for index in range(plan.batch_count):
         accepted = store.find(f"accept/{index}.json")
         if accepted:
@@ -54,6 +60,7 @@ REPORTS = {"enable": enable_report, "disable": disable_report}
 
 def write_report(s3: Any, bucket: str, store: WorkStore, plan: Plan, event: dict[str, Any]) -> dict[str, Any]:
     regions, rows = REPORTS[plan.workflow](store, plan, event)
+    regions, rows = merge_replayed(store, plan, regions, rows)  # a replay reports the merged whole
     report = document(plan, clock.iso(clock.now()), regions, rows)
     key = report_key(plan.workflow, plan.execution)
     store.put_key(key, report)

@@ -145,9 +145,12 @@ class Dispatcher:
             self.invocations.setdefault(key, Counter())[state] += 1
 
     def _take_fault(self, function: LambdaFunction) -> LambdaFault | None:
+        """The next unused fault for this Task state (or for every state invoking this function)."""
+        ctx = self._current()
+        names = {function.state_name, function.logical_id} | ({ctx.state_name} if ctx else set())
         with self._lock:
             for index, fault in enumerate(self._faults):
-                if fault.task in (function.state_name, function.logical_id) and self._fault_uses[index] < fault.times:
+                if fault.task in names and self._fault_uses[index] < fault.times:
                     self._fault_uses[index] += 1
                     return fault
         return None

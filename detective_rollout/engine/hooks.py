@@ -93,7 +93,7 @@ def datetime_shim(now: Callable[[], _dt.datetime]) -> ModuleType:
 
     class ClockDatetime(_dt.datetime):
         @classmethod
-        def now(cls, tz: _dt.tzinfo | None = None) -> ClockDatetime:  # type: ignore[override]
+        def now(cls, tz: _dt.tzinfo | None = None) -> ClockDatetime:
             moment = now().astimezone(_dt.UTC)
             moment = moment.astimezone(tz) if tz is not None else moment.replace(tzinfo=None)
             return cls(

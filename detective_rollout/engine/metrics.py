@@ -65,7 +65,8 @@ def history_stats(events: list[Mapping[str, Any]]) -> HistoryStats:
     entered = task_entered = scheduled = 0
     largest = 0
     for event in events:
-        kind = str(event.get("type", ""))
+        kind = event.get("type", "")
+        kind = str(getattr(kind, "value", kind))  # moto keeps HistoryEventType members in memory
         if kind.endswith("StateEntered"):
             entered += 1
             if kind == "TaskStateEntered":

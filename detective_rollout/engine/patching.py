@@ -55,7 +55,7 @@ def _lambda_service_failure(env: Any, ex: ClientError) -> Any:
         env=env,
         error_name=CustomErrorName(error),
         event_type=HistoryEventType.LambdaFunctionFailed,
-        event_details=EventDetails(
+        event_details=EventDetails(  # type: ignore[typeddict-item]
             lambdaFunctionFailedEventDetails=LambdaFunctionFailedEventDetails(error=error, cause=cause)
         ),
     )

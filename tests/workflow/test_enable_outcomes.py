@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.workflow.conftest import Runner, member, rows_by_pair, scenario
+from tests.workflow.conftest import ADMIN, Runner, member, rows_by_pair, scenario
 
 REGIONS = ("us-east-1", "eu-west-1")
 
@@ -137,3 +137,44 @@ def test_existing_members_are_kept_accepted_or_repaired(enable: Runner) -> None:
     repaired = rows[(member(3)["account_id"], "us-east-1")]
     assert (repaired["status"], repaired["changed"]) == ("ENABLED", True)
     assert run.fleet.member("us-east-1", member(3)["account_id"]).email == member(3)["email"]
+
+
+def test_vended_account_whose_role_arrives_late_is_enabled_with_access_denied_retries(enable: Runner) -> None:
+    spec = scenario([member(1, faults=[{"type": "no_role", "duration_s": 300}]), member(2)], regions=["us-east-1"])
+    run = enable(spec, retry_access_denied_minutes=15)
+    rows = rows_by_pair(run)
+    assert rows[(member(1)["account_id"], "us-east-1")]["status"] == "ENABLED"
+    assert run.result.invocations["AcceptInvitations"] >= 2
+    denied = [c for c in run.fleet.calls if c.operation == "AssumeRole" and c.error]
+    assert denied, "the role was never missing: the test proves nothing"
+
+
+def test_role_missing_beyond_the_retry_window_is_access_denied(enable: Runner) -> None:
+    spec = scenario([member(1, faults=[{"type": "no_role", "duration_s": 3600}])], regions=["us-east-1"])
+    run = enable(spec, retry_access_denied_minutes=5)
+    row = rows_by_pair(run)[(member(1)["account_id"], "us-east-1")]
+    assert (row["status"], row["reason"]) == ("FAILED", "ACCESS_DENIED")
+
+
+def test_member_still_being_verified_after_polling_is_a_verification_timeout(enable: Runner) -> None:
+    spec = scenario([member(1)], regions=["us-east-1"], verification_delay_s=100000)
+    row = rows_by_pair(enable(spec))[(member(1)["account_id"], "us-east-1")]
+    assert (row["status"], row["reason"]) == ("FAILED", "VERIFICATION_TIMEOUT")
+    assert row["member_status"] == "VERIFICATION_IN_PROGRESS"
+
+
+def test_accepted_but_disabled_member_is_asked_to_start_monitoring(enable: Runner) -> None:
+    spec = scenario(
+        [member(1, existing_membership={"us-east-1": {"status": "ACCEPTED_BUT_DISABLED",
+                                                       "disabled_reason": "VOLUME_UNKNOWN"}})],
+        regions=["us-east-1"],
+        administrator={"existing_graph_regions": ["us-east-1"]},
+    )
+    run = enable(spec)
+    row = rows_by_pair(run)[(member(1)["account_id"], "us-east-1")]
+    starts = [c for c in run.fleet.calls if c.operation == "StartMonitoringMember" and c.error is None]
+    assert [c.account_id for c in starts] == [ADMIN]
+    assert row["changed"] is True
+    assert row["status"] in {"ENABLED", "FAILED"}
+    if row["status"] == "FAILED":
+        assert row["reason"] in {"VOLUME_UNKNOWN", "VOLUME_TOO_HIGH"}

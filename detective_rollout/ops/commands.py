@@ -1,0 +1,143 @@
+"""Operator commands: ``status``, ``report``, ``console-input``, ``diagram`` (and ``replay``).
+
+Registered on the CLI group by :func:`register` (cli.py calls it at its end). Each command reads
+its collaborators from the CLI's Factory (clock, sleep, AWS session, state dir) and talks to a
+:class:`~detective_rollout.ops.backend.Backend`, so one body serves AWS and the embedded engine.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+import click
+
+from detective_rollout.ops.backend import Backend, ExecutionView, NotFound
+from detective_rollout.ops.formats import FORMATS
+from detective_rollout.ops.options import backend_for, handles_errors, target_options
+from detective_rollout.ops.progress import counts_text, render_progress
+from detective_rollout.ops.watch import exit_code, follow
+
+
+def _is_tty() -> bool:
+    return sys.stdout.isatty()
+
+
+def _list_table(views: list[ExecutionView]) -> str:
+    from detective_rollout.render import _table
+
+    rows = [[v.execution, v.workflow, v.status, str(v.started_at or ""), counts_text(v.summary or {}),
+             v.replay_of or ""] for v in views]  # fmt: skip
+    return "\n".join(_table(["EXECUTION", "WORKFLOW", "STATUS", "STARTED", "SUMMARY", "REPLAY OF"], rows))
+
+
+@click.command()
+@click.argument("execution", required=False)
+@target_options
+@click.option("--json", "as_json", is_flag=True,
+              help="Print the executions (newest first) as JSON: execution, workflow, status, summary, ...")
+@click.option("--watch", is_flag=True, help="Follow the execution (default: the newest) until it ends.")
+@click.option("--interval", default=5.0, show_default=True, help="Seconds between polls with --watch.")
+@click.option("--limit", default=20, show_default=True, help="How many executions to list.")
+@click.pass_obj
+@handles_errors
+def status(factory: Any, execution: str | None, scenario: str | None, profile: str | None, region: str | None,
+           stack_name: str, as_json: bool, watch: bool, interval: float, limit: int) -> None:
+    """Progress of EXECUTION (a bar per phase, counts by status), or the executions newest first.
+
+    EXECUTION may be ``latest``. Exit code of one execution: 0 running or no row FAILED, 3 some row
+    FAILED, 2 its input was rejected, 1 it stopped without a report.
+    """
+    backend = backend_for(factory, scenario, profile, region, stack_name)
+    if execution is None and not watch:
+        views = backend.executions(limit)
+        click.echo(json.dumps([v.to_json() for v in views], indent=2) if as_json else
+                   (_list_table(views) if views else "no executions yet"))
+        return
+    view = backend.execution(execution or "latest")
+    if watch:
+        follow(backend, view, sleep=factory.sleep, interval=interval, tty=_is_tty() and not as_json,
+               echo=(lambda _text: None) if as_json else click.echo)
+        view = backend.execution(view.execution)
+    if as_json:
+        click.echo(json.dumps([{**view.to_json(), "progress": backend.progress(view)}], indent=2))
+    elif not watch:
+        click.echo(render_progress(backend.progress(view)))
+    if view.error and view.summary is None:
+        click.echo(f"{view.status}: {view.error}: {view.cause}", err=True)
+    sys.exit(exit_code(view))
+
+
+def load_report(target: str, backend: Backend | None) -> dict[str, Any]:
+    """A report from a file, or the report of the execution named ``target``."""
+    path = Path(target)
+    if path.is_file():
+        try:
+            report = json.loads(path.read_text())
+        except ValueError as exc:
+            raise NotFound(f"{target}: not JSON ({exc})") from None
+    elif backend is None:
+        raise NotFound(f"no such report file {target!r}")
+    else:
+        view = backend.execution(target)
+        found = backend.report(view)
+        if found is None:
+            raise NotFound(f"execution {view.execution} ({view.status}) has no report"
+                           + (f": {view.error}: {view.cause}" if view.error else ""))
+        report = found
+    if not isinstance(report, dict) or not isinstance(report.get("results"), list) or "summary" not in report:
+        raise NotFound(f"{target}: not a detective-rollout report (no results/summary)")
+    return report
+
+
+@click.command()
+@click.argument("target", metavar="EXECUTION|FILE")
+@target_options
+@click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="table", show_default=True)
+@click.option("--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
+@click.pass_obj
+@handles_errors
+def report(factory: Any, target: str, scenario: str | None, profile: str | None, region: str | None,
+           stack_name: str, fmt: str, output: str | None) -> None:
+    """Render a report (a file, or an execution's - ``latest`` too) as a table, JSON, CSV or one HTML page.
+
+    Exit 3 when the report has FAILED rows, like the run that wrote it.
+    """
+    backend = None if Path(target).is_file() else backend_for(factory, scenario, profile, region, stack_name)
+    document = load_report(target, backend)
+    text = FORMATS[fmt](document)
+    if output:
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        Path(output).write_text(text)
+        click.echo(f"{fmt} report written to {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+    sys.exit(3 if document["summary"].get("FAILED", 0) else 0)
+
+
+@click.command()
+@click.option("--check", is_flag=True, help="Only compare: exit 1 when a committed diagram differs from the ASL.")
+@click.option("--output-dir", type=click.Path(file_okay=False), help="Where the .mmd files go (docs/diagrams).")
+def diagram(check: bool, output_dir: str | None) -> None:
+    """Mermaid diagrams of both state machines from their ASL (docs/diagrams/*.mmd and the README)."""
+    from detective_rollout.ops import diagram as diagrams
+
+    out = Path(output_dir) if output_dir else diagrams.DIAGRAMS
+    readme = diagrams.README if output_dir is None else None
+    if check:
+        problems = diagrams.stale(out, readme)
+        for problem in problems:
+            click.echo(f"stale: {problem}", err=True)
+        sys.exit(1 if problems else 0)
+    for path in diagrams.write_all(out, readme):
+        click.echo(f"wrote {path}")
+
+
+def register(group: click.Group) -> None:
+    from detective_rollout.ops.console_input import console_input
+    from detective_rollout.ops.replay_command import replay
+
+    for command in (status, replay, report, console_input, diagram):
+        group.add_command(command)

@@ -1,0 +1,85 @@
+"""``console-input``: the execution input to paste into the Step Functions console, already validated.
+
+People who start a rollout from the console build the input by hand from a spreadsheet; a typo
+there costs a failed execution at best. This command turns the account CSV into the input JSON
+and runs the workflow's own pure validation rules (tasks.validation) over it first, so bad input
+exits 2 with every offending field, row and value named - before anything reaches AWS.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+import click
+
+from detective_rollout.ops.options import fail
+
+
+def build_input(csv_data: bytes, workflow: str, regions: list[str] | str | None, options: dict[str, Any]) -> \
+        dict[str, Any]:  # fmt: skip
+    """The console input for ``workflow``; raises InvalidInput naming every problem."""
+    from tasks import settings
+    from tasks.validate_input import enable_options
+    from tasks.validate_offboarding import disable_options
+    from tasks.validation import Problems, check_request, merge_accounts, parse_accounts_csv
+
+    require_email = workflow == "enable"
+    problems = Problems()
+    entries = merge_accounts(parse_accounts_csv(csv_data, problems, require_email=require_email), problems,
+                             admin_account_id=None)
+    accounts = []
+    for entry in entries:
+        account: dict[str, Any] = {"account_id": entry.account_id}
+        if entry.email:
+            account["email"] = entry.email
+        if entry.regions is not None:
+            account["regions"] = entry.regions if entry.regions == "all" else list(entry.regions)
+        accounts.append(account)
+    built = {"accounts": accounts, "regions": "all" if regions is None else regions,
+             **{k: v for k, v in options.items() if v is not None}}  # fmt: skip
+    spec = (enable_options if require_email else disable_options)(settings.load())
+    request = check_request(built, spec, problems, require_email=require_email)
+    problems.raise_if_any()
+    if isinstance(request.options["regions"], tuple):
+        built["regions"] = list(request.options["regions"])
+    return built
+
+
+@click.command("console-input")
+@click.option("--accounts", required=True, type=click.Path(dir_okay=False),
+              help="Account CSV: account_id,email[,regions] (header optional; Regions separated by ';').")
+@click.option("--regions", help="Comma-separated Regions, or 'all' (default: all the administrator enabled).")
+@click.option("--workflow", type=click.Choice(["enable", "disable"]), default="enable", show_default=True)
+@click.option("--guardduty-wait", type=click.Choice(["wait", "skip"]), help="enable: wait for a young detector.")
+@click.option("--dry-run", is_flag=True, default=None, help="Plan only: the execution writes nothing.")
+@click.option("--input", "input_path", type=click.Path(dir_okay=False),
+              help="Other fields (tags, message, batch size, ...) from this JSON; the options above win.")
+def console_input(accounts: str, regions: str | None, workflow: str, guardduty_wait: str | None,
+                  dry_run: bool | None, input_path: str | None) -> None:
+    """Print the validated JSON input to paste into the Step Functions console."""
+    from detective_rollout.cli import parse_regions
+    from tasks.errors import InvalidInput
+
+    base: dict[str, Any] = {}
+    if input_path:
+        try:
+            base = json.loads(Path(input_path).read_text())
+        except (OSError, ValueError) as exc:
+            fail(f"--input: {input_path}: {exc}")
+        if not isinstance(base, dict):
+            fail(f"--input: {input_path}: expected a JSON object")
+        base = {k: v for k, v in base.items() if k not in ("accounts", "accounts_csv")}
+    try:
+        data = Path(accounts).read_bytes()
+    except OSError as exc:
+        fail(f"--accounts: {exc}")
+    options = {**base, "guardduty_wait": guardduty_wait or base.get("guardduty_wait"),
+               "dry_run": True if dry_run else base.get("dry_run")}  # fmt: skip
+    chosen = parse_regions(regions)
+    try:
+        built = build_input(data, workflow, chosen if chosen is not None else base.get("regions"), options)
+    except InvalidInput as exc:
+        fail(f"invalid input: {exc}")
+    click.echo(json.dumps(built, indent=2))

@@ -1,0 +1,38 @@
+"""``report --format``: one report, four renderings (the JSON contract itself among them)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable
+from typing import Any
+
+from detective_rollout.ops.html import render_html
+from detective_rollout.render import render_report
+
+#: The report's row fields, in contract order: the CSV columns.
+ROW_FIELDS = ("account_id", "region", "status", "member_status", "reason", "detail", "changed")
+
+
+def render_csv(report: dict[str, Any]) -> str:
+    """One line per account x Region (spreadsheets, ticket imports); ``changed`` as true/false."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(ROW_FIELDS)
+    for row in report.get("results", []):
+        writer.writerow(["" if row.get(f) is None else str(row.get(f)).lower() if f == "changed" else row.get(f)
+                         for f in ROW_FIELDS])  # fmt: skip
+    return out.getvalue()
+
+
+def render_json(report: dict[str, Any]) -> str:
+    return json.dumps(report, indent=2) + "\n"
+
+
+FORMATS: dict[str, Callable[[dict[str, Any]], str]] = {
+    "table": lambda report: render_report(report) + "\n",
+    "json": render_json,
+    "csv": render_csv,
+    "html": render_html,
+}

@@ -1,0 +1,95 @@
+"""Options every operator command shares, and the one place that picks AWS or the embedded engine.
+
+A command runs against the deployed stack (``--profile/--region/--stack-name``) unless it is given
+``--local SCENARIO.json`` or ``--state-dir DIR``; both modes answer through the same
+:class:`~detective_rollout.ops.backend.Backend`, so the commands do not care which. Errors a user
+can fix (unknown execution, busy state dir, unreadable scenario, missing profile) exit 2 with a
+message naming what to fix; AWS errors exit 1.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import click
+
+from detective_rollout.ops.backend import Backend, LocalBackend, NotFound
+from detective_rollout.ops.replay import ReplayError
+from detective_rollout.ops.store import StateDirError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def fail(message: str, code: int | None = None) -> None:
+    """The CLI's ``_fail`` (imported late: cli.py registers these commands at its end)."""
+    from detective_rollout import cli
+
+    cli._fail(message, cli.EXIT_BAD_INPUT if code is None else code)
+
+
+def _remember_state_dir(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is not None:
+        ctx.obj.state_dir = value  # the Factory: local runs load and save the fleet there
+
+
+#: ``--state-dir DIR`` for any local command (enable included): stored on the Factory.
+state_dir_option = click.option(
+    "--state-dir", type=click.Path(file_okay=False), expose_value=False, callback=_remember_state_dir,
+    help="Local runs: keep the emulated fleet and the executions in DIR between commands (status, replay, "
+         "report work across invocations). Without it a local run starts from the scenario and is forgotten.")
+
+
+def target_options(command: F) -> F:
+    """``--local``, ``--state-dir``, ``--profile``, ``--region``, ``--stack-name``: which executions."""
+    for decorator in reversed([
+        click.option("--local", "scenario", type=click.Path(dir_okay=False),
+                     help="The embedded engine over this scenario's fleet (with --state-dir)."),
+        state_dir_option,
+        click.option("--profile", help="AWS: the named profile to use."),
+        click.option("--region", help="AWS: the Region the stack is deployed in."),
+        click.option("--stack-name", default="detective-rollout", show_default=True,
+                     help="AWS: the deployed stack; its outputs name the state machines and report bucket."),
+    ]):  # fmt: skip
+        command = decorator(command)
+    return command
+
+
+def backend_for(factory: Any, scenario: str | None, profile: str | None, region: str | None,
+                stack_name: str) -> Backend:  # fmt: skip
+    """The local state dir when ``--local``/``--state-dir`` is given, else the stack named ``stack_name``."""
+    if scenario or factory.state_dir:
+        if not factory.state_dir:
+            fail("--local needs --state-dir here: the executions of earlier commands are kept there")
+        objects: dict[str, str] = {}
+        if scenario:
+            from detective_rollout.emulator import load_scenario
+
+            objects = dict(load_scenario(scenario).s3_objects)
+        return LocalBackend(factory.state_dir, objects)
+    from detective_rollout.ops.aws import AwsBackend, Deployment
+
+    session = factory.aws_session(profile, region)
+    return AwsBackend(session, Deployment.from_stack(session.client("cloudformation"), stack_name))
+
+
+def handles_errors(command: F) -> F:
+    """Turn the errors a user can act on into messages and the contract's exit codes."""
+
+    @functools.wraps(command)
+    def run(*args: Any, **kwargs: Any) -> Any:
+        from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ProfileNotFound
+
+        from detective_rollout.emulator import ScenarioError
+
+        try:
+            return command(*args, **kwargs)
+        except (NotFound, StateDirError, ReplayError, ScenarioError, ProfileNotFound, OSError) as exc:
+            fail(str(exc))
+        except NoCredentialsError as exc:
+            fail(f"{exc} (use --profile, or --local SCENARIO.json --state-dir DIR for the embedded engine)", 1)
+        except (ClientError, BotoCoreError) as exc:
+            fail(f"AWS: {exc}", 1)
+
+    return run  # type: ignore[return-value]

@@ -1,0 +1,129 @@
+"""``replay EXECUTION``: run again exactly what failed, after its cause was fixed.
+
+A new execution over the FAILED account x Region pairs of the execution's report (``--reason``
+narrows them), with the original emails (``--accounts`` overrides them: the fix of a
+VERIFICATION_FAILED row is a corrected email) and the original options; its report is the merged
+whole. On AWS an execution that stopped *without* a report is redriven instead, when
+RedriveExecution can still take it (see :mod:`detective_rollout.ops.redrive`).
+"""
+
+from __future__ import annotations
+
+import sys
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import click
+
+from detective_rollout.ops.backend import Backend, ExecutionView, LocalBackend, NotFound
+from detective_rollout.ops.options import backend_for, fail, handles_errors, target_options
+from detective_rollout.ops.replay import failed_pairs, original_emails, replay_input
+from detective_rollout.ops.watch import follow
+
+if TYPE_CHECKING:
+    from detective_rollout.ops.aws import AwsBackend
+
+
+@dataclass(frozen=True)
+class Ended:
+    """An ended execution in the shape the CLI's ``finish_local`` prints (result, report, rejected)."""
+
+    result: ExecutionView
+    report: dict[str, Any] | None
+
+    @property
+    def rejected(self) -> bool:
+        return self.result.error == "InvalidInput"
+
+
+def build(backend: Backend, view: ExecutionView, report: dict[str, Any], reasons: tuple[str, ...],
+          accounts_csv: bytes | None) -> dict[str, Any] | None:  # fmt: skip
+    """The replay's input, or None when nothing (of those reasons) FAILED."""
+    from tasks.validation import Problems, parse_accounts_csv
+
+    pairs = failed_pairs(report, reasons)
+    if not pairs:
+        return None
+    original = (report.get("request") or {}).get("input") or backend.original_input(view)
+    local_csv = backend.csv_text(view) if isinstance(backend, LocalBackend) else None
+
+    def read_csv(uri: str) -> bytes | None:
+        return local_csv.encode() if local_csv is not None else backend.read_object(uri)
+
+    emails = original_emails(original, read_csv) or {}
+    if accounts_csv is not None:
+        emails.update({e.account_id: e.email for e in parse_accounts_csv(accounts_csv, Problems(),
+                                                                         require_email=False) if e.email})
+    return replay_input(view.execution, original, pairs, emails, email_required=view.workflow == "enable")
+
+
+@click.command()
+@click.argument("execution")
+@target_options
+@click.option("--reason", "reasons", multiple=True, metavar="CODE",
+              help="Only FAILED rows with this reason (repeatable), e.g. --reason ACCESS_DENIED.")
+@click.option("--accounts", "accounts_path", type=click.Path(dir_okay=False),
+              help="CSV account_id,email: emails to use instead of the original ones (e.g. corrected root emails).")
+@click.option("--report", "report_path", help="Write the merged report JSON here.")
+@click.option("--wait/--no-wait", default=True, show_default=True,
+              help="AWS: follow the new execution to its end (exit code of the result), or return once started.")
+@click.option("--interval", default=5.0, show_default=True, help="AWS: seconds between progress polls.")
+@click.option("--json", "as_json", is_flag=True, help="Print the report JSON instead of the table.")
+@click.pass_obj
+@handles_errors
+def replay(factory: Any, execution: str, scenario: str | None, profile: str | None, region: str | None,
+           stack_name: str, reasons: tuple[str, ...], accounts_path: str | None, report_path: str | None,
+           wait: bool, interval: float, as_json: bool) -> None:
+    """A new execution over exactly the FAILED pairs of EXECUTION (or ``latest``); its report is the merged whole.
+
+    Exit codes as enable: 0 no row FAILED, 3 some row FAILED, 2 bad input, 1 anything else.
+    """
+    from detective_rollout.cli import finish_local
+    from detective_rollout.ops.aws import AwsBackend
+
+    backend = backend_for(factory, scenario, profile, region, stack_name)
+    view = backend.execution(execution)
+    if view.status in ("RUNNING", "PENDING_REDRIVE"):
+        fail(f"{view.execution} is still {view.status}: watch it with `status {view.execution} --watch`")
+    accounts_csv = Path(accounts_path).read_bytes() if accounts_path else None
+    report = backend.report(view)
+    replay_in = None if report is None else build(backend, view, report, reasons, accounts_csv)
+    if report is not None and replay_in is None:
+        only = f" with reason {'/'.join(reasons)}" if reasons else ""
+        click.echo(f"nothing to replay: no FAILED row{only} in {view.execution}")
+        sys.exit(0)
+    if isinstance(backend, LocalBackend):
+        if report is None or replay_in is None:
+            raise NotFound(f"{view.execution} ({view.status}) has no report to replay: run it again")
+        if not scenario:
+            fail("a local replay needs --local SCENARIO.json (the fleet's faults, latency and seed)")
+        run = factory.run_local(scenario, view.workflow, replay_in, clock=factory.clock(), reports=[report])
+        finish_local(run, report_path, as_json)
+    assert isinstance(backend, AwsBackend)
+    if replay_in is None:
+        new = _redrive(backend, view, factory.clock().now())
+    else:
+        new = backend.start(view.workflow, replay_in)
+        click.echo(f"started {new.execution}: replay of {len(replay_in['accounts'])} account(s) of {view.execution}")
+    if not wait:
+        sys.exit(0)
+    follow(backend, new, sleep=factory.sleep, interval=interval, echo=click.echo, tty=sys.stdout.isatty())
+    ended = backend.execution(new.execution)
+    final = backend.report(ended)
+    if final is None:
+        fail(f"{ended.execution} ended {ended.status} without a report: {ended.error}: {ended.cause}", 1)
+    finish_local(Ended(ended, final), report_path, as_json)
+
+
+def _redrive(backend: AwsBackend, view: ExecutionView, now: datetime) -> ExecutionView:
+    """Redrive an execution that stopped without a report, if AWS still can; else explain and exit 2."""
+    from detective_rollout.ops.redrive import redrive_decision
+
+    decision = redrive_decision(backend.describe(view), history_events=backend.history_length(view),
+                                report_exists=False, now=now)
+    if not decision.eligible:
+        fail(f"cannot redrive {view.execution}: {decision.reason}")
+    click.echo(f"redriving {view.execution}: {decision.reason}")
+    return backend.redrive(view)

@@ -1,0 +1,113 @@
+"""Local runs with ``--state-dir``: the fleet and the execution record persist around ``run_local``.
+
+``run_local`` stays the one way a local execution runs (CLI, ``make demo`` and tests alike); this
+module only loads the fleet before it, records the execution while it runs - progress snapshots
+from the execution history, every ``SNAPSHOT_SECONDS`` of wall time, for ``status --watch`` in
+another terminal - and saves the fleet and the report after it. Without a state directory both
+functions fall through to the ephemeral behaviour.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import time
+from collections.abc import Iterable, Iterator
+from typing import Any
+
+from detective_rollout.emulator import Fleet, load_scenario
+from detective_rollout.engine import LocalEngine
+from detective_rollout.local import LocalRun, execution_name, run_local
+from detective_rollout.ops.aws import fetch_history
+from detective_rollout.ops.progress import snapshot
+from detective_rollout.ops.store import ExecutionRecord, StateDir
+from tasks.clock import iso
+
+#: Wall seconds between progress snapshots of a running local execution (at least).
+SNAPSHOT_SECONDS = 0.5
+
+
+def open_fleet(scenario: str, clock: Any, state_dir: str | None) -> Fleet:
+    """The fleet a local command works on: persisted in ``state_dir`` if any, else the scenario's."""
+    loaded = load_scenario(scenario)
+    return StateDir(state_dir).fleet(loaded, clock) if state_dir else Fleet(loaded, clock)
+
+
+class ProgressObserver:
+    """Writes the record's progress snapshot while the engine runs the execution (run_local's ``observe``)."""
+
+    def __init__(self, store: StateDir, record: ExecutionRecord, clock: Any) -> None:
+        self.store = store
+        self.record = record
+        self.clock = clock
+
+    def take(self, engine: LocalEngine, arn: str, status: str) -> None:
+        events = fetch_history(engine.client("stepfunctions"), arn)
+        self.record.progress = snapshot(events, execution=self.record.execution, workflow=self.record.workflow,
+                                        status=status, updated_at=iso(self.clock.now()))
+        self.store.save(self.record)
+
+    @contextlib.contextmanager
+    def __call__(self, engine: LocalEngine, arn: str) -> Iterator[None]:
+        done = threading.Event()
+
+        def poll() -> None:
+            while not done.is_set():
+                started = time.monotonic()
+                with contextlib.suppress(Exception):  # a snapshot is best effort; the run is what matters
+                    self.take(engine, arn, "RUNNING")
+                done.wait(max(SNAPSHOT_SECONDS, 4 * (time.monotonic() - started)))
+
+        thread = threading.Thread(target=poll, name=f"progress-{self.record.execution}", daemon=True)
+        thread.start()
+        try:
+            yield
+        finally:
+            done.set()
+            thread.join()
+            with contextlib.suppress(Exception):
+                status = engine.client("stepfunctions").describe_execution(executionArn=arn)["status"]
+                self.take(engine, arn, str(status))  # the last snapshot: every phase as it ended
+
+
+def run_recorded(
+    state_dir: str | None,
+    scenario: str,
+    workflow: str,
+    execution_input: dict[str, Any],
+    *,
+    clock: Any,
+    csv_text: str | None = None,
+    fleet: Fleet | None = None,
+    name: str | None = None,
+    reports: Iterable[dict[str, Any]] = (),
+) -> LocalRun:
+    """``run_local``, recorded in ``state_dir`` (fleet before/after, execution record, snapshots)."""
+    if not state_dir:
+        return run_local(scenario, workflow, execution_input, clock=clock, csv_text=csv_text, fleet=fleet,
+                         name=name, reports=reports)
+    store = StateDir(state_dir)
+    with store.lock():
+        fleet = fleet or store.fleet(load_scenario(scenario), clock)
+        name = name or execution_name(workflow)
+        record = ExecutionRecord(
+            execution=name, workflow=workflow, status="RUNNING", started_at=iso(clock.now()), seq=store.next_seq(),
+            input=execution_input, csv_text=csv_text, replay_of=execution_input.get("replay_of"), pid=os.getpid())
+        store.save(record)
+        observer = ProgressObserver(store, record, clock)
+        try:
+            run = run_local(scenario, workflow, execution_input, clock=clock, csv_text=csv_text, fleet=fleet,
+                            name=name, reports=reports, observe=observer)
+        except BaseException as exc:
+            record.status, record.error, record.cause, record.pid = "ABORTED", type(exc).__name__, str(exc), None
+            record.stopped_at = iso(clock.now())
+            store.save(record)
+            store.save_fleet(fleet)  # whatever the run changed before it broke did happen
+            raise
+        result = run.result
+        record.status, record.error, record.cause, record.pid = result.status, result.error, result.cause, None
+        record.stopped_at, record.report = iso(clock.now()), run.report
+        store.save(record)
+        store.save_fleet(fleet)
+    return run

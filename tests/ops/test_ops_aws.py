@@ -1,0 +1,129 @@
+"""The AWS code paths for real: boto3 Step Functions and S3 calls against moto, which runs the real
+ASL with the task code over the emulated fleet (the embedded engine is moto plus Lambda dispatch).
+
+Only the stack lookup is a Stubber (moto's CloudFormation needs extras this project does not pin):
+``--stack-name`` resolves to the engine's state machines and bucket. An execution is started as the
+console would; then ``status``, ``report`` and ``replay`` run as an operator runs them on AWS.
+"""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+import boto3
+import pytest
+from botocore.stub import Stubber
+
+from detective_rollout.cli import Factory
+from detective_rollout.clock import InstantClock
+from detective_rollout.emulator import Fleet, load_scenario
+from detective_rollout.engine import LocalEngine
+from detective_rollout.local import STATEMACHINES, TEMPLATE
+from tests.ops.conftest import EMAILS, FAULTY, REGIONS, Cli, make_cli, scenario_dict
+
+FIRST = "rollout-1"
+ROLE_AFTER_S = 3600  # the member role of FAULTY arrives an hour into the rollout (vended account)
+
+
+@dataclass
+class Deployed:
+    engine: LocalEngine
+    clock: InstantClock
+    outputs: dict[str, str]
+    cli: Cli
+
+    def report(self, name: str) -> dict[str, Any]:
+        return dict(self.engine.read_json(self.outputs["ReportBucketName"], f"reports/enable/{name}.json"))
+
+
+class StackSession:
+    """A real boto3 session (moto answers it); only DescribeStacks is stubbed with the stack's outputs."""
+
+    def __init__(self, region: str, outputs: dict[str, str]) -> None:
+        self.session = boto3.Session(region_name=region)
+        self.outputs = outputs
+
+    def client(self, service: str) -> Any:
+        client = self.session.client(service)
+        if service == "cloudformation":
+            stub = Stubber(client)
+            stub.add_response("describe_stacks", {"Stacks": [{
+                "StackName": "detective-rollout", "CreationTime": datetime.now(UTC), "StackStatus": "CREATE_COMPLETE",
+                "Outputs": [{"OutputKey": k, "OutputValue": v} for k, v in self.outputs.items()]}]},
+                {"StackName": "detective-rollout"})  # fmt: skip
+            stub.activate()
+        return client
+
+
+class AwsFactory(Factory):
+    def __init__(self, outputs: dict[str, str]) -> None:
+        super().__init__(sleep=lambda _seconds: time.sleep(0.05))  # moto runs the execution in wall time
+        self.outputs = outputs
+
+    def aws_session(self, profile: str | None, region: str | None) -> Any:
+        assert profile is None
+        return StackSession(region or "us-east-1", self.outputs)
+
+
+@pytest.fixture(scope="module")
+def deployed() -> Iterator[Deployed]:
+    clock = InstantClock()
+    spec = scenario_dict(fault={"type": "no_role", "duration_s": ROLE_AFTER_S})
+    fleet = Fleet(load_scenario(spec), clock)
+    with LocalEngine(fleet, clock, template=str(TEMPLATE), statemachines_dir=str(STATEMACHINES)) as engine:
+        outputs = {"EnableStateMachineArn": engine.state_machine_arn("enable-detective"),
+                   "ReportBucketName": engine.substitutions("enable-detective")["ReportBucket"]}  # fmt: skip
+        disable = engine.client("stepfunctions").create_state_machine(  # its executions are not under test
+            name="detective-rollout-disable-detective", roleArn=f"arn:aws:iam::{spec['administrator']['account_id']}"
+            ":role/r", definition=json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}))
+        outputs["DisableStateMachineArn"] = disable["stateMachineArn"]
+        execution_input = {"accounts": [{"account_id": a, "email": e} for a, e in EMAILS.items()], "regions": REGIONS,
+                           "source": "console"}  # fmt: skip
+        result = engine.run("enable-detective", execution_input, name=FIRST)
+        assert result.status == "FAILED" and result.error == "RolloutIncomplete", result
+        yield Deployed(engine, clock, outputs, make_cli(AwsFactory(outputs)))
+
+
+def test_status_lists_the_deployed_executions(deployed: Deployed) -> None:
+    result = deployed.cli("status", "--json", "--region", "us-east-1")
+    assert result.exit_code == 0, result.output + result.stderr
+    listed = {e["execution"]: e for e in json.loads(result.output)}
+    assert listed[FIRST]["workflow"] == "enable" and listed[FIRST]["status"] == "FAILED"
+    assert listed[FIRST]["summary"] == {"total": 6, "ENABLED": 4, "FAILED": 2}
+
+
+def test_status_of_an_execution_reads_its_history(deployed: Deployed) -> None:
+    result = deployed.cli("status", FIRST, "--stack-name", "detective-rollout")
+    assert result.exit_code == 3, result.output + result.stderr
+    assert "accepted" in result.output and "3/3 accounts" in result.output and "ACCESS_DENIED 2" in result.output
+    assert "results: 6 account-Regions: ENABLED 4, FAILED 2" in result.output
+
+
+def test_report_is_fetched_from_the_report_bucket(deployed: Deployed) -> None:
+    result = deployed.cli("report", FIRST, "--format", "json")
+    assert result.exit_code == 3
+    assert json.loads(result.output) == deployed.report(FIRST)
+    missing = deployed.cli("report", "no-such-execution")
+    assert missing.exit_code == 2 and "no execution named 'no-such-execution'" in missing.stderr
+
+
+def test_replay_on_aws_starts_a_new_execution_over_the_failed_pairs_and_merges(deployed: Deployed) -> None:
+    deployed.clock.advance(2 * ROLE_AFTER_S)  # the member role is there now
+    result = deployed.cli("replay", FIRST, "--interval", "0")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "started enable-" in result.output and "1/1 accounts" in result.output  # progress while it ran
+    listed = json.loads(deployed.cli("status", "--json").output)
+    newest = listed[0]
+    assert newest["replay_of"] == FIRST and newest["status"] == "SUCCEEDED"
+    merged = deployed.report(newest["execution"])
+    assert merged["summary"] == {"total": 6, "ENABLED": 6}
+    assert merged["request"]["input"]["accounts"] == [{"account_id": FAULTY, "email": EMAILS[FAULTY],
+                                                       "regions": ["eu-west-1", "us-east-1"]}]  # fmt: skip
+    assert {(r["account_id"], r["changed"]) for r in merged["results"]} == {(a, a == FAULTY) for a in EMAILS}
+    nothing = deployed.cli("replay", "latest")
+    assert nothing.exit_code == 0 and "nothing to replay" in nothing.output

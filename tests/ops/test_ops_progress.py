@@ -1,0 +1,125 @@
+"""The progress display: snapshots from execution history (pure), their rendering, and ``status --watch``
+on a real pseudo-terminal (redrawn in place) while another process updates the state dir."""
+
+from __future__ import annotations
+
+import json
+import os
+import pty
+import select
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from detective_rollout.ops.progress import bar, render_progress, snapshot
+from detective_rollout.ops.store import ExecutionRecord, StateDir
+
+PLAN = {"regions": ["us-east-1", "eu-west-1"], "batch_size": 2, "account_count": 3, "batches": [0, 1]}
+
+
+def entered(name: str, value: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "TaskStateEntered", "stateEnteredEventDetails": {"name": name, "input": json.dumps(value)}}
+
+
+def exited(name: str, value: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "PassStateExited", "stateExitedEventDetails": {"name": name, "output": json.dumps(value)}}
+
+
+def history(stage: int) -> list[dict[str, Any]]:
+    """An enable execution's history up to ``stage`` (0: validated ... 4: report written)."""
+    events = [{"type": "ExecutionStarted"}, exited("ValidateInput", {"plan": PLAN})]
+    if stage >= 1:
+        events += [entered("EnsureGraph", {"region": "us-east-1"}),
+                   entered("RegionSkipped", {"region": "eu-west-1"}),
+                   exited("RegionReady", {"region": "us-east-1", "status": "READY",
+                                          "invite": {"accounts": 3, "counts": {"invite": 3}}})]  # fmt: skip
+    if stage >= 2:
+        events += [exited("RegionSkipped", {"region": "eu-west-1", "status": "SKIPPED",
+                                            "reason": "GUARDDUTY_TOO_YOUNG"}),
+                   exited("BatchDone", {"batch": 1, "status": "DONE", "counts": {"ACCEPTED": 1}})]  # fmt: skip
+    if stage >= 3:
+        events += [exited("BatchFailed", {"batch": 0, "status": "FAILED", "error": {}}),
+                   exited("Verified", {"region": "us-east-1"}), exited("NothingToVerify", {"region": "eu-west-1"})]
+    if stage >= 4:
+        events.append(exited("WriteReport", {"report": {"Payload": {"summary": {"total": 6, "ENABLED": 1}}}}))
+    return events
+
+
+def phases(stage: int) -> dict[str, tuple[int, int]]:
+    snap = snapshot(history(stage), execution="e", workflow="enable", status="RUNNING")
+    return {p["name"]: (p["done"], p["total"]) for p in snap["phases"]}
+
+
+def test_phases_advance_with_the_history() -> None:
+    assert phases(0) == {"regions checked": (0, 2), "invitations sent": (0, 2), "accepted": (0, 3),
+                         "verified": (0, 2)}  # fmt: skip
+    assert phases(1) == {"regions checked": (2, 2), "invitations sent": (1, 2), "accepted": (0, 3),
+                         "verified": (0, 2)}  # fmt: skip
+    assert phases(2)["accepted"] == (1, 3)  # batch 1 holds the third account only
+    assert phases(3) == {"regions checked": (2, 2), "invitations sent": (2, 2), "accepted": (3, 3),
+                         "verified": (2, 2)}  # fmt: skip
+
+
+def test_counts_by_status_and_the_summary() -> None:
+    snap = snapshot(history(4), execution="e", workflow="enable", status="FAILED")
+    by_name = {p["name"]: p["counts"] for p in snap["phases"]}
+    assert by_name["invitations sent"] == {"invite": 3, "SKIPPED GUARDDUTY_TOO_YOUNG": 1}
+    assert by_name["accepted"] == {"ACCEPTED": 1, "FAILED": 1}
+    assert snap["summary"] == {"total": 6, "ENABLED": 1}
+
+
+def test_render_progress_draws_a_bar_per_phase() -> None:
+    text = render_progress(snapshot(history(2), execution="enable-1", workflow="enable", status="RUNNING"))
+    lines = text.splitlines()
+    assert lines[0] == "enable enable-1  RUNNING  (now: RegionSkipped)"  # the last state entered
+    assert lines[1] == f"  regions checked   {bar(2, 2)}  2/2 Regions"
+    assert lines[3].startswith(f"  accepted          {bar(1, 3)}  1/3 accounts  (ACCEPTED 1)")
+    assert bar(1, 4, width=8) == "[##......]" and bar(0, 0, width=4) == "[....]" and bar(5, 5, 4) == "[####]"
+
+
+def test_a_phase_the_input_did_not_ask_for_says_so() -> None:
+    events = [exited("ValidateOffboarding", {"plan": PLAN}), exited("NoMemberSide", {}), exited("KeepGraphs", {})]
+    text = render_progress(snapshot(events, execution="d", workflow="disable", status="RUNNING"))
+    assert "memberships left  not requested" in text and "graphs deleted    not requested" in text
+
+
+def _read_until(fd: int, needle: bytes, timeout: float) -> bytes:
+    seen = b""
+    deadline = time.monotonic() + timeout
+    while needle not in seen and time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.2)
+        if ready:
+            try:
+                seen += os.read(fd, 65536)
+            except OSError:  # the child closed the terminal
+                break
+    return seen
+
+
+def test_status_watch_redraws_in_place_on_a_terminal(tmp_path: Path) -> None:
+    state = StateDir(tmp_path)
+    record = ExecutionRecord("enable-live", "enable", "RUNNING", "2026-01-01T00:00:00Z", seq=1, pid=os.getpid(),
+                             progress=snapshot(history(1), execution="enable-live", workflow="enable",
+                                               status="RUNNING"))  # fmt: skip
+    state.save(record)
+    primary, secondary = pty.openpty()
+    command = [sys.executable, "-m", "detective_rollout.cli", "status", "--watch", "--state-dir", str(tmp_path),
+               "--interval", "0.05"]  # fmt: skip
+    child = subprocess.Popen(command, stdin=secondary, stdout=secondary, stderr=secondary, close_fds=True)
+    os.close(secondary)
+    try:
+        first = _read_until(primary, b"verified", 60)
+        assert b"1/2 Regions" in first and b"RUNNING" in first
+        record.status, record.pid = "SUCCEEDED", None
+        record.progress = snapshot(history(4), execution="enable-live", workflow="enable", status="SUCCEEDED")
+        state.save(record)
+        rest = _read_until(primary, b"results: 6", 30)
+        assert child.wait(timeout=30) == 0
+    finally:
+        if child.poll() is None:
+            child.kill()
+        os.close(primary)
+    assert b"\x1b[" in rest and b"F\x1b[J" in rest  # moved up and cleared: the block is redrawn in place
+    assert b"3/3 accounts" in rest and b"SUCCEEDED" in rest
