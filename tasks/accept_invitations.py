@@ -42,7 +42,10 @@ def accept_batch(
     results: dict[str, dict[str, Any]] = dict(previous or {})
     todo = [a for a in accounts if _needs_work(results.get(a.account_id), targets.get(a.account_id))]
     deadline = plan.options.get("access_denied_deadline")
-    may_retry = bool(deadline) and not plan.dry_run and now < clock.parse_iso(str(deadline))
+    # Retry only while a whole interval still fits before the deadline: every loop of the state
+    # machine then moves time forward by an interval, so the loop always ends.
+    next_try = now + ACCESS_RETRY_INTERVAL
+    may_retry = bool(deadline) and not plan.dry_run and next_try <= clock.parse_iso(str(deadline))
 
     def work(account: Account) -> tuple[str, dict[str, Any]]:
         account_targets = targets.get(account.account_id, [])
@@ -62,10 +65,7 @@ def accept_batch(
     pending = any(
         rec["outcome"] == "PENDING_ACCESS" for res in results.values() for rec in res.get("regions", {}).values()
     )
-    retry_at = None
-    if pending and deadline:
-        retry_at = clock.iso(min(now + ACCESS_RETRY_INTERVAL, clock.parse_iso(str(deadline))))
-    return results, retry_at
+    return results, clock.iso(next_try) if pending else None
 
 
 def _needs_work(previous: dict[str, Any] | None, targets: list[Target] | None) -> bool:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Any
 
+from tasks import errors
 from tasks.aws import default_aws, translate_errors
 from tasks.detective import list_graph_arns
 from tasks.log import keys, logger
@@ -31,9 +32,15 @@ def ensure_graph(detective: Any, region: str, tags: dict[str, str], dry_run: boo
     if not arns:
         if dry_run:
             return GraphOutcome(region, None, False, False, f"create a behavior graph in {region}")
-        with translate_errors():
-            arn = str(detective.create_graph(Tags=wanted)["GraphArn"])
-        return GraphOutcome(region, arn, True, False, None)
+        try:
+            with translate_errors():
+                arn = str(detective.create_graph(Tags=wanted)["GraphArn"])
+            return GraphOutcome(region, arn, True, False, None)
+        except errors.Conflict:
+            # Another execution created it since ListGraphs (one graph per account and Region): use that one.
+            arns = list_graph_arns(detective)
+            if not arns:
+                raise
     arn = arns[0]
     with translate_errors():
         current = detective.list_tags_for_resource(ResourceArn=arn).get("Tags", {})

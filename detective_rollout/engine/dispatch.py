@@ -106,6 +106,27 @@ class SleepMeter:
         return float(getattr(self._local, "slept", 0.0))
 
 
+class TaskClock:
+    """The clock the task code sees: the engine's clock, plus a per-thread meter of instant sleeps.
+
+    On an instant clock a handler's sleeps take no wall time; the meter lets the dispatcher
+    still charge them to the invocation, so Lambda and Task timeouts are enforced in clock time.
+    """
+
+    def __init__(self, clock: Any, meter: SleepMeter) -> None:
+        self.clock = clock
+        self.meter = meter
+        self._instant = not hasattr(clock, "factor")
+
+    def now(self) -> Any:
+        return self.clock.now()
+
+    def sleep(self, seconds: float) -> None:
+        if self._instant:
+            self.meter.add(seconds)
+        self.clock.sleep(seconds)
+
+
 def _unhandled(error_type: str, message: str, request_id: str) -> dict[str, Any]:
     return {
         "StatusCode": 200,

@@ -22,7 +22,7 @@ from typing import Any
 import boto3
 
 from detective_rollout.engine import patching
-from detective_rollout.engine.dispatch import Dispatcher, SleepMeter
+from detective_rollout.engine.dispatch import Dispatcher, SleepMeter, TaskClock
 from detective_rollout.engine.metrics import ExecutionResult, history_events, history_stats, parse_output
 from detective_rollout.engine.template import Template, load_template
 
@@ -39,27 +39,6 @@ _CREDENTIALS = {
 }
 #: Removed for the duration: they would send clients to a real profile or endpoint.
 _UNSET = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_SFN")
-
-
-class TaskClock:
-    """The clock the task code sees: the engine's clock, plus a per-thread meter of instant sleeps.
-
-    On an instant clock a handler's sleeps take no wall time; the meter lets the dispatcher
-    still charge them to the invocation, so Lambda and Task timeouts are enforced in clock time.
-    """
-
-    def __init__(self, clock: Any, meter: SleepMeter) -> None:
-        self.clock = clock
-        self.meter = meter
-        self._instant = not hasattr(clock, "factor")
-
-    def now(self) -> Any:
-        return self.clock.now()
-
-    def sleep(self, seconds: float) -> None:
-        if self._instant:
-            self.meter.add(seconds)
-        self.clock.sleep(seconds)
 
 
 class LocalEngine:

@@ -114,7 +114,9 @@ def report(factory: Any, target: str, scenario: str | None, profile: str | None,
         click.echo(f"{fmt} report written to {output}", err=True)
     else:
         click.echo(text, nl=False)
-    sys.exit(3 if document["summary"].get("FAILED", 0) else 0)
+    from detective_rollout.cli import EXIT_FAILED_ROWS, EXIT_OK
+
+    sys.exit(EXIT_FAILED_ROWS if document["summary"].get("FAILED", 0) else EXIT_OK)
 
 
 @click.command()

@@ -24,7 +24,7 @@ h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}
 table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #ddd;padding:.3rem .5rem;text-align:left;
 vertical-align:top;font-size:.85rem}th{background:#f5f5f5}
 .badge{display:inline-block;color:#fff;border-radius:.3rem;padding:.3rem .7rem;margin-right:.4rem;font-weight:600}
-.cell{color:#fff;font-weight:600;text-align:center}.muted{color:#757575}
+.cell{color:#fff;font-weight:600;text-align:center}.muted{color:#757575}.nowrap td:nth-child(-n+3){white-space:nowrap}
 """
 
 
@@ -32,10 +32,10 @@ def _color(status: str | None) -> str:
     return COLORS.get(str(status), _OTHER)
 
 
-def _table(headers: list[str], rows: list[list[str]]) -> str:
+def _table(headers: list[str], rows: list[list[str]], css: str = "") -> str:
     head = "".join(f"<th>{escape(h)}</th>" for h in headers)
     body = "".join("<tr>" + "".join(f"<td>{escape(c)}</td>" for c in r) + "</tr>" for r in rows)
-    return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+    return f'<table class="{css}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
 def _text(value: Any) -> str:
@@ -75,7 +75,7 @@ def _failures(results: list[dict[str, Any]]) -> str:
         return "<p>No failures.</p>"
     return _table(["account", "Region", "reason", "detail", "what to do"],
                   [[_text(r["account_id"]), _text(r["region"]), _text(r.get("reason")), _text(r.get("detail")),
-                    remedy(r.get("reason"))] for r in failed])  # fmt: skip
+                    remedy(r.get("reason"))] for r in failed], css="nowrap")  # fmt: skip
 
 
 def _regions(report: dict[str, Any]) -> str:

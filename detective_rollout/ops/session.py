@@ -42,21 +42,22 @@ class ProgressObserver:
         self.record = record
         self.clock = clock
 
-    def take(self, engine: LocalEngine, arn: str, status: str) -> None:
-        events = fetch_history(engine.client("stepfunctions"), arn)
+    def take(self, sfn: Any, arn: str, status: str) -> None:
+        events = fetch_history(sfn, arn)
         self.record.progress = snapshot(events, execution=self.record.execution, workflow=self.record.workflow,
                                         status=status, updated_at=iso(self.clock.now()))
         self.store.save(self.record)
 
     @contextlib.contextmanager
     def __call__(self, engine: LocalEngine, arn: str) -> Iterator[None]:
+        sfn = engine.client("stepfunctions")  # created here: boto3's default session is not for concurrent use
         done = threading.Event()
 
         def poll() -> None:
             while not done.is_set():
                 started = time.monotonic()
                 with contextlib.suppress(Exception):  # a snapshot is best effort; the run is what matters
-                    self.take(engine, arn, "RUNNING")
+                    self.take(sfn, arn, "RUNNING")
                 done.wait(max(SNAPSHOT_SECONDS, 4 * (time.monotonic() - started)))
 
         thread = threading.Thread(target=poll, name=f"progress-{self.record.execution}", daemon=True)
@@ -67,8 +68,8 @@ class ProgressObserver:
             done.set()
             thread.join()
             with contextlib.suppress(Exception):
-                status = engine.client("stepfunctions").describe_execution(executionArn=arn)["status"]
-                self.take(engine, arn, str(status))  # the last snapshot: every phase as it ended
+                status = sfn.describe_execution(executionArn=arn)["status"]
+                self.take(sfn, arn, str(status))  # the last snapshot: every phase as it ended
 
 
 def run_recorded(

@@ -119,3 +119,29 @@ class _Raw:
 
     def stream(self, **_: Any) -> Any:
         yield self._body
+
+
+def test_the_emulated_fleet_ages_with_the_engine_clock(make_engine: EngineFactory) -> None:
+    """Issue 3: after a 48-hour Wait the emulated GuardDuty detector is 48 hours older."""
+    emulator = pytest.importorskip("detective_rollout.emulator")
+    clock = InstantClock(START)
+    spec = {
+        "administrator": {"account_id": "111111111111", "guardduty_age_hours": {"us-east-1": 10}},
+        "regions": ["us-east-1"],
+        "member_role": "DetectiveMemberRole",
+        "members": [],
+    }
+    fleet = emulator.Fleet(emulator.load_scenario(spec), clock)
+
+    def age_hours() -> float:
+        guardduty = boto3.client("guardduty", region_name="us-east-1")
+        detector = guardduty.get_detector(DetectorId=guardduty.list_detectors()["DetectorIds"][0])
+        created = tasks.clock.parse_iso(detector["CreatedAt"])
+        return (clock.now() - created).total_seconds() / 3600
+
+    with make_engine(clock, fleet=fleet) as engine:
+        before = age_hours()
+        assert engine.run("gate", {"hours": 48, "seconds": 0}, name="age").status == "SUCCEEDED"
+        after = age_hours()
+    assert round(before) == 10
+    assert round(after) == 58

@@ -26,7 +26,7 @@ EMAILS = {"222222222222": "alpha@example.com", FAULTY: "bravo@example.com", "444
 
 def scenario_dict(fault: Any = "no_role", **overrides: Any) -> dict[str, Any]:
     """The test fleet; ``fault=None`` is the same fleet after the operator fixed the member role."""
-    members = [{"account_id": a, "email": e} for a, e in EMAILS.items()]
+    members: list[dict[str, Any]] = [{"account_id": a, "email": e} for a, e in EMAILS.items()]
     if fault is not None:
         members[1]["faults"] = [fault]
     return {
