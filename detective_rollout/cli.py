@@ -21,6 +21,7 @@ import click
 from detective_rollout.clock import Clock, parse_clock
 from detective_rollout.ops.commands import register as register_operator_commands
 from detective_rollout.ops.options import state_dir_option
+from tasks.validation import MAX_CSV_BYTES
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT, EXIT_FAILED_ROWS = 0, 1, 2, 3
 
@@ -87,12 +88,27 @@ def read_accounts_file(value: str) -> tuple[str | None, str | None]:
     path = Path(value)
     if not path.is_file():
         _fail(f"--accounts: no such file {value!r}")
+    size = path.stat().st_size
+    if size > MAX_CSV_BYTES:  # refused from its size alone, never read whole
+        _fail(f"--accounts: {value!r} has {size} bytes; at most {MAX_CSV_BYTES} (5 MiB)")
     data = path.read_bytes()
     try:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
         _fail(f"--accounts: {value!r} is not UTF-8 text (byte {data[exc.start]:#04x} at offset {exc.start})")
     return None, None
+
+
+def read_input_file(value: str) -> dict[str, Any]:
+    """``--input``: a console-style execution input, which must be a JSON object."""
+    try:
+        loaded = json.loads(Path(value).read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        _fail(f"--input: {value}: {exc}")
+    if not isinstance(loaded, dict):
+        _fail(f"--input: {value}: expected a JSON object (the execution input), got {type(loaded).__name__} "
+              f"{json.dumps(loaded)[:60]}")
+    return loaded
 
 
 @click.group()
@@ -158,10 +174,7 @@ def enable(factory: Factory, scenario: str, accounts: str | None, regions: str |
         _fail(f"scenario {scenario}: {exc}")
     execution_input: dict[str, Any] = {"source": "cli"}
     if input_path:
-        try:
-            execution_input.update(json.loads(Path(input_path).read_text()))
-        except (OSError, ValueError) as exc:
-            _fail(f"--input: {input_path}: {exc}")
+        execution_input.update(read_input_file(input_path))
     csv_text = None
     if accounts:
         csv_text, csv_uri = read_accounts_file(accounts)
@@ -215,10 +228,7 @@ def disable(factory: Factory, scenario: str, accounts: str | None, all_members: 
         _fail(f"scenario {scenario}: {exc}")
     execution_input: dict[str, Any] = {"source": "cli"}
     if input_path:
-        try:
-            execution_input.update(json.loads(Path(input_path).read_text()))
-        except (OSError, ValueError) as exc:
-            _fail(f"--input: {input_path}: {exc}")
+        execution_input.update(read_input_file(input_path))
     csv_text = None
     if accounts:
         csv_text, csv_uri = read_accounts_file(accounts)

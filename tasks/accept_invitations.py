@@ -1,31 +1,42 @@
 """State ``AcceptInvitations``: for one batch of member accounts, accept the invitations.
 
-Each account's member role is assumed ONCE and used in all of its Regions. Accounts run
-concurrently inside the batch and are isolated from each other: whatever happens to one
-(AccessDenied, an opt-in Region it has not enabled, an invitation that is not visible yet,
-throttling) becomes that account's record in ``accept/<batch>.json``; nothing is lost.
+Each account's member role is assumed ONCE and used in all of its Regions. The work is flat so
+that many calls are in flight at once (tasks.fanout): first every account's AssumeRole, then
+every account x Region AcceptInvitation, then - only for members Detective left
+ACCEPTED_BUT_DISABLED without a volume verdict - whether the member has GuardDuty there.
+Accounts and pairs are isolated from each other: whatever happens to one (AccessDenied, an
+opt-in Region it has not enabled, an invitation that is not visible yet, throttling) becomes
+its record in ``accept/<batch>.json``; nothing is lost.
 
 With ``retry_access_denied_minutes`` (vended accounts receive their role minutes later), an
-AccessDenied account is kept PENDING_ACCESS and the state returns ``retry_at``; the state
-machine waits and calls this state again, which then retries only the pending accounts.
+AccessDenied account is kept PENDING_ACCESS and the state raises MemberRolePending after
+recording the batch; the state machine retries the state every ``ACCESS_RETRY_INTERVAL``
+(its Retry's IntervalSeconds), and the retry works only on the pending accounts.
 """
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import asdict
+from collections.abc import Iterable
+from dataclasses import asdict, replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from tasks import clock, errors, settings
 from tasks.aws import Aws, default_aws, member_role_arn
+from tasks.batch import outcome_counts, role_failure_outcome
+from tasks.detective import chunks, get_members
+from tasks.fanout import fan_out
 from tasks.log import keys, logger
-from tasks.member import MemberRecord, Target, accept_in_account
+from tasks.member import MemberRecord, Target, accept_in_region, has_guardduty
 from tasks.plan import Account, Plan
+from tasks.targets import read_slice
 from tasks.workstore import WorkStore
 
+#: Equal to the ASL Retry's IntervalSeconds for MemberRolePending.
 ACCESS_RETRY_INTERVAL = timedelta(seconds=60)
-MAX_THREADS = 10
+_ACCEPTED = ("ACCEPTED", "ALREADY_ACCEPTED")
+
+Pair = tuple[str, Aws, Target]  # account id, its member role, a Region to accept in
 
 
 def accept_batch(
@@ -42,30 +53,79 @@ def accept_batch(
     results: dict[str, dict[str, Any]] = dict(previous or {})
     todo = [a for a in accounts if _needs_work(results.get(a.account_id), targets.get(a.account_id))]
     deadline = plan.options.get("access_denied_deadline")
-    # Retry only while a whole interval still fits before the deadline: every loop of the state
-    # machine then moves time forward by an interval, so the loop always ends.
+    # Retry only while a whole interval still fits before the deadline: every retry then moves
+    # time forward by an interval, so the retries always end.
     next_try = now + ACCESS_RETRY_INTERVAL
     may_retry = bool(deadline) and not plan.dry_run and next_try <= clock.parse_iso(str(deadline))
 
-    def work(account: Account) -> tuple[str, dict[str, Any]]:
-        account_targets = targets.get(account.account_id, [])
-        try:
-            member = admin.assume_role(
-                member_role_arn(account.account_id, role_name), f"detective-rollout-{plan.execution}", external_id
-            )
-        except errors.RolloutError as exc:
-            outcome = "PENDING_ACCESS" if isinstance(exc, errors.AccessDenied) and may_retry else None
-            return account.account_id, _role_failure(account_targets, exc, outcome)
-        records = accept_in_account(member, account_targets, plan.dry_run)
-        return account.account_id, {"regions": {r: asdict(rec) for r, rec in records.items()}}
+    def assume(account: Account) -> Aws:
+        return admin.assume_role(
+            member_role_arn(account.account_id, role_name), f"detective-rollout-{plan.execution}", external_id
+        )
 
-    with ThreadPoolExecutor(max_workers=max(1, min(MAX_THREADS, len(todo)))) as pool:
-        for account_id, result in pool.map(_isolated(work), todo):
-            results[account_id] = result
+    pairs: list[Pair] = []
+    for account, member in zip(todo, fan_out(assume, todo), strict=True):
+        account_targets = targets.get(account.account_id, [])
+        if isinstance(member, errors.RolloutError):
+            outcome = "PENDING_ACCESS" if isinstance(member, errors.AccessDenied) and may_retry else None
+            results[account.account_id] = _role_failure(account_targets, member, outcome)
+        elif isinstance(member, Exception):  # a bug, not an AWS answer: this account only
+            logger.error("account failed", extra={**keys(account=account.account_id), "error": repr(member)})
+            results[account.account_id] = {"error": f"{type(member).__name__}: {member}"}
+        else:
+            results[account.account_id] = {"regions": {}}
+            pairs += [(account.account_id, member, target) for target in account_targets]
+
+    def accept(pair: Pair) -> MemberRecord:
+        _, member, target = pair
+        return accept_in_region(member, target.region, target.graph_arn, plan.dry_run, probe_guardduty=False)
+
+    records = [_as_record(r) for r in fan_out(accept, pairs)]
+    if not plan.dry_run:
+        records = _explain_disabled(admin, pairs, records)
+    for (account_id, _, target), record in zip(pairs, records, strict=True):
+        results[account_id]["regions"][target.region] = asdict(record)
     pending = any(
         rec["outcome"] == "PENDING_ACCESS" for res in results.values() for rec in res.get("regions", {}).values()
     )
     return results, clock.iso(next_try) if pending else None
+
+
+def _as_record(result: MemberRecord | Exception) -> MemberRecord:
+    if isinstance(result, Exception):  # a bug for one pair: that pair's record, never the batch's failure
+        return MemberRecord("ERROR", False, None, f"{type(result).__name__}: {result}")
+    return result
+
+
+def _explain_disabled(admin: Aws, pairs: list[Pair], records: list[MemberRecord]) -> list[MemberRecord]:
+    """Note whether the member has GuardDuty where Detective left it ACCEPTED_BUT_DISABLED / VOLUME_UNKNOWN.
+
+    The administrator reads the accepted members' status (GetMembers, 50 per call); only those
+    members' GuardDuty is probed, instead of one more call for every account x Region.
+    """
+    accepted: dict[tuple[str, str], list[str]] = {}
+    for (account_id, _, target), record in zip(pairs, records, strict=True):
+        if record.outcome in _ACCEPTED:
+            accepted.setdefault((target.region, target.graph_arn), []).append(account_id)
+    lookups = [(region, arn, chunk) for (region, arn), ids in accepted.items() for chunk in chunks(ids)]
+
+    def status(lookup: tuple[str, str, Any]) -> dict[str, dict[str, Any]]:
+        region, arn, ids = lookup
+        return get_members(admin.client("detective", region), arn, list(ids))
+
+    unknown: set[tuple[str, str]] = set()
+    for (region, _, _), found in zip(lookups, fan_out(status, lookups), strict=True):
+        if isinstance(found, Exception):
+            logger.warning("member status not readable", extra={**keys(region=region), "error": repr(found)})
+            continue
+        unknown |= {(account_id, region) for account_id, m in found.items()
+                    if m.get("Status") == "ACCEPTED_BUT_DISABLED" and m.get("DisabledReason") != "VOLUME_TOO_HIGH"}
+    probe = [i for i, (account_id, _, target) in enumerate(pairs) if (account_id, target.region) in unknown]
+    probed = fan_out(lambda i: has_guardduty(pairs[i][1], pairs[i][2].region), probe)
+    out = list(records)
+    for i, guardduty in zip(probe, probed, strict=True):
+        out[i] = replace(out[i], member_guardduty=None if isinstance(guardduty, Exception) else guardduty)
+    return out
 
 
 def _needs_work(previous: dict[str, Any] | None, targets: list[Target] | None) -> bool:
@@ -76,45 +136,11 @@ def _needs_work(previous: dict[str, Any] | None, targets: list[Target] | None) -
     return any(rec["outcome"] == "PENDING_ACCESS" for rec in previous.get("regions", {}).values())
 
 
-def _role_failure(targets: list[Target], exc: errors.RolloutError, outcome: str | None) -> dict[str, Any]:
+def _role_failure(targets: Iterable[Target], exc: errors.RolloutError, outcome: str | None) -> dict[str, Any]:
     if outcome is None:
-        outcome = "ACCESS_DENIED" if isinstance(exc, errors.AccessDenied) else _error_outcome(exc)
+        outcome = role_failure_outcome(exc)
     detail = f"AssumeRole failed: {exc.message}"
     return {"regions": {t.region: asdict(MemberRecord(outcome, False, None, detail)) for t in targets}}
-
-
-def _error_outcome(exc: errors.RolloutError) -> str:
-    return "THROTTLED" if isinstance(exc, errors.Throttled) else "ERROR"
-
-
-def _isolated(work: Any) -> Any:
-    """Turn an unexpected exception for one account into an ERROR record for that account only."""
-
-    def run(account: Account) -> tuple[str, dict[str, Any]]:
-        try:
-            result: tuple[str, dict[str, Any]] = work(account)
-            return result
-        except Exception as exc:  # noqa: BLE001 - one account's bug must not lose the batch
-            logger.exception("account failed", extra=keys(account=account.account_id))
-            return account.account_id, {"error": f"{type(exc).__name__}: {exc}"}
-
-    return run
-
-
-def targets_for(store: WorkStore, plan: Plan, batch: tuple[Account, ...], ready: list[str]) -> dict[str, list[Target]]:
-    """Regions per account where an invitation is expected (dry run: every ready Region)."""
-    targets: dict[str, list[Target]] = {}
-    for region in ready:
-        invite = store.find(f"invite/{region}.json")
-        if not invite:
-            continue
-        for account in batch:
-            record = invite["members"].get(account.account_id)
-            if record is None or not (plan.dry_run or record["expect_invitation"]):
-                continue
-            graph_arn = invite.get("graph_arn") or ""
-            targets.setdefault(account.account_id, []).append(Target(region, graph_arn))
-    return targets
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -124,19 +150,17 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     store = WorkStore(admin.client("s3"), config.report_bucket, "enable", plan_ref["execution"])
     plan = store.plan()
     batch = plan.batch(batch_index)
-    ready = [r["region"] for r in event.get("regions", []) if r.get("status") == "READY"]
     name = f"accept/{batch_index}.json"
     previous = (store.find(name) or {}).get("accounts")
     results, retry_at = accept_batch(
-        admin, plan, batch, targets_for(store, plan, batch, ready), config.member_role_name,
+        admin, plan, batch, read_slice(store, plan, batch_index), config.member_role_name,
         config.member_role_external_id, clock.now(), previous,
     )
     store.put(name, {"batch": batch_index, "accounts": results})
-    counts: dict[str, int] = {}
-    for result in results.values():
-        for rec in result.get("regions", {}).values():
-            counts[rec["outcome"]] = counts.get(rec["outcome"], 0) + 1
-        if "error" in result:
-            counts["ERROR"] = counts.get("ERROR", 0) + 1
+    counts = outcome_counts(results)
     logger.info("invitations accepted", extra={**keys(plan.execution), "batch": batch_index, **counts})
-    return {"batch": batch_index, "accounts": len(batch), "counts": counts, "retry_at": retry_at}
+    if retry_at is not None:
+        pending = counts.get("PENDING_ACCESS", 0)
+        raise errors.MemberRolePending(f"batch {batch_index}: {pending} account-Regions wait for their member "
+                                       f"role; next try at {retry_at}")
+    return {"batch": batch_index, "accounts": len(batch), "counts": counts}

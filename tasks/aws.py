@@ -18,6 +18,7 @@ from botocore.config import Config
 from botocore.exceptions import BotoCoreError, ClientError
 
 from tasks import errors
+from tasks.member_clients import member_client, reset_member_clients
 
 #: botocore retries throttling and 5xx itself (standard mode); the ASL retries what is left.
 CLIENT_CONFIG = Config(
@@ -25,6 +26,8 @@ CLIENT_CONFIG = Config(
     connect_timeout=5,
     read_timeout=30,
     user_agent_extra="detective-rollout",
+    # One client serves every thread of a task's fan-out (tasks.fanout.MAX_THREADS calls in flight).
+    max_pool_connections=64,
 )
 
 _CODE_TO_ERROR: dict[str, type[errors.RolloutError]] = {
@@ -98,6 +101,7 @@ def reset() -> None:
     global _shared_session, _default
     with _session_lock:
         _shared_session, _default = None, None
+    reset_member_clients()
 
 
 class Aws:
@@ -113,17 +117,21 @@ class Aws:
         self.account_id = account_id
 
     def client(self, service: str, region: str | None = None) -> Any:
+        if self._credentials:  # an assumed role: the process's shared client, signing with these keys
+            return member_client(self._credentials, lambda: _shared_member_client(service, region), service, region)
         key = (service, region)
         client = self._clients.get(key)
         if client is None:
             with _session_lock:
                 client = self._clients.get(key)
                 if client is None:
-                    client = _session().client(
-                        service, region_name=region, config=CLIENT_CONFIG, **self._credentials
-                    )
+                    client = self._new_client(service, region, self._credentials)
                     self._clients[key] = client
         return client
+
+    @staticmethod
+    def _new_client(service: str, region: str | None, credentials: dict[str, str]) -> Any:
+        return _session().client(service, region_name=region, config=CLIENT_CONFIG, **credentials)
 
     def caller_account(self) -> str:
         """The account these credentials act as (STS GetCallerIdentity, cached)."""
@@ -145,6 +153,16 @@ class Aws:
             "aws_session_token": creds["SessionToken"],
         }
         return Aws(credentials, account_id=role_arn.split(":")[4])
+
+
+def _shared_member_client(service: str, region: str | None) -> Any:
+    """The client all assumed roles share (tasks.member_clients); its own keys never sign anything."""
+    with _session_lock:
+        return Aws._new_client(service, region, _UNUSED_KEYS)
+
+
+#: Credentials of the shared member clients: every request is signed with its role's keys instead.
+_UNUSED_KEYS = {"aws_access_key_id": "UNUSED-MEMBER-CLIENT", "aws_secret_access_key": "unused"}
 
 
 def member_role_arn(account_id: str, role_name: str, partition: str = "aws") -> str:

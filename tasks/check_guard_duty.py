@@ -4,6 +4,11 @@ Detective's older docs (and AWS's reference architecture) want the administrator
 GuardDuty for 48 hours before enabling Detective. This state reads the detector's age and says
 whether the Region is READY, must wait until ``qualifies_at`` (TOO_YOUNG), or is skipped
 (GUARDDUTY_NOT_ENABLED, ADMIN_REGION_NOT_ENABLED).
+
+One invocation checks every Region concurrently and returns the per-Region outcome list
+(tasks.region_outcomes) plus ``wait_until``: the earliest moment a Region that must wait
+qualifies. The state machine waits until then and checks again (the check is read-only and
+cheap, so every Region is simply checked again).
 """
 
 from __future__ import annotations
@@ -15,7 +20,9 @@ from typing import Any
 
 from tasks import clock, errors
 from tasks.aws import default_aws, translate_errors
+from tasks.fanout import fan_out
 from tasks.log import keys, logger
+from tasks.region_outcomes import Outcome, failed, retried
 
 #: Clock skew tolerated at the gate, so a Wait that ends "exactly" at qualifies_at never loops.
 GATE_TOLERANCE = timedelta(seconds=60)
@@ -67,14 +74,32 @@ def _created_at(detector: dict[str, Any]) -> datetime:
     return value if isinstance(value, datetime) else clock.parse_iso(str(value))
 
 
+def region_outcome(gate: GuardDutyGate, wait: bool, dry_run: bool) -> Outcome:
+    """READY (a dry run plans a Region that would wait as if its gate were open), WAITING or SKIPPED."""
+    outcome: Outcome = {"region": gate.region, "guardduty": asdict(gate)}
+    if gate.gate == "READY" or (gate.gate == "GUARDDUTY_TOO_YOUNG" and wait and dry_run):
+        return {**outcome, "status": "READY"}
+    if gate.gate == "GUARDDUTY_TOO_YOUNG" and wait:
+        return {**outcome, "status": "WAITING"}
+    return {**outcome, "status": "SKIPPED", "reason": gate.gate}
+
+
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    plan, region = event["plan"], event["region"]
-    gate = check_guard_duty(
-        default_aws().client("guardduty", region),
-        region,
-        float(plan["guardduty_min_age_hours"]),
-        clock.now(),
-        admin_region_enabled=region not in plan.get("admin_disabled_regions", []),
-    )
-    logger.info("GuardDuty gate", extra={**keys(plan["execution"], region=region), "gate": gate.gate})
-    return asdict(gate)
+    plan = event["plan"]
+    min_age = float(plan["guardduty_min_age_hours"])
+    wait, dry_run = plan["guardduty_wait"] == "wait", bool(plan["dry_run"])
+    disabled = set(plan.get("admin_disabled_regions", []))
+    now = clock.now()
+
+    def check(outcome: Outcome) -> Outcome:
+        region = outcome["region"]
+        guardduty = default_aws().client("guardduty", region)
+        gate = check_guard_duty(guardduty, region, min_age, now, admin_region_enabled=region not in disabled)
+        logger.info("GuardDuty gate", extra={**keys(plan["execution"], region=region), "gate": gate.gate})
+        return region_outcome(gate, wait, dry_run)
+
+    todo: list[Outcome] = [{"region": r} for r in plan["regions"]]
+    results = fan_out(retried(check), todo)
+    outcomes = [failed(o, r) if isinstance(r, Exception) else r for o, r in zip(todo, results, strict=True)]
+    waiting = [o["guardduty"]["qualifies_at"] for o in outcomes if o["status"] == "WAITING"]
+    return {"regions": outcomes, "wait_until": min(waiting) if waiting else None}

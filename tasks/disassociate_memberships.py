@@ -14,13 +14,12 @@ ACCESS_DENIED for its Regions and reported, never fatal: the administrator-side 
 
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import asdict
 from typing import Any
 
 from tasks import errors, settings
-from tasks.accept_invitations import MAX_THREADS, _error_outcome, _isolated
 from tasks.aws import Aws, default_aws, member_role_arn
+from tasks.batch import outcome_counts, role_failure_outcome, run_isolated
 from tasks.detective import disassociate_membership, list_invitations, reject_invitation
 from tasks.log import keys, logger
 from tasks.member import MemberRecord
@@ -30,10 +29,6 @@ from tasks.workstore import WorkStore
 WORKFLOW = "disable"
 #: Member-side outcomes that leave something undone (the report shows them as MEMBER_<outcome>).
 PROBLEMS = frozenset({"ACCESS_DENIED", "THROTTLED", "ERROR"})
-
-
-def failure_outcome(exc: errors.RolloutError) -> str:
-    return "ACCESS_DENIED" if isinstance(exc, errors.AccessDenied) else _error_outcome(exc)
 
 
 def leave_in_region(member: Aws, region: str, admin_account_id: str, dry_run: bool) -> MemberRecord:
@@ -51,7 +46,7 @@ def leave_in_region(member: Aws, region: str, admin_account_id: str, dry_run: bo
         return MemberRecord("REGION_NOT_ENABLED", False, None,
                             f"the member account has not enabled the opt-in Region {region}")
     except errors.RolloutError as exc:
-        return MemberRecord(failure_outcome(exc), False, None, exc.message)
+        return MemberRecord(role_failure_outcome(exc), False, None, exc.message)
     return next((r for r in results if r.changed), results[0])
 
 
@@ -89,13 +84,12 @@ def disassociate_batch(
                 member_role_arn(account.account_id, role_name), f"detective-rollout-{plan.execution}", external_id
             )
         except errors.RolloutError as exc:
-            failed = MemberRecord(failure_outcome(exc), False, None, f"AssumeRole failed: {exc.message}")
+            failed = MemberRecord(role_failure_outcome(exc), False, None, f"AssumeRole failed: {exc.message}")
             return account.account_id, {"regions": dict.fromkeys(regions, asdict(failed))}
         records = {r: asdict(leave_in_region(member, r, plan.admin_account_id, plan.dry_run)) for r in regions}
         return account.account_id, {"regions": records}
 
-    with ThreadPoolExecutor(max_workers=max(1, min(MAX_THREADS, len(accounts)))) as pool:
-        return dict(pool.map(_isolated(work), accounts))
+    return run_isolated(work, accounts)
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
@@ -107,11 +101,6 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     results = disassociate_batch(admin, plan, plan.batch(batch_index), config.member_role_name,
                                  config.member_role_external_id)
     store.put(f"disassociate/{batch_index}.json", {"batch": batch_index, "accounts": results})
-    counts: dict[str, int] = {}
-    for result in results.values():
-        for rec in result.get("regions", {}).values():
-            counts[rec["outcome"]] = counts.get(rec["outcome"], 0) + 1
-        if "error" in result:
-            counts["ERROR"] = counts.get("ERROR", 0) + 1
+    counts = outcome_counts(results)
     logger.info("member side cleaned up", extra={**keys(plan.execution), "batch": batch_index, **counts})
     return {"batch": batch_index, "accounts": len(results), "counts": counts}

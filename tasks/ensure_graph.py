@@ -1,7 +1,8 @@
 """State ``EnsureGraph``: the administrator's behavior graph in one Region, created if missing.
 
 Idempotent: an existing graph is reused; tags are written only when they differ, so a rerun
-over a done fleet makes no mutating call.
+over a done fleet makes no mutating call. One invocation handles every READY Region of the
+per-Region outcome list concurrently (tasks.region_outcomes) and adds each one's ``graph``.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from tasks import errors
 from tasks.aws import default_aws, translate_errors
 from tasks.detective import list_graph_arns
 from tasks.log import keys, logger
+from tasks.region_outcomes import Outcome, for_each_ready
 
 PROJECT_TAG = {"managed-by": "detective-rollout"}
 
@@ -55,9 +57,14 @@ def ensure_graph(detective: Any, region: str, tags: dict[str, str], dry_run: boo
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    plan, region = event["plan"], event["region"]
-    detective = default_aws().client("detective", region)
-    outcome = ensure_graph(detective, region, plan.get("tags") or {}, bool(plan["dry_run"]))
-    logger.info("behavior graph", extra={**keys(plan["execution"], region=region), "graph_arn": outcome.graph_arn,
-                                        "graph_created": outcome.created, "graph_tagged": outcome.tagged})
-    return asdict(outcome)
+    plan = event["plan"]
+    tags, dry_run = plan.get("tags") or {}, bool(plan["dry_run"])
+
+    def ensure(region_outcome: Outcome) -> Outcome:
+        region = region_outcome["region"]
+        outcome = ensure_graph(default_aws().client("detective", region), region, tags, dry_run)
+        logger.info("behavior graph", extra={**keys(plan["execution"], region=region), "graph_arn": outcome.graph_arn,
+                                            "graph_created": outcome.created, "graph_tagged": outcome.tagged})
+        return {**region_outcome, "graph": asdict(outcome)}
+
+    return {"regions": for_each_ready(event["regions"], ensure)}

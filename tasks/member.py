@@ -3,6 +3,11 @@
 Accepts the administrator's invitation where it is INVITED, waits (bounded, on the task clock)
 for an invitation that is not visible yet, and notes whether the member has GuardDuty there,
 which explains an ACCEPTED_BUT_DISABLED / VOLUME_UNKNOWN outcome.
+
+AcceptInvitation is called directly, without listing invitations first: one call per account
+and Region instead of two, and its answer says everything ListInvitations would have -
+ResourceNotFoundException while the invitation is not visible, ConflictException once the
+membership is no longer INVITED (already accepted).
 """
 
 from __future__ import annotations
@@ -45,7 +50,10 @@ def accept_in_account(member: Aws, targets: list[Target], dry_run: bool) -> dict
     return {t.region: accept_in_region(member, t.region, t.graph_arn, dry_run) for t in targets}
 
 
-def accept_in_region(member: Aws, region: str, graph_arn: str, dry_run: bool) -> MemberRecord:
+def accept_in_region(
+    member: Aws, region: str, graph_arn: str, dry_run: bool, *, probe_guardduty: bool = True
+) -> MemberRecord:
+    """``probe_guardduty=False``: leave ``member_guardduty`` None (a batch probes only the members that need it)."""
     detective = member.client("detective", region)
     try:
         if dry_run:
@@ -55,7 +63,8 @@ def accept_in_region(member: Aws, region: str, graph_arn: str, dry_run: bool) ->
         for attempt in bounded(InvitationNotVisible, attempts=VISIBILITY_ATTEMPTS, first_wait=5, max_wait=60):
             with attempt:
                 changed = _accept(detective, graph_arn)
-        return MemberRecord("ACCEPTED" if changed else "ALREADY_ACCEPTED", changed, _has_guardduty(member, region))
+        guardduty = has_guardduty(member, region) if probe_guardduty else None
+        return MemberRecord("ACCEPTED" if changed else "ALREADY_ACCEPTED", changed, guardduty)
     except errors.RegionNotEnabled:
         return MemberRecord("REGION_NOT_ENABLED", False, None,
                             f"the member account has not enabled the opt-in Region {region}")
@@ -71,22 +80,17 @@ def accept_in_region(member: Aws, region: str, graph_arn: str, dry_run: bool) ->
 
 def _accept(detective: Any, graph_arn: str) -> bool:
     """Accept the invitation to ``graph_arn``; False when it was already accepted."""
-    invitation = next((i for i in list_invitations(detective) if i.get("GraphArn") == graph_arn), None)
-    if invitation is None:
-        raise InvitationNotVisible(f"no invitation to {graph_arn} is visible to the member yet")
-    if invitation.get("Status") != "INVITED":
-        return False
     try:
         with translate_errors():
             detective.accept_invitation(GraphArn=graph_arn)
     except errors.ResourceNotFound as exc:
-        raise InvitationNotVisible(exc.message) from exc
+        raise InvitationNotVisible(f"no invitation to {graph_arn} is visible to the member yet") from exc
     except errors.Conflict:
-        return False  # accepted meanwhile (another execution): the member is no longer INVITED
+        return False  # already accepted (by a previous or concurrent execution): no longer INVITED
     return True
 
 
-def _has_guardduty(member: Aws, region: str) -> bool | None:
+def has_guardduty(member: Aws, region: str) -> bool | None:
     """Whether the member has an enabled GuardDuty detector in ``region`` (None when unknown)."""
     try:
         with translate_errors():

@@ -9,7 +9,6 @@ exits 2 with every offending field, row and value named - before anything reache
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import click
@@ -48,7 +47,7 @@ def build_input(csv_data: bytes, workflow: str, regions: list[str] | str | None,
 
 
 @click.command("console-input")
-@click.option("--accounts", required=True, type=click.Path(dir_okay=False),
+@click.option("--accounts", required=True,
               help="Account CSV: account_id,email[,regions] (header optional; Regions separated by ';').")
 @click.option("--regions", help="Comma-separated Regions, or 'all' (default: all the administrator enabled).")
 @click.option("--workflow", type=click.Choice(["enable", "disable"]), default="enable", show_default=True)
@@ -59,22 +58,15 @@ def build_input(csv_data: bytes, workflow: str, regions: list[str] | str | None,
 def console_input(accounts: str, regions: str | None, workflow: str, guardduty_wait: str | None,
                   dry_run: bool | None, input_path: str | None) -> None:
     """Print the validated JSON input to paste into the Step Functions console."""
-    from detective_rollout.cli import parse_regions
+    from detective_rollout.cli import parse_regions, read_accounts_file, read_input_file
     from tasks.errors import InvalidInput
 
-    base: dict[str, Any] = {}
-    if input_path:
-        try:
-            base = json.loads(Path(input_path).read_text())
-        except (OSError, ValueError) as exc:
-            fail(f"--input: {input_path}: {exc}")
-        if not isinstance(base, dict):
-            fail(f"--input: {input_path}: expected a JSON object")
-        base = {k: v for k, v in base.items() if k not in ("accounts", "accounts_csv")}
-    try:
-        data = Path(accounts).read_bytes()
-    except OSError as exc:
-        fail(f"--accounts: {exc}")
+    base = read_input_file(input_path) if input_path else {}
+    base = {k: v for k, v in base.items() if k not in ("accounts", "accounts_csv")}
+    csv_text, _uri = read_accounts_file(accounts)
+    if csv_text is None:
+        fail("--accounts: console-input validates a local CSV file (an s3:// CSV is read by the workflow itself)")
+    data = str(csv_text).encode()
     options = {**base, "guardduty_wait": guardduty_wait or base.get("guardduty_wait"),
                "dry_run": True if dry_run else base.get("dry_run")}  # fmt: skip
     chosen = parse_regions(regions)

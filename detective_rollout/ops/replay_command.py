@@ -12,7 +12,6 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import click
@@ -64,8 +63,9 @@ def build(backend: Backend, view: ExecutionView, report: dict[str, Any], reasons
 @target_options
 @click.option("--reason", "reasons", multiple=True, metavar="CODE",
               help="Only FAILED rows with this reason (repeatable), e.g. --reason ACCESS_DENIED.")
-@click.option("--accounts", "accounts_path", type=click.Path(dir_okay=False),
-              help="CSV account_id,email: emails to use instead of the original ones (e.g. corrected root emails).")
+@click.option("--accounts", "accounts_path",
+              help="CSV account_id,email (a file or s3://): emails to use instead of the original ones "
+                   "(e.g. corrected root emails).")
 @click.option("--report", "report_path", help="Write the merged report JSON here.")
 @click.option("--wait/--no-wait", default=True, show_default=True,
               help="AWS: follow the new execution to its end (exit code of the result), or return once started.")
@@ -87,7 +87,7 @@ def replay(factory: Any, execution: str, scenario: str | None, profile: str | No
     view = backend.execution(execution)
     if view.status in ("RUNNING", "PENDING_REDRIVE"):
         fail(f"{view.execution} is still {view.status}: watch it with `status {view.execution} --watch`")
-    accounts_csv = Path(accounts_path).read_bytes() if accounts_path else None
+    accounts_csv = _corrected_emails(backend, accounts_path) if accounts_path else None
     report = backend.report(view)
     replay_in = None if report is None else build(backend, view, report, reasons, accounts_csv)
     if report is not None and replay_in is None:
@@ -115,6 +115,17 @@ def replay(factory: Any, execution: str, scenario: str | None, profile: str | No
     if final is None:
         fail(f"{ended.execution} ended {ended.status} without a report: {ended.error}: {ended.cause}", 1)
     finish_local(Ended(ended, final), report_path, as_json)
+
+
+def _corrected_emails(backend: Backend, value: str) -> bytes:
+    """``--accounts``: read as enable reads it (a local file, or s3:// through the backend)."""
+    from detective_rollout.cli import read_accounts_file
+
+    text, uri = read_accounts_file(value)
+    data = text.encode() if text is not None else backend.read_object(str(uri))
+    if data is None:
+        raise NotFound(f"--accounts: {value} does not exist")
+    return data
 
 
 def _redrive(backend: AwsBackend, view: ExecutionView, now: datetime) -> ExecutionView:

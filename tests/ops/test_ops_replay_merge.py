@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 
+from detective_rollout.ops.backend import LocalBackend
 from detective_rollout.ops.replay import ReplayError, failed_pairs, original_emails, replay_input
+from detective_rollout.ops.replay_command import build
+from detective_rollout.ops.store import ExecutionRecord, StateDir
 from tasks.replay import merge_regions, merge_rows
 from tasks.report import Row
 from tests.ops.conftest import EMAILS, FAULTY, REGIONS, sample_report
@@ -54,3 +59,19 @@ def test_merge_regions_takes_the_replayed_regions_rows() -> None:
     original = [{"region": "us-east-1", "status": "READY"}, {"region": "eu-west-1", "status": "FAILED"}]
     merged = merge_regions(original, [{"region": "eu-west-1", "status": "READY"}])
     assert merged == [{"region": "us-east-1", "status": "READY"}, {"region": "eu-west-1", "status": "READY"}]
+
+
+def test_corrected_emails_replace_the_original_ones(tmp_path: Path) -> None:
+    """VERIFICATION_FAILED is fixed with the account's root email: ``replay --accounts`` gives it."""
+    report = sample_report()
+    for row in report["results"]:
+        if row["account_id"] == FAULTY:
+            row["reason"] = "VERIFICATION_FAILED"
+    StateDir(tmp_path).save(ExecutionRecord(report["execution"], "enable", "FAILED", "2026-01-01T00:00:00Z", seq=1,
+                                            report=report))  # fmt: skip
+    backend = LocalBackend(str(tmp_path))
+    view = backend.execution("latest")
+    built = build(backend, view, report, ("VERIFICATION_FAILED",), b"333333333333,root-b@example.com\n")
+    assert built is not None and built["accounts"] == [
+        {"account_id": FAULTY, "email": "root-b@example.com", "regions": REGIONS}]
+    assert build(backend, view, report, ("THROTTLED",), None) is None

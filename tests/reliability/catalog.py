@@ -73,7 +73,7 @@ BATCH_ROWS = BATCH_SIZE * len(REGIONS)
 
 FAULTS: list[FaultCase] = [
     FaultCase("throttle-10", "10% of every call throttled (Detective, GuardDuty, STS, Account)",
-              fleet(throttle_rate=0.1, seed=2), {"ENABLED": ALL}, "SUCCEEDED", 0,
+              fleet(throttle_rate=0.1, seed=10), {"ENABLED": ALL}, "SUCCEEDED", 0,
               "botocore's back-off absorbs it: every pair ENABLED"),
     FaultCase("throttle-50", "50% of every call throttled (Detective, GuardDuty, STS, Account)",
               fleet(throttle_rate=0.5, seed=5), {"ENABLED": ALL - 2, "FAILED/THROTTLED": 2}, "RolloutIncomplete", 2,
@@ -149,25 +149,91 @@ FAULTS: list[FaultCase] = [
 class BadInput:
     """One malformed input and the refusal the tests assert (before any write)."""
 
-    surface: str  # "enable workflow", "disable workflow", "CLI enable", ...
+    surface: str  # "CLI enable", "disable workflow", ...
     what: str  # the malformed value, in words
     message: str  # a fragment of the error, naming the field and the value
     exit_code: int | None = None  # CLI only
+    #: CLI only: the arguments after the command ("{dir}" is a scratch folder holding ``files``).
+    args: tuple[str, ...] = ()
+    files: dict[str, bytes] = field(default_factory=dict)
+    #: Workflow only: the execution input, and the accounts_csv object's bytes if any.
+    input: Any = None
+    csv: bytes | None = None
 
 
-#: Inputs refused by the CLI itself, before any engine starts (tests/reliability/test_bad_input.py).
+LATIN1_CSV = "200000000001,jos\u00e9@example.com\n".encode("latin-1")
+_M1 = member(1)["account_id"]
+#: Inputs the CLI refuses: exit 2, the message on stderr, no report (tests/reliability/test_bad_input.py).
 CLI_BAD_INPUTS: list[BadInput] = [
-    BadInput("CLI enable", "--accounts file that is not UTF-8 (Latin-1 bytes)", "--accounts: ", 2),
-    BadInput("CLI enable", "--accounts file that does not exist", "--accounts: no such file", 2),
-    BadInput("CLI enable", "--regions with only commas", "--regions", 2),
-    BadInput("CLI enable", "--regions naming an unknown Region", "us-east-9", 2),
-    BadInput("CLI enable", "--input JSON that is a list, not an object", "--input", 2),
-    BadInput("CLI enable", "--input file that is not JSON", "--input", 2),
-    BadInput("CLI enable", "--input with an account id as a JSON number", "accounts[0].account_id", 2),
-    BadInput("CLI enable", "--accounts CSV with a bad email", "accounts_csv row 1 email", 2),
-    BadInput("CLI enable", "--accounts CSV larger than 5 MiB", "--accounts", 2),
-    BadInput("CLI disable", "--input JSON that is a string", "--input", 2),
-    BadInput("CLI disable", "--accounts file that is not UTF-8", "--accounts: ", 2),
+    BadInput("CLI enable", "--accounts file that is not UTF-8 (Latin-1 bytes)",
+             "--accounts: '{dir}/latin1.csv' is not UTF-8 text (byte 0xe9 at offset 16)", 2,
+             ("--accounts", "{dir}/latin1.csv"), {"latin1.csv": LATIN1_CSV}),
+    BadInput("CLI enable", "--accounts file that does not exist", "--accounts: no such file '{dir}/missing.csv'", 2,
+             ("--accounts", "{dir}/missing.csv")),
+    BadInput("CLI enable", "--accounts file larger than 5 MiB (refused from its size, never read)",
+             "--accounts: '{dir}/huge.csv' has 5242881 bytes; at most 5242880 (5 MiB)", 2,
+             ("--accounts", "{dir}/huge.csv"), {"huge.csv": b"x" * (5 * 1024 * 1024 + 1)}),
+    BadInput("CLI enable", "--accounts CSV with an implausible email",
+             "accounts_csv row 1 email: not a plausible email address: 'b***@'", 2,
+             ("--accounts", "{dir}/bad.csv"), {"bad.csv": f"{_M1},bob@\n".encode()}),
+    BadInput("CLI enable", "--accounts CSV with BOM, header and an extra column",
+             "accounts_csv row 2: 4 columns, expected account_id,email[,regions]", 2,
+             ("--accounts", "{dir}/extra.csv"),
+             {"extra.csv": f"\ufeffaccount_id,email\n{_M1},m1@example.com,us-east-1,x\n".encode()}),
+    BadInput("CLI enable", "--regions with only commas", "expected a comma-separated list of Regions or 'all', got ',,'",
+             2, ("--regions", ",,")),
+    BadInput("CLI enable", "--regions naming an unknown Region", "regions[1]: not a known AWS Region: 'us-east-9'", 2,
+             ("--regions", "us-east-1,us-east-9")),
+    BadInput("CLI enable", "--input JSON that is a list, not an object",
+             "--input: {dir}/list.json: expected a JSON object (the execution input), got list", 2,
+             ("--input", "{dir}/list.json"), {"list.json": b'[["regions", "all"]]'}),
+    BadInput("CLI enable", "--input JSON that is a number", "--input: {dir}/number.json: expected a JSON object", 2,
+             ("--input", "{dir}/number.json"), {"number.json": b"5"}),
+    BadInput("CLI enable", "--input file that is not JSON", "--input: {dir}/broken.json: Expecting property name", 2,
+             ("--input", "{dir}/broken.json"), {"broken.json": b"{accounts:"}),
+    BadInput("CLI enable", "--input with an account id as a JSON number",
+             "accounts[0].account_id: must be a string of 12 digits, got the number 200000000001", 2,
+             ("--input", "{dir}/number-id.json"),
+             {"number-id.json": b'{"accounts": [{"account_id": 200000000001, "email": "m1@example.com"}]}'}),
+    BadInput("CLI disable", "--input JSON that is a string", "--input: {dir}/string.json: expected a JSON object", 2,
+             ("--input", "{dir}/string.json"), {"string.json": b'"all"'}),
+    BadInput("CLI disable", "--accounts file that is not UTF-8 (Latin-1 bytes)",
+             "--accounts: '{dir}/latin1.csv' is not UTF-8 text", 2,
+             ("--accounts", "{dir}/latin1.csv"), {"latin1.csv": LATIN1_CSV}),
+]
+
+_IDS = [{"account_id": _M1}]
+#: The disable workflow's own fields (the shared ones are ValidateInput's table), at task level.
+DISABLE_BAD_INPUTS: list[BadInput] = [
+    BadInput("disable workflow", "all_members not a boolean", "all_members: expected true or false, got 'yes'",
+             input={"all_members": "yes"}),
+    BadInput("disable workflow", "delete_graph as a string", "delete_graph: expected true or false, got 'true'",
+             input={"all_members": True, "delete_graph": "true", "confirm_delete_graph": "111111111111"}),
+    BadInput("disable workflow", "disassociate_in_member as a number",
+             "disassociate_in_member: expected true or false, got 1", input={"accounts": _IDS, "disassociate_in_member": 1}),
+    BadInput("disable workflow", "confirm_delete_graph of 65 characters",
+             "confirm_delete_graph: expected a string of 1 to 64 characters, got 65 characters",
+             input={"all_members": True, "delete_graph": True, "confirm_delete_graph": "1" * 65}),
+    BadInput("disable workflow", "accounts, accounts_csv and all_members all missing",
+             "accounts, accounts_csv, all_members: one of them is required", input={"regions": "all"}),
+    BadInput("disable workflow", "same account twice with other Regions",
+             f"accounts[1].regions: account '{_M1}' is listed again with other regions",
+             input={"accounts": [{"account_id": _M1, "regions": ["us-east-1"]},
+                                 {"account_id": _M1, "regions": ["eu-west-1"]}]}),
+    BadInput("disable workflow", "CSV row with an 11-digit id (a lost leading zero)",
+             "accounts_csv row 1 account_id: expected 12 digits, got '22222222222'", input={}, csv=b"22222222222\n"),
+    BadInput("disable workflow", "CSV with an unclosed quote", "a value spans several lines (a quote not closed?)",
+             input={}, csv=f'"{_M1}\n{_M1}\n'.encode()),
+    BadInput("disable workflow", "CSV listing the administrator", "'111111111111' is the administrator account",
+             input={}, csv=b"account_id\n111111111111\n"),
+    BadInput("disable workflow", "CSV with a header only", "accounts_csv: no account rows", input={},
+             csv=b"account_id,email\n"),
+    BadInput("disable workflow", "accounts_csv object missing in S3",
+             "accounts_csv: 's3://inputs/absent.csv' does not exist or cannot be read",
+             input={"accounts_csv": "s3://inputs/absent.csv"}),
+    BadInput("disable workflow", "5001 accounts", "accounts: at most 5000 accounts per execution, got 5001",
+             input={"accounts": _IDS * 5001}),
+    BadInput("disable workflow", "unknown field", "input: unknown field 'delete'", input={"accounts": _IDS, "delete": True}),
 ]
 
 
@@ -246,7 +312,8 @@ def render() -> str:
         "|---|---|---|---|",
     ]
     for bad in CLI_BAD_INPUTS:
-        lines.append(f"| {bad.surface} | {_cell(bad.what)} | `{_cell(bad.message)}` | {bad.exit_code} |")
+        message = bad.message.replace("{dir}/", "")
+        lines.append(f"| {bad.surface} | {_cell(bad.what)} | `{_cell(message)}` | {bad.exit_code} |")
     lines += [
         "",
         "### The workflows (state `ValidateInput` / `ValidateOffboarding`)",
@@ -256,11 +323,13 @@ def render() -> str:
         "`tests/disable/test_disable_safety.py`, `tests/reliability/test_bad_input.py`). Arbitrary JSON and arbitrary",
         "CSV bytes are fuzzed (hypothesis): the validators raise nothing but `InvalidInput` and write nothing.",
         "",
-        "| bad input | cause contains |",
-        "|---|---|",
+        "| workflow | bad input | cause contains |",
+        "|---|---|---|",
     ]
     for name, _input, _csv, fragment in BAD_INPUT:
-        lines.append(f"| {_cell(name)} | `{_cell(fragment)}` |")
+        lines.append(f"| enable and disable | {_cell(name)} | `{_cell(fragment)}` |")
+    for bad in DISABLE_BAD_INPUTS:
+        lines.append(f"| disable | {_cell(bad.what)} | `{_cell(bad.message)}` |")
     lines.append("")
     return "\n".join(lines)
 
