@@ -108,7 +108,7 @@ def read_input_file(value: str) -> dict[str, Any]:
     if not isinstance(loaded, dict):
         _fail(f"--input: {value}: expected a JSON object (the execution input), got {type(loaded).__name__} "
               f"{json.dumps(loaded)[:60]}")
-    return loaded
+    return dict(loaded)
 
 
 @click.group()
@@ -147,6 +147,49 @@ def finish_local(run: Any, report_path: str | None, as_json: bool = False) -> No
     sys.exit(EXIT_FAILED_ROWS if run.report["summary"].get("FAILED", 0) else EXIT_OK)
 
 
+def start_local(
+    factory: Factory,
+    scenario: str,
+    workflow: str,
+    accounts: str | None,
+    regions: str | None,
+    input_path: str | None,
+    default_accounts: Callable[[Any], list[dict[str, Any]]],
+    overrides: dict[str, Any],
+    report_path: str | None,
+    as_json: bool,
+) -> None:
+    """Build a workflow's execution input from the options, run it locally, print and exit.
+
+    Precedence: --input, then --accounts/--regions, then ``overrides``; with none of them the
+    scenario's members (``default_accounts``) in the scenario's Regions.
+    """
+    from detective_rollout.emulator import ScenarioError
+
+    clock = factory.clock()
+    try:
+        fleet = factory.fleet(scenario, clock)
+    except (ScenarioError, OSError, ValueError) as exc:
+        _fail(f"scenario {scenario}: {exc}")
+    execution_input: dict[str, Any] = {"source": "cli"}
+    if input_path:
+        execution_input.update(read_input_file(input_path))
+    csv_text = None
+    if accounts:
+        csv_text, csv_uri = read_accounts_file(accounts)
+        if csv_uri:
+            execution_input["accounts_csv"] = csv_uri
+    elif not {"accounts", "accounts_csv", "all_members"} & (set(execution_input) | set(overrides)):
+        execution_input["accounts"] = default_accounts(fleet)
+    if (parsed := parse_regions(regions)) is not None:
+        execution_input["regions"] = parsed
+    elif "regions" not in execution_input:
+        execution_input["regions"] = list(fleet.scenario.regions)  # the Regions the scenario's fleet uses
+    execution_input.update(overrides)
+    run = factory.run_local(scenario, workflow, execution_input, clock=clock, csv_text=csv_text, fleet=fleet)
+    finish_local(run, report_path, as_json)
+
+
 @main.command()
 @click.option("--local", "scenario", required=True, type=click.Path(dir_okay=False),
               help="Run on the embedded engine over the fleet this scenario file describes.")
@@ -164,34 +207,13 @@ def finish_local(run: Any, report_path: str | None, as_json: bool = False) -> No
 def enable(factory: Factory, scenario: str, accounts: str | None, regions: str | None, guardduty_wait: str | None,
            plan: bool, report_path: str | None, input_path: str | None, as_json: bool) -> None:
     """Enable Detective for the scenario's members (or --accounts) in --regions."""
-    from detective_rollout.emulator import ScenarioError
     from detective_rollout.local import default_accounts
 
-    clock = factory.clock()
-    try:
-        fleet = factory.fleet(scenario, clock)
-    except (ScenarioError, OSError, ValueError) as exc:
-        _fail(f"scenario {scenario}: {exc}")
-    execution_input: dict[str, Any] = {"source": "cli"}
-    if input_path:
-        execution_input.update(read_input_file(input_path))
-    csv_text = None
-    if accounts:
-        csv_text, csv_uri = read_accounts_file(accounts)
-        if csv_uri:
-            execution_input["accounts_csv"] = csv_uri
-    elif "accounts" not in execution_input and "accounts_csv" not in execution_input:
-        execution_input["accounts"] = default_accounts(fleet)
-    if (parsed := parse_regions(regions)) is not None:
-        execution_input["regions"] = parsed
-    elif "regions" not in execution_input:
-        execution_input["regions"] = list(fleet.scenario.regions)  # the Regions the scenario's fleet uses
-    if guardduty_wait:
-        execution_input["guardduty_wait"] = guardduty_wait
+    overrides: dict[str, Any] = {"guardduty_wait": guardduty_wait} if guardduty_wait else {}
     if plan:
-        execution_input["dry_run"] = True
-    run = factory.run_local(scenario, "enable", execution_input, clock=clock, csv_text=csv_text, fleet=fleet)
-    finish_local(run, report_path, as_json)
+        overrides["dry_run"] = True
+    start_local(factory, scenario, "enable", accounts, regions, input_path, default_accounts, overrides,
+                report_path, as_json)
 
 
 @main.command()
@@ -209,6 +231,7 @@ def enable(factory: Factory, scenario: str, accounts: str | None, regions: str |
 @click.option("--input", "input_path", type=click.Path(dir_okay=False),
               help="Console-style execution input JSON (other options override its fields).")
 @click.option("--json", "as_json", is_flag=True, help="Print the report JSON instead of the table.")
+@state_dir_option
 @click.pass_obj
 def disable(factory: Factory, scenario: str, accounts: str | None, all_members: bool, regions: str | None,
             disassociate: bool, delete_graph: bool, confirm_account: str | None, plan: bool, report_path: str | None,
@@ -218,35 +241,19 @@ def disable(factory: Factory, scenario: str, accounts: str | None, all_members: 
     The rules (--delete-graph only with --all-members and --confirm <administrator id>) are the
     workflow's own validation, so a bad combination exits 2 with its message and writes nothing.
     """
-    from detective_rollout.emulator import Fleet, ScenarioError, load_scenario
-    from detective_rollout.local import default_accounts, run_local
+    from detective_rollout.local import default_accounts
 
-    clock = factory.clock()
-    try:
-        fleet = Fleet(load_scenario(scenario), clock)
-    except (ScenarioError, OSError, ValueError) as exc:
-        _fail(f"scenario {scenario}: {exc}")
-    execution_input: dict[str, Any] = {"source": "cli"}
-    if input_path:
-        execution_input.update(read_input_file(input_path))
-    csv_text = None
-    if accounts:
-        csv_text, csv_uri = read_accounts_file(accounts)
-        if csv_uri:
-            execution_input["accounts_csv"] = csv_uri
-    elif not all_members and not {"accounts", "accounts_csv", "all_members"} & set(execution_input):
-        execution_input["accounts"] = [{"account_id": a["account_id"]} for a in default_accounts(fleet)]
-    if (parsed := parse_regions(regions)) is not None:
-        execution_input["regions"] = parsed
-    elif "regions" not in execution_input:
-        execution_input["regions"] = list(fleet.scenario.regions)  # as enable: the Regions the scenario uses
     flags = {"all_members": all_members, "disassociate_in_member": disassociate, "delete_graph": delete_graph,
              "dry_run": plan}
-    execution_input.update({k: True for k, on in flags.items() if on})
+    overrides: dict[str, Any] = {k: True for k, on in flags.items() if on}
     if confirm_account is not None:
-        execution_input["confirm_delete_graph"] = confirm_account
-    run = run_local(scenario, "disable", execution_input, clock=clock, csv_text=csv_text, fleet=fleet)
-    finish_local(run, report_path, as_json)
+        overrides["confirm_delete_graph"] = confirm_account
+
+    def member_ids(fleet: Any) -> list[dict[str, Any]]:
+        return [{"account_id": a["account_id"]} for a in default_accounts(fleet)]
+
+    start_local(factory, scenario, "disable", accounts, regions, input_path, member_ids, overrides,
+                report_path, as_json)
 
 
 @main.group()
