@@ -5,6 +5,10 @@ now different are repaired (DeleteMembers + CreateMembers, as the console does);
 ACCEPTED_BUT_DISABLED members get StartMonitoringMember; the rest are invited with
 CreateMembers in chunks of 50. Every account gets one record in ``invite/<region>.json`` -
 an error in one chunk never loses another chunk's accounts.
+
+One invocation handles every READY Region of the per-Region outcome list concurrently
+(tasks.region_outcomes), then writes each batch's accept targets (tasks.targets), so that
+AcceptInvitations reads one small file per batch instead of every Region's invite file.
 """
 
 from __future__ import annotations
@@ -15,10 +19,12 @@ from typing import Any
 
 from tasks import errors, settings
 from tasks.aws import default_aws, translate_errors
-from tasks.detective import chunks, create_members, delete_members, list_members
+from tasks.detective import chunks, create_members, delete_members, get_members, list_members
 from tasks.log import keys, logger
 from tasks.plan import Account, Plan
+from tasks.region_outcomes import Outcome, for_each_ready, ready_regions
 from tasks.retrying import bounded
+from tasks.targets import write_slices
 from tasks.workstore import WorkStore
 
 WAITING = {"INVITED", "VERIFICATION_IN_PROGRESS"}
@@ -59,9 +65,12 @@ def _decide(account: Account, member: dict[str, Any] | None) -> str:
     return "none"
 
 
-def invite_members(detective: Any, plan: Plan, region: str, graph_arn: str | None) -> dict[str, InviteRecord]:
+def invite_members(
+    detective: Any, plan: Plan, region: str, graph_arn: str | None, *, new_graph: bool = False
+) -> dict[str, InviteRecord]:
+    """``new_graph``: this execution just created the graph, so it has no members to list."""
     accounts = plan.accounts_in(region)
-    existing = list_members(detective, graph_arn) if graph_arn else {}
+    existing = list_members(detective, graph_arn) if graph_arn and not new_graph else {}
     records: dict[str, InviteRecord] = {}
     to_invite: list[Account] = []
     to_repair: list[Account] = []
@@ -148,10 +157,15 @@ def _invite(
                 detail = f"CreateMembers failed: {exc.message}"
                 records[a.account_id] = _failed(prior, action, error_reason(exc), detail, changed=action == "repair")
             continue
+        invited_meanwhile = _members_now(detective, graph_arn, [a for a in chunk if a.account_id not in members]) \
+            if action == "invite" else {}
         for a in chunk:
             if a.account_id in members:
                 status = members[a.account_id].get("Status")
                 records[a.account_id] = InviteRecord(prior, action, status, status in WAITING, True)
+            elif a.account_id in invited_meanwhile:  # by a concurrent execution: as if it had been listed
+                status = invited_meanwhile[a.account_id].get("Status")
+                records[a.account_id] = InviteRecord(status, "none", status, status in WAITING, False)
             else:
                 reason = unprocessed.get(a.account_id, "not returned by CreateMembers")
                 records[a.account_id] = _failed(prior, action, "ERROR", f"CreateMembers did not process it: {reason}",
@@ -159,19 +173,39 @@ def _invite(
     return records
 
 
+def _members_now(detective: Any, graph_arn: str, accounts: Sequence[Account]) -> dict[str, dict[str, Any]]:
+    """Which of ``accounts`` CreateMembers left out are members after all (invited by another execution)."""
+    if not accounts:
+        return {}
+    try:
+        return get_members(detective, graph_arn, [a.account_id for a in accounts])
+    except errors.RolloutError:
+        return {}  # they stay reported as not processed
+
+
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    plan_ref, region = event["plan"], event["region"]
     aws = default_aws()
-    store = WorkStore(aws.client("s3"), settings.load().report_bucket, "enable", plan_ref["execution"])
+    store = WorkStore(aws.client("s3"), settings.load().report_bucket, "enable", event["plan"]["execution"])
     plan = store.plan()
-    graph_arn = event.get("graph_arn")
-    records = invite_members(aws.client("detective", region), plan, region, graph_arn)
-    store.put(f"invite/{region}.json", {"region": region, "graph_arn": graph_arn,
-                                        "members": {k: asdict(v) for k, v in records.items()}})
-    counts: dict[str, int] = {}
-    for record in records.values():
-        counts[record.action] = counts.get(record.action, 0) + 1
-        if record.error:
-            counts["errors"] = counts.get("errors", 0) + 1
-    logger.info("members invited", extra={**keys(plan.execution, region=region), **counts})
-    return {"region": region, "accounts": len(records), "counts": counts}
+    invites: dict[str, dict[str, Any]] = {}
+
+    def invite(outcome: Outcome) -> Outcome:
+        region, graph = outcome["region"], outcome.get("graph") or {}
+        graph_arn = graph.get("graph_arn")
+        records = invite_members(aws.client("detective", region), plan, region, graph_arn,
+                                 new_graph=bool(graph.get("created")))
+        document = {"region": region, "graph_arn": graph_arn, "members": {k: asdict(v) for k, v in records.items()}}
+        store.put(f"invite/{region}.json", document)
+        invites[region] = document
+        counts: dict[str, int] = {}
+        for record in records.values():
+            counts[record.action] = counts.get(record.action, 0) + 1
+            if record.error:
+                counts["errors"] = counts.get("errors", 0) + 1
+        logger.info("members invited", extra={**keys(plan.execution, region=region), **counts})
+        return {**outcome, "invite": {"region": region, "accounts": len(records), "counts": counts}}
+
+    outcomes = for_each_ready(event["regions"], invite)
+    ready = ready_regions(outcomes)
+    write_slices(store, plan, {r: invites[r] for r in ready})
+    return {"regions": outcomes, "ready": ready}

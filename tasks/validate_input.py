@@ -21,6 +21,7 @@ from tasks import __version__, clock, errors, settings
 from tasks.aws import Aws, default_aws, translate_errors
 from tasks.detective import list_graph_arns, list_members
 from tasks.ensure_graph import PROJECT_TAG
+from tasks.fanout import fan_out
 from tasks.log import keys, logger
 from tasks.plan import Account, Plan
 from tasks.regions import DETECTIVE_REGIONS, OPT_IN_REGIONS, in_detective_order
@@ -122,12 +123,23 @@ def _probe(aws: Aws, region: str) -> bool:
 
 
 def check_member_limit(aws: Aws, accounts: Sequence[Account], regions: Iterable[str], problems: Problems) -> None:
-    """Refuse a request that would take an existing (or new) graph past 1,200 members."""
-    for region in regions:
-        requested = {a.account_id for a in accounts if region in a.regions}
+    """Refuse a request that would take an existing (or new) graph past 1,200 members.
+
+    The Regions' members are read concurrently (this state is on every rollout's critical path);
+    the first Region's error, in Region order, is raised as before.
+    """
+
+    def members(region: str) -> set[str]:
         detective = aws.client("detective", region)
         arns = list_graph_arns(detective)
-        existing = set(list_members(detective, arns[0])) if arns else set()
+        return set(list_members(detective, arns[0])) if arns else set()
+
+    regions = list(regions)
+    found = fan_out(members, regions)
+    for region, existing in zip(regions, found, strict=True):
+        if isinstance(existing, Exception):
+            raise existing
+        requested = {a.account_id for a in accounts if region in a.regions}
         new = requested - existing
         if len(existing) + len(new) > GRAPH_MEMBER_LIMIT:
             problems.add(f"accounts in {region}", f"{len(existing)} existing members + {len(new)} new accounts = "

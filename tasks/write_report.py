@@ -14,12 +14,34 @@ from tasks.classify_disable import disable_report
 from tasks.classify_enable import Evidence, classify, region_rows
 from tasks.log import keys, logger
 from tasks.plan import Plan
+from tasks.region_outcomes import complete
 from tasks.replay import merge_replayed
 from tasks.report import Row, document, outcome
 from tasks.workstore import WorkStore, report_key
 
 
+def from_state(event: dict[str, Any], plan: Plan) -> dict[str, Any]:
+    """The enable machine passes its whole state (``state``): the per-Region outcomes, batches, verification.
+
+    A state that crashed left its error (``prepare_error`` / ``verify_error``) and skipped what
+    followed: Regions it left unfinished become FAILED with that error, missing parts are empty.
+    """
+    state = event.get("state")
+    if not isinstance(state, dict):
+        return event  # already {"regions", "batches", "verification"}
+    prepare = state.get("prepare") or {}
+    verification = (state.get("verify") or {}).get("regions") or []
+    if state.get("verify_error"):
+        verification = [{"region": r, "verified": False, "error": state["verify_error"]} for r in plan.regions]
+    return {
+        "regions": complete(prepare.get("regions") or [], plan.regions, state.get("prepare_error")),
+        "batches": state.get("batches") or [],
+        "verification": verification,
+    }
+
+
 def gather(store: WorkStore, plan: Plan, event: dict[str, Any]) -> Evidence:
+    event = from_state(event, plan)
     evidence = Evidence(regions={r["region"]: r for r in event.get("regions", [])})
     for region in plan.regions:
         invite = store.find(f"invite/{region}.json")

@@ -129,9 +129,10 @@ class Faults:
             if (fault.ops is None or operation in fault.ops) and self.active(fault, region, now) \
                     and roll("fault-throttle") < fault.rate:
                 return errors.throttled(service, operation)
-        if roll("throttle") < self.scenario.throttle_rate:
+        # A rate of 0 never fires: skip its dice (two SHA-256 per call otherwise).
+        if self.scenario.throttle_rate and roll("throttle") < self.scenario.throttle_rate:
             return errors.throttled(service, operation)
-        if roll("error") < self.scenario.error_rate:
+        if self.scenario.error_rate and roll("error") < self.scenario.error_rate:
             return errors.server_error(service, operation)
         return None
 

@@ -37,6 +37,16 @@ _CREDENTIALS = {
     "AWS_SESSION_TOKEN": "testing",
     "AWS_SECURITY_TOKEN": "testing",
 }
+#: moto's request matcher runs after the fleet's hook for every call (botocore calls every before-send
+#: handler); a request the fleet answered is re-pointed at this URL, which moto lets pass at once
+#: instead of matching it against every service's URL patterns (~0.1 ms of CPU per emulated call).
+_FLEET_ANSWERED = r"https://handled-by-fleet\.detective-rollout\.invalid/"
+_MOTO_CONFIG: Any = {
+    "stepfunctions": {"execute_state_machine": True},
+    "lambda": {"use_docker": False},
+    "core": {"mock_credentials": True, "passthrough": {"urls": [_FLEET_ANSWERED], "services": []},
+             "reset_boto3_session": True, "service_whitelist": None},
+}  # fmt: skip
 #: Removed for the duration: they would send clients to a real profile or endpoint.
 _UNSET = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_SFN")
 
@@ -98,7 +108,7 @@ class LocalEngine:
             stack.enter_context(_environment(self._environment()))
             from moto import mock_aws
 
-            mock = mock_aws(config={"stepfunctions": {"execute_state_machine": True}, "lambda": {"use_docker": False}})
+            mock = mock_aws(config=_MOTO_CONFIG)
             mock.start()
             stack.callback(mock.stop)
             os.environ.update(self._environment())  # mock_aws sets its own fake keys; ours win

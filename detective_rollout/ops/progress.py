@@ -1,11 +1,13 @@
 """Progress of an execution, read from its history: a JSON snapshot and its text rendering.
 
 The same pure functions serve AWS (GetExecutionHistory) and the embedded engine (the same API on
-moto), so what ``status`` shows locally is what it shows for a deployed rollout. Each phase is a
-Map of the workflow whose iterations end in known states (the ASL's Pass states that close an
-iteration); those end states carry the Region or batch, its status and counts, which is all a
-progress bar needs. Totals come from the validation state's output (the plan): Regions, batches
-of accounts. ``render_progress`` is what ``status`` prints, and what tests check.
+moto), so what ``status`` shows locally is what it shows for a deployed rollout. Each phase is
+either a Map of the workflow whose iterations end in known states (the ASL's states that close an
+iteration), or a state that handles every Region at once and lists them in its output (the
+enable machine's per-Region outcome list, ``items``); either way each item carries the Region or
+batch, its status and counts, which is all a progress bar needs. Totals come from the validation
+state's output (the plan): Regions, batches of accounts. ``render_progress`` is what ``status``
+prints, and what tests check.
 """
 
 from __future__ import annotations
@@ -31,14 +33,16 @@ class Phase:
     key: str  # "region" | "batch"
     entered: bool = False  # count on entering an end state (its input), not on leaving it
     skipped_by: str | None = None  # a state whose entry means the phase was not requested
+    items: tuple[str, ...] = ()  # path in the end state's payload to its list of items (one per Region)
+    tally: bool = True  # count the items' statuses and counts (False: only how many are done)
 
 
 PHASES: dict[str, tuple[Phase, ...]] = {
     "enable": (
-        Phase("regions checked", "Regions", ("EnsureGraph", "RegionSkipped", "RegionFailed"), "region", entered=True),
-        Phase("invitations sent", "Regions", ("RegionReady", "RegionSkipped", "RegionFailed"), "region"),
-        Phase("accepted", "accounts", ("BatchDone", "BatchFailed"), "batch"),
-        Phase("verified", "Regions", ("Verified", "VerifyFailed", "NothingToVerify"), "region"),
+        Phase("regions checked", "Regions", ("CheckGuardDuty",), "region", items=("prepare", "regions"), tally=False),
+        Phase("invitations sent", "Regions", ("InviteMembers",), "region", items=("prepare", "regions")),
+        Phase("accepted", "accounts", ("AcceptInvitations", "BatchFailed"), "batch"),
+        Phase("verified", "Regions", ("VerifyMembers",), "region", items=("verify", "regions"), tally=False),
     ),
     "disable": (
         Phase("members removed", "Regions", ("RegionDone", "RegionFailed"), "region"),
@@ -108,11 +112,11 @@ def _phase(
     source = entered if phase.entered else exited
     items: dict[Any, Mapping[str, Any]] = {}
     for end in phase.ends:
-        for payload in source.get(end, []):
-            if isinstance(payload, Mapping) and phase.key in payload:
-                items[payload[phase.key]] = payload  # a redriven iteration's last end wins
+        for payload in _items(phase, source.get(end, [])):
+            if isinstance(payload, Mapping) and phase.key in payload and payload.get("status") != "WAITING":
+                items[payload[phase.key]] = payload  # a redriven iteration's (or a later call's) last end wins
     counts: Counter[str] = Counter()
-    if not phase.entered:
+    if not phase.entered and phase.tally:
         for payload in items.values():
             counts.update(_tally(payload))
     if phase.unit == "accounts":
@@ -123,6 +127,18 @@ def _phase(
     skipped = bool(phase.skipped_by and phase.skipped_by in exited)
     return {"name": phase.name, "unit": phase.unit, "done": done, "total": total, "counts": dict(counts),
             "skipped": skipped}  # fmt: skip
+
+
+def _items(phase: Phase, payloads: Iterable[Any]) -> Iterable[Any]:
+    """The end states' payloads, or the items listed at ``phase.items`` in each."""
+    for payload in payloads:
+        if not phase.items:
+            yield payload
+            continue
+        found: Any = payload
+        for step in phase.items:
+            found = found.get(step) if isinstance(found, Mapping) else None
+        yield from found if isinstance(found, list) else ()
 
 
 # --- rendering ------------------------------------------------------------------------------------

@@ -27,22 +27,31 @@ def exited(name: str, value: dict[str, Any]) -> dict[str, Any]:
     return {"type": "PassStateExited", "stateExitedEventDetails": {"name": name, "output": json.dumps(value)}}
 
 
+SKIPPED = {"region": "eu-west-1", "status": "SKIPPED", "reason": "GUARDDUTY_TOO_YOUNG"}
+
+
+def prepared(*regions: dict[str, Any]) -> dict[str, Any]:
+    """The state after a Region-wide state: its per-Region outcome list in ``prepare.regions``."""
+    return {"plan": PLAN, "prepare": {"regions": list(regions)}}
+
+
 def history(stage: int) -> list[dict[str, Any]]:
-    """An enable execution's history up to ``stage`` (0: validated ... 4: report written)."""
+    """An enable execution's history up to ``stage`` (0: validated ... 5: report written)."""
     events = [{"type": "ExecutionStarted"}, exited("ValidateInput", {"plan": PLAN})]
-    if stage >= 1:
-        events += [entered("EnsureGraph", {"region": "us-east-1"}),
-                   entered("RegionSkipped", {"region": "eu-west-1"}),
-                   exited("RegionReady", {"region": "us-east-1", "status": "READY",
-                                          "invite": {"accounts": 3, "counts": {"invite": 3}}})]  # fmt: skip
+    if stage >= 1:  # us-east-1's detector is too young: the machine waits for it, then checks again
+        events += [exited("CheckGuardDuty", prepared({"region": "us-east-1", "status": "WAITING"}, SKIPPED))]
     if stage >= 2:
-        events += [exited("RegionSkipped", {"region": "eu-west-1", "status": "SKIPPED",
-                                            "reason": "GUARDDUTY_TOO_YOUNG"}),
-                   exited("BatchDone", {"batch": 1, "status": "DONE", "counts": {"ACCEPTED": 1}})]  # fmt: skip
+        events += [exited("CheckGuardDuty", prepared({"region": "us-east-1", "status": "READY"}, SKIPPED)),
+                   entered("InviteMembers", prepared({"region": "us-east-1", "status": "READY"}, SKIPPED))]
     if stage >= 3:
-        events += [exited("BatchFailed", {"batch": 0, "status": "FAILED", "error": {}}),
-                   exited("Verified", {"region": "us-east-1"}), exited("NothingToVerify", {"region": "eu-west-1"})]
+        ready = {"region": "us-east-1", "status": "READY", "invite": {"accounts": 3, "counts": {"invite": 3}}}
+        events += [exited("InviteMembers", prepared(ready, SKIPPED)),
+                   exited("AcceptInvitations", {"batch": 1, "status": "DONE", "counts": {"ACCEPTED": 1}})]
     if stage >= 4:
+        verified = [{"region": "us-east-1", "verified": True, "pending": 0}, {"region": "eu-west-1", "verified": False}]
+        events += [exited("BatchFailed", {"batch": 0, "status": "FAILED", "error": {}}),
+                   exited("VerifyMembers", {"plan": PLAN, "verify": {"regions": verified}})]
+    if stage >= 5:
         events.append(exited("WriteReport", {"report": {"Payload": {"summary": {"total": 6, "ENABLED": 1}}}}))
     return events
 
@@ -55,15 +64,16 @@ def phases(stage: int) -> dict[str, tuple[int, int]]:
 def test_phases_advance_with_the_history() -> None:
     assert phases(0) == {"regions checked": (0, 2), "invitations sent": (0, 2), "accepted": (0, 3),
                          "verified": (0, 2)}  # fmt: skip
-    assert phases(1) == {"regions checked": (2, 2), "invitations sent": (1, 2), "accepted": (0, 3),
+    assert phases(1)["regions checked"] == (1, 2)  # a Region still waiting for its detector is not checked yet
+    assert phases(2) == {"regions checked": (2, 2), "invitations sent": (0, 2), "accepted": (0, 3),
                          "verified": (0, 2)}  # fmt: skip
-    assert phases(2)["accepted"] == (1, 3)  # batch 1 holds the third account only
-    assert phases(3) == {"regions checked": (2, 2), "invitations sent": (2, 2), "accepted": (3, 3),
+    assert phases(3)["accepted"] == (1, 3)  # batch 1 holds the third account only
+    assert phases(4) == {"regions checked": (2, 2), "invitations sent": (2, 2), "accepted": (3, 3),
                          "verified": (2, 2)}  # fmt: skip
 
 
 def test_counts_by_status_and_the_summary() -> None:
-    snap = snapshot(history(4), execution="e", workflow="enable", status="FAILED")
+    snap = snapshot(history(5), execution="e", workflow="enable", status="FAILED")
     by_name = {p["name"]: p["counts"] for p in snap["phases"]}
     assert by_name["invitations sent"] == {"invite": 3, "SKIPPED GUARDDUTY_TOO_YOUNG": 1}
     assert by_name["accepted"] == {"ACCEPTED": 1, "FAILED": 1}
@@ -71,9 +81,9 @@ def test_counts_by_status_and_the_summary() -> None:
 
 
 def test_render_progress_draws_a_bar_per_phase() -> None:
-    text = render_progress(snapshot(history(2), execution="enable-1", workflow="enable", status="RUNNING"))
+    text = render_progress(snapshot(history(3), execution="enable-1", workflow="enable", status="RUNNING"))
     lines = text.splitlines()
-    assert lines[0] == "enable enable-1  RUNNING  (now: RegionSkipped)"  # the last state entered
+    assert lines[0] == "enable enable-1  RUNNING  (now: InviteMembers)"  # the last state entered
     assert lines[1] == f"  regions checked   {bar(2, 2)}  2/2 Regions"
     assert lines[3].startswith(f"  accepted          {bar(1, 3)}  1/3 accounts  (ACCEPTED 1)")
     assert bar(1, 4, width=8) == "[##......]" and bar(0, 0, width=4) == "[....]" and bar(5, 5, 4) == "[####]"

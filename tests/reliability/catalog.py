@@ -67,8 +67,7 @@ def _service_errors(task: str) -> list[dict[str, Any]]:
 
 
 ALL = MEMBERS * len(REGIONS)
-#: Rows one crashed invocation of a per-Region task (a Region) or of AcceptInvitations (a batch) turns FAILED.
-REGION_ROWS = MEMBERS
+#: Rows one crashed AcceptInvitations invocation (one batch) turns FAILED.
 BATCH_ROWS = BATCH_SIZE * len(REGIONS)
 
 FAULTS: list[FaultCase] = [
@@ -81,10 +80,14 @@ FAULTS: list[FaultCase] = [
     FaultCase("5xx-20", "20% of every call answers the service's 5xx error",
               fleet(error_rate=0.2, seed=4), {"ENABLED": ALL}, "SUCCEEDED", 0,
               "retried (botocore, then the state's Retry): every pair ENABLED"),
-    FaultCase("5xx-burst", "a burst: 40 consecutive calls answer 5xx (from the 16th call)",
+    FaultCase("5xx-short-burst", "a short burst: the first 10 calls answer 5xx",
+              fleet(events=[{"type": "error_burst", "after_calls": 0, "calls": 10}]), {"ENABLED": ALL}, "SUCCEEDED", 0,
+              "botocore's retries outlast it: every pair ENABLED"),
+    FaultCase("5xx-burst", "a long burst: 40 consecutive calls answer 5xx (from the 16th call)",
               fleet(events=[{"type": "error_burst", "after_calls": 15, "calls": 40}]),
-              {"ENABLED": ALL - 5, "FAILED/ERROR": 5}, "RolloutIncomplete", 5,
-              "the pairs whose retries fell inside the burst are FAILED / ERROR naming the 5xx; the rest ENABLED"),
+              {"FAILED/ERROR": ALL}, "RolloutIncomplete", ALL,
+              "the pairs whose retries ran out inside the burst (here the whole acceptance) are FAILED / ERROR naming "
+              "the 5xx error, left INVITED"),
     FaultCase("sts-5xx-burst", "AssumeRole answers 5xx for 10 minutes once the invitations are out",
               fleet(events=[{"type": "error_burst", "after_s": 30, "duration_s": 600, "ops": ["AssumeRole"]}]),
               {"FAILED/ERROR": ALL}, "RolloutIncomplete", ALL,
@@ -98,17 +101,28 @@ FAULTS: list[FaultCase] = [
               "the execution fails red with the crash before any write and without a report (no pair is known "
               "before validation); a rerun converges"),
     *[FaultCase(f"lambda-crash-{task}", f"{task}: the function crashes (Runtime.ExitError) once",
-                fleet(lambda_faults=[{"task": task, "error": "crash"}]), {"ENABLED": ALL - rows, "FAILED/ERROR": rows},
-                "RolloutIncomplete", rows, f"the {scope}'s {rows} pairs are FAILED / ERROR naming the crash; the rest ENABLED")
-      for task, rows, scope in (("CheckGuardDuty", REGION_ROWS, "Region"), ("EnsureGraph", REGION_ROWS, "Region"),
-                                ("InviteMembers", REGION_ROWS, "Region"), ("AcceptInvitations", BATCH_ROWS, "batch"),
-                                ("VerifyMembers", REGION_ROWS, "Region"))],
+                fleet(lambda_faults=[{"task": task, "error": "crash"}]), {"ENABLED": ALL}, "SUCCEEDED", 0,
+                "retried by the state (States.TaskFailed; the task is idempotent): every pair ENABLED")
+      for task in ("CheckGuardDuty", "EnsureGraph", "InviteMembers", "VerifyMembers")],
+    FaultCase("lambda-crash-AcceptInvitations", "AcceptInvitations: the function crashes (Runtime.ExitError) once",
+              fleet(lambda_faults=[{"task": "AcceptInvitations", "error": "crash"}]),
+              {"ENABLED": ALL - BATCH_ROWS, "FAILED/ERROR": BATCH_ROWS}, "RolloutIncomplete", BATCH_ROWS,
+              f"the batch's {BATCH_ROWS} pairs are FAILED / ERROR naming the crash (left INVITED); the rest ENABLED"),
     FaultCase("lambda-crash-WriteReport", "WriteReport: the function crashes (Runtime.ExitError) once",
               fleet(lambda_faults=[{"task": "WriteReport", "error": "crash"}]), {"ENABLED": ALL}, "SUCCEEDED", 0,
               "retried (WriteReport is idempotent): the report is written, every pair ENABLED"),
     FaultCase("access-denied", "AssumeRole into one member's role is AccessDenied (role not deployed)",
               fleet({1: ["no_role"]}), {"ENABLED": ALL - 2, "FAILED/ACCESS_DENIED": 2}, "RolloutIncomplete", 2,
               "that account's pairs are FAILED / ACCESS_DENIED (left INVITED); everyone else carries on"),
+    FaultCase("access-denied-role-arrives", "one member's role appears 5 minutes late; retry_access_denied_minutes 15",
+              fleet({1: [{"type": "no_role", "duration_s": 300}]}), {"ENABLED": ALL}, "SUCCEEDED", 0,
+              "AcceptInvitations is called again (Wait until retry_at) until the role works: every pair ENABLED",
+              fields={"retry_access_denied_minutes": 15}),
+    FaultCase("access-denied-past-window", "one member's role missing for an hour; retry_access_denied_minutes 5",
+              fleet({1: [{"type": "no_role", "duration_s": 3600}]}), {"ENABLED": ALL - 2, "FAILED/ACCESS_DENIED": 2},
+              "RolloutIncomplete", 2,
+              "the retries stop at the window's end (the loop always ends): its pairs are FAILED / ACCESS_DENIED",
+              fields={"retry_access_denied_minutes": 5}),
     FaultCase("role-removed", "one member's role is deleted mid-run (once the invitations are out)",
               fleet(events=[{"type": "role_removed", "account_id": member(2)["account_id"], "after_s": 30}]),
               {"ENABLED": ALL - 2, "FAILED/ACCESS_DENIED": 2}, "RolloutIncomplete", 2,
@@ -180,8 +194,8 @@ CLI_BAD_INPUTS: list[BadInput] = [
              "accounts_csv row 2: 4 columns, expected account_id,email[,regions]", 2,
              ("--accounts", "{dir}/extra.csv"),
              {"extra.csv": f"\ufeffaccount_id,email\n{_M1},m1@example.com,us-east-1,x\n".encode()}),
-    BadInput("CLI enable", "--regions with only commas", "expected a comma-separated list of Regions or 'all', got ',,'",
-             2, ("--regions", ",,")),
+    BadInput("CLI enable", "--regions with only commas",
+             "expected a comma-separated list of Regions or 'all', got ',,'", 2, ("--regions", ",,")),
     BadInput("CLI enable", "--regions naming an unknown Region", "regions[1]: not a known AWS Region: 'us-east-9'", 2,
              ("--regions", "us-east-1,us-east-9")),
     BadInput("CLI enable", "--input JSON that is a list, not an object",
@@ -210,7 +224,8 @@ DISABLE_BAD_INPUTS: list[BadInput] = [
     BadInput("disable workflow", "delete_graph as a string", "delete_graph: expected true or false, got 'true'",
              input={"all_members": True, "delete_graph": "true", "confirm_delete_graph": "111111111111"}),
     BadInput("disable workflow", "disassociate_in_member as a number",
-             "disassociate_in_member: expected true or false, got 1", input={"accounts": _IDS, "disassociate_in_member": 1}),
+             "disassociate_in_member: expected true or false, got 1",
+             input={"accounts": _IDS, "disassociate_in_member": 1}),
     BadInput("disable workflow", "confirm_delete_graph of 65 characters",
              "confirm_delete_graph: expected a string of 1 to 64 characters, got 65 characters",
              input={"all_members": True, "delete_graph": True, "confirm_delete_graph": "1" * 65}),
@@ -233,7 +248,30 @@ DISABLE_BAD_INPUTS: list[BadInput] = [
              input={"accounts_csv": "s3://inputs/absent.csv"}),
     BadInput("disable workflow", "5001 accounts", "accounts: at most 5000 accounts per execution, got 5001",
              input={"accounts": _IDS * 5001}),
-    BadInput("disable workflow", "unknown field", "input: unknown field 'delete'", input={"accounts": _IDS, "delete": True}),
+    BadInput("disable workflow", "unknown field", "input: unknown field 'delete'",
+             input={"accounts": _IDS, "delete": True}),
+]
+
+
+#: The security checks and where they live (listed on the page; each is a test).
+SECURITY_CHECKS: list[tuple[str, str]] = [
+    ("no `*` action; `*` resources only for actions without resource-level permissions; scoped S3 prefixes and "
+     "graph ARNs", "tests/infra/test_infra_iam.py"),
+    ("only the AcceptInvitations and DisassociateMemberships roles hold sts:AssumeRole, only on "
+     "`role/<MemberRoleName>`; the member role trusts exactly those two roles (ExternalId optional)",
+     "tests/infra/test_infra_iam.py"),
+    ("only the Lambda service can assume those two roles, each serves exactly its one function, and after the SAM "
+     "transform no other generated role may call sts:", "tests/infra/test_infra_assume_scope.py"),
+    ("while both workflows run, every AssumeRole names the member role of a requested account, comes from those "
+     "two tasks, once per account, with the execution in the session name", "tests/security/test_assume_scope.py"),
+    ("report bucket private (public access blocked, owner-enforced), encrypted, versioned, TLS-only; topic "
+     "encrypted; state machine logs exclude execution data", "tests/infra/test_infra_storage.py"),
+    ("no member-role credentials and no unmasked email in the task logs, in any cause of the execution history, "
+     "in the history after validation, or in the SNS / EventBridge notifications (summary and report location "
+     "only)", "tests/security/test_no_leaks.py"),
+    ("a CSV over 5 MiB is refused from HeadObject without being downloaded; one that grows after HeadObject is "
+     "read only up to the cap; the CLI refuses a large --accounts file from its size",
+     "tests/security/test_input_caps.py, tests/reliability/test_bad_input.py"),
 ]
 
 
@@ -252,8 +290,8 @@ def render() -> str:
     lines = [
         "# Reliability: every fault and bad input the suite tries, and what happens",
         "",
-        "<!-- Generated by `.venv/bin/python -m tests.reliability.catalog` from tests/reliability/catalog.py and",
-        "     tests/tasks/test_validate_input.py; tests/reliability/test_reliability_doc.py fails when it is stale. -->",
+        "<!-- Generated by `.venv/bin/python -m tests.reliability.catalog` from tests/reliability/catalog.py",
+        "     and tests/tasks/test_validate_input.py; tests/reliability/test_reliability_doc.py fails when stale. -->",
         "",
         "Users ask two questions of a tool that writes to every account of their fleet: *did it miss anything?* and",
         "*what can it do in my accounts?* This page answers them with what the test suite proves, not with prose.",
@@ -264,16 +302,16 @@ def render() -> str:
         "engine over the emulated fleet (`tests/reliability/test_fault_matrix.py`). For every one of them the tests",
         "assert:",
         "",
-        "1. **the execution ends** - within a bounded wall time and clock time (no hang, no endless Wait/Retry loop),",
-        "   SUCCEEDED, or FAILED with `RolloutIncomplete` and the report written;",
-        "2. **nothing is lost** - every requested account x Region appears exactly once in the report, nothing else does,",
-        "   and the summary counts add up;",
-        "3. **every row tells the truth** - its status, reason and `member_status` agree with the administrator's graph",
-        "   in the fleet (an ENABLED row is an ENABLED member; VERIFICATION_FAILED is a VERIFICATION_FAILED member; a",
-        "   FAILED / ERROR row whose status could not be read says so and claims no status);",
-        "4. **a replay converges** - once the fault is removed, rerunning the enable workflow on the same fleet over the",
-        "   pairs that are not ENABLED (with the account's root email, as an operator fixing the input would) enables",
-        "   every requested pair.",
+        "1. **the execution ends** - within a bounded wall time and clock time (no hang, no endless Wait or",
+        "   Retry loop): SUCCEEDED, or FAILED with `RolloutIncomplete` and the report written;",
+        "2. **nothing is lost** - every requested account x Region appears exactly once in the report, nothing",
+        "   else does, and the summary counts add up;",
+        "3. **every row tells the truth** - its status, reason and `member_status` agree with the administrator's",
+        "   graph in the fleet (an ENABLED row is an ENABLED member, VERIFICATION_FAILED a VERIFICATION_FAILED",
+        "   member; a FAILED / ERROR row whose status could not be read says so and claims no status);",
+        "4. **a replay converges** - once the fault is removed, rerunning the enable workflow on the same fleet",
+        "   over the pairs that are not ENABLED (with the account's root email, as an operator fixing the input",
+        "   would) enables every requested pair.",
         "",
         f"The fleet: {MEMBERS} member accounts x {len(REGIONS)} Regions = {ALL} pairs, {BATCH_SIZE} accounts per "
         "AcceptInvitations batch.",
@@ -298,6 +336,12 @@ def render() -> str:
         "| random small fleets (1-4 accounts x 1-2 Regions) with random per-account faults, throttle/5xx rates, error "
         "bursts, roles removed, graphs deleted and Lambda faults (hypothesis, seeded) | the invariant above, every "
         "example |",
+        "",
+        "## Security checks",
+        "",
+        "| check | test |",
+        "|---|---|",
+        *[f"| {_cell(check)} | `{where}` |" for check, where in SECURITY_CHECKS],
         "",
         "## Bad input",
         "",

@@ -29,8 +29,8 @@ from tasks import aws as tasks_aws
 from tests.workflow.conftest import member, rows_by_pair, scenario
 
 __all__ = [
-    "Pair", "Ran", "check_invariant", "enable_input", "execute", "member", "pairs_of", "replay_converges", "rows_by_pair",
-    "run_enable", "scenario", "untruthful_rows", "without_faults",
+    "Pair", "Ran", "check_invariant", "enable_input", "execute", "member", "pairs_of", "replay_converges",
+    "rows_by_pair", "run_enable", "scenario", "untruthful_rows", "without_faults",
 ]  # fmt: skip
 
 Pair = tuple[str, str]
@@ -111,13 +111,14 @@ def execute(fleet: Fleet, inputs: Sequence[tuple[str, dict[str, Any]]]) -> list[
 
 
 def run_enable(
-    spec: dict[str, Any], fleet: Fleet | None = None, *, name: str = "run-1", accounts: Sequence[dict[str, Any]] | None = None,
-    **fields: Any,
+    spec: dict[str, Any], fleet: Fleet | None = None, *, name: str = "run-1",
+    accounts: Sequence[dict[str, Any]] | None = None, **fields: Any,
 ) -> Ran:  # fmt: skip
     """One enable execution over ``spec``'s members (or ``accounts``) in ``spec``'s Regions."""
     fleet = fleet or Fleet(load_scenario(spec), InstantClock())
     regions = fields.pop("regions", spec["regions"])
-    (ran,) = execute(fleet, [(name, enable_input(spec["members"] if accounts is None else accounts, regions, **fields))])
+    execution_input = enable_input(spec["members"] if accounts is None else accounts, regions, **fields)
+    (ran,) = execute(fleet, [(name, execution_input)])
     return ran
 
 

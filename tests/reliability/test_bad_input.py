@@ -22,13 +22,12 @@ from detective_rollout.cli import EXIT_BAD_INPUT, main
 from tasks import errors
 from tasks.validate_offboarding import disable_options, validate_offboarding
 from tests.reliability.catalog import CLI_BAD_INPUTS, DISABLE_BAD_INPUTS, BadInput
-from tests.tasks.test_validate_input import (  # noqa: F401 - s3 is a fixture
+from tests.tasks.test_validate_input import (
     NOW,
     SETTINGS,
     VALUE,
     FakeAws,
     put_csv,
-    s3,
     written,
 )
 from tests.workflow.conftest import member, scenario
@@ -64,7 +63,8 @@ def test_cli_refuses_bad_input_with_exit_2_naming_field_and_value_and_writes_not
 
     monkeypatch.setattr(Fleet, "handle", spy)
 
-    result = CliRunner().invoke(main, [command, "--local", str(scenario_file(tmp_path)), *args, "--report", str(report)])
+    arguments = [command, "--local", str(scenario_file(tmp_path)), *args, "--report", str(report)]
+    result = CliRunner().invoke(main, arguments)
 
     assert result.exit_code == EXIT_BAD_INPUT, (result.exit_code, result.output, result.exception)
     assert bad.message.replace("{dir}", str(tmp_path)) in result.output

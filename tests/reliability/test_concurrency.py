@@ -44,3 +44,28 @@ def test_two_executions_started_at_once_over_overlapping_accounts_both_end_with_
             assert found is not None and (found.status, found.email) == ("ENABLED", m["email"])
     # And each report is its own: the reports name their execution, and no row crossed over.
     assert [ran.run.report["execution"] for ran in runs] == ["overlap-a", "overlap-b"]
+
+
+def test_an_account_another_execution_invited_meanwhile_is_taken_as_invited_not_as_an_error() -> None:
+    """The race the end-to-end runs rarely hit: CreateMembers finds the account already invited by the other run."""
+    import boto3
+
+    from tasks.invite_members import invite_members
+    from tasks.plan import Account, Plan
+
+    spec = scenario(MEMBERS[:2], regions=["us-east-1"], administrator={"existing_graph_regions": ["us-east-1"]})
+    fleet = Fleet(load_scenario(spec), InstantClock())
+    accounts = tuple(Account(m["account_id"], m["email"], ("us-east-1",)) for m in MEMBERS[:2])
+    plan = Plan("enable", "race-1", "111111111111", ("us-east-1",), accounts, 10, 10, False, "2026-01-01T00:00:00Z")
+    with fleet.intercept():
+        detective = boto3.client("detective", region_name="us-east-1")
+        graph_arn = fleet.graph_arn("us-east-1")
+        other = MEMBERS[1]
+        detective.create_members(GraphArn=graph_arn,  # the other execution, between our ListMembers and CreateMembers
+                                 Accounts=[{"AccountId": other["account_id"], "EmailAddress": other["email"]}])
+        records = invite_members(detective, plan, "us-east-1", graph_arn, new_graph=True)
+
+    mine, theirs = records[MEMBERS[0]["account_id"]], records[other["account_id"]]
+    assert (mine.action, mine.changed, mine.expect_invitation, mine.error) == ("invite", True, True, None)
+    assert (theirs.action, theirs.changed, theirs.expect_invitation, theirs.error) == ("none", False, True, None)
+    assert theirs.member_status in {"VERIFICATION_IN_PROGRESS", "INVITED"}

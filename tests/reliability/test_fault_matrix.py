@@ -38,11 +38,16 @@ def check_fault_was_injected(case: FaultCase, ran: Ran) -> None:
         assert {"detective", "sts"} <= services, f"throttling never hit {services}"
     if spec.get("error_rate") or any(e["type"] == "error_burst" for e in spec.get("events", [])):
         assert SERVER_ERRORS & set(errors), errors
+    faults = [f if isinstance(f, str) else f["type"] for m in spec["members"] for f in m.get("faults", [])]
+    if "no_role" in faults or any(e["type"] == "role_removed" for e in spec.get("events", [])):
+        assert errors["AccessDenied"], "AssumeRole was never denied"
+    expected_errors = {"graph_deleted": "ResourceNotFoundException", "region_disabled": "UnrecognizedClientException"}
     for event in spec.get("events", []):
-        assert event["type"] != "error_burst" or errors, "the burst never fired"
+        if event["type"] in expected_errors and event.get("after_calls") != 0:  # at 0 ListRegions already says so
+            assert errors[expected_errors[event["type"]]], f"{event['type']} never met the workflow: {errors}"
     if spec.get("lambda_faults"):
         task = spec["lambda_faults"][0]["task"]
-        expected = sum(f["times"] if "times" in f else 1 for f in spec["lambda_faults"])
+        expected = sum(f.get("times", 1) for f in spec["lambda_faults"])
         assert ran.run.result.invocations.get(task, 0) >= expected, ran.run.result.invocations
 
 

@@ -89,7 +89,8 @@ def captured() -> Iterator[Captured]:
         log.setLevel(logging.DEBUG)
         tasks_aws.reset()
         try:
-            with LocalEngine(fleet, fleet.clock, template=str(TEMPLATE), statemachines_dir=str(STATEMACHINES)) as engine:
+            engine_at = LocalEngine(fleet, fleet.clock, template=str(TEMPLATE), statemachines_dir=str(STATEMACHINES))
+            with engine_at as engine:
                 name = "leak-check"
                 arn = engine.start("enable-detective", enable_input(SPEC["members"], SPEC["regions"], batch_size=2),
                                    name=name)

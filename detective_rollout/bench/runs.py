@@ -1,0 +1,127 @@
+"""The engine runs of the benchmark: one part (small or large) per process, measured from outside.
+
+Each part builds its fleet, opens a LocalEngine and warms the process the way a warm Lambda
+container is warm (task modules imported, service models loaded, the administrator's and the
+shared member-role clients created) before the clock starts: what is timed is the execution,
+from StartExecution until it leaves RUNNING.
+"""
+
+from __future__ import annotations
+
+import gc
+import importlib
+import resource
+import time
+from collections import Counter
+from typing import Any
+
+from detective_rollout.bench.fleet import Size, critical_path_s, execution_input, regions, scenario
+from detective_rollout.clock import SpeedClock
+from detective_rollout.emulator import Fleet, aws_data, load_scenario
+from detective_rollout.engine import ExecutionResult, LocalEngine
+from detective_rollout.local import STATEMACHINES, TEMPLATE
+from tasks import aws as tasks_aws
+from tasks.log import logger
+
+MACHINE = "enable-detective"
+HANDLERS = ("validate_input", "check_guard_duty", "ensure_graph", "invite_members", "accept_invitations",
+            "verify_members", "write_report")  # fmt: skip
+_UNUSED = {"aws_access_key_id": "WARMUP", "aws_secret_access_key": "warmup"}
+
+
+def peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+
+
+def _warm(engine: LocalEngine, chosen: list[str]) -> None:
+    for module in HANDLERS:
+        importlib.import_module(f"tasks.{module}")
+    aws_data.all_regions()  # the emulator's own Region data (botocore's endpoint file), read once
+    for service in aws_data.EMULATED_SERVICES:
+        aws_data.service_regions(service)
+    engine.state_machine_arn(MACHINE)
+    admin, member = tasks_aws.default_aws(), tasks_aws.Aws(_UNUSED, account_id="000000000000")
+    admin.client("sts"), admin.client("s3"), admin.client("account")
+    for region in chosen:
+        for service in ("detective", "guardduty"):
+            admin.client(service, region)
+            member.client(service, region)
+
+
+def _timed(engine: LocalEngine, fleet: Fleet, body: dict[str, Any], name: str) -> dict[str, Any]:
+    calls_before, writes_before = len(fleet.calls), len(fleet.mutating_calls())
+    start = time.monotonic()
+    arn = engine.start(MACHINE, body, name=name)
+    result: ExecutionResult = engine.result(arn, timeout=3600, poll=0.005)
+    wall = time.monotonic() - start
+    bucket = engine.substitutions(MACHINE)["ReportBucket"]
+    report = engine.find_json(bucket, f"reports/enable/{name}.json") or {}
+    return {
+        "wall_s": wall, "result": result, "api_calls": len(fleet.calls) - calls_before,
+        "mutating_calls": len(fleet.mutating_calls()) - writes_before,
+        "summary": report.get("summary"),
+        "rows": Counter((r["status"], r["reason"]) for r in report.get("results", [])),
+    }  # fmt: skip
+
+
+def _engine_runs(spec: dict[str, Any], clock_speed: float, runs: list[tuple[str, dict[str, Any]]]) -> list[Any]:
+    tasks_aws.reset()
+    fleet = Fleet(load_scenario(spec), SpeedClock(clock_speed))
+    with LocalEngine(fleet, fleet.clock, template=str(TEMPLATE), statemachines_dir=str(STATEMACHINES)) as engine:
+        _warm(engine, spec["regions"])
+        gc.collect()
+        gc.freeze()  # what the warm-up left is permanent: full collections then scan the rollout's objects only
+        measured = [_timed(engine, fleet, body, name) for name, body in runs]
+        wait = float(engine.template.environment().get("INVITATION_WAIT_SECONDS") or 60)
+    return [*measured, wait]
+
+
+def _cost(size: Size, result: ExecutionResult) -> dict[str, Any]:
+    return {
+        "state_transitions": result.transitions,
+        "transitions_per_account_region": round(result.transitions / size.pairs, 4),
+        "max_history_events": result.history_events,
+        "max_payload_bytes": result.max_payload_bytes,
+    }
+
+
+def small(size: Size, *, latency_ms: float, clock_speed: float, throttle_rate: float,
+          options: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
+    """The small run, its rerun over the done fleet, and the same run on a fleet throttling ``throttle_rate``."""
+    logger.setLevel("WARNING")
+    body = execution_input(size, with_csv=False, **options)
+    spec = scenario(size, latency_ms=latency_ms, clock_speed=clock_speed)
+    first, rerun, wait = _engine_runs(spec, clock_speed, [("bench-small", body), ("bench-small-rerun", body)])
+    throttled_spec = scenario(size, latency_ms=latency_ms, clock_speed=clock_speed, throttle_rate=throttle_rate)
+    throttled, _ = _engine_runs(throttled_spec, clock_speed, [("bench-small-throttled", body)])
+    critical = critical_path_s(size, latency_ms, float(options.get("invitation_wait_seconds") or wait), clock_speed)
+    return {
+        "accounts": size.accounts, "regions": size.regions, "wall_s": round(first["wall_s"], 2),
+        "critical_path_s": round(critical, 2), "wall_over_critical_path": round(first["wall_s"] / critical, 2),
+        **_cost(size, first["result"]), "api_calls": first["api_calls"],
+        "mutating_calls_on_rerun": rerun["mutating_calls"],
+        "throttled_wall_ratio": round(throttled["wall_s"] / first["wall_s"], 2),
+        "_check": {
+            "status": first["result"].status, "summary": first["summary"], "rerun_summary": rerun["summary"],
+            "throttled_summary": throttled["summary"], "throttled_wall_s": round(throttled["wall_s"], 2),
+            "throttled_rows_as_unthrottled": throttled["rows"] == first["rows"],
+            "throttled_api_calls": throttled["api_calls"], "invocations": first["result"].invocations,
+            "peak_rss_mb": peak_rss_mb(),
+        },
+    }  # fmt: skip
+
+
+def large(size: Size, *, latency_ms: float, clock_speed: float, options: dict[str, Any]) -> dict[str, Any]:
+    """The large run, input by ``accounts_csv`` (the account list is not itself a payload)."""
+    logger.setLevel("WARNING")
+    spec = scenario(size, latency_ms=latency_ms, clock_speed=clock_speed, with_csv=True)
+    body = execution_input(size, with_csv=True, **options)
+    run, _ = _engine_runs(spec, clock_speed, [("bench-large", body)])
+    wall = run["wall_s"]
+    return {
+        "accounts": size.accounts, "regions": size.regions, "wall_s": round(wall, 2), "api_calls": run["api_calls"],
+        "effective_concurrency": round(run["api_calls"] * latency_ms / 1000 / wall, 1),
+        **_cost(size, run["result"]), "peak_rss_mb": peak_rss_mb(),
+        "_check": {"status": run["result"].status, "summary": run["summary"],
+                   "invocations": run["result"].invocations, "regions": regions(size.regions)},
+    }  # fmt: skip
