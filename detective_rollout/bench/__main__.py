@@ -43,6 +43,8 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, help="execution input batch_size (default: the deployment's)")
     p.add_argument("--max-concurrency", type=int, help="execution input max_concurrency (default: the deployment's)")
     p.add_argument("--invitation-wait-seconds", type=int, help="execution input (default: the deployment's)")
+    p.add_argument("--no-pin", action="store_true",
+                   help="let each part's process run on every CPU (default: pinned to one, see README)")
     p.add_argument("--part", choices=PARTS, help=argparse.SUPPRESS)  # internal: run one part in this process
     return p
 
@@ -55,6 +57,8 @@ def options(args: argparse.Namespace) -> dict[str, Any]:
 def run_part(args: argparse.Namespace) -> dict[str, Any]:
     from detective_rollout.bench import baseline, runs
 
+    if not args.no_pin:
+        runs.pin_to_one_cpu()
     if args.part == "small":
         return runs.small(args.small, latency_ms=args.latency_ms, clock_speed=args.clock_speed,
                           throttle_rate=args.throttle_rate, options=options(args))  # fmt: skip

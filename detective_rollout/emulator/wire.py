@@ -9,6 +9,7 @@ Parameters are decoded by walking the operation's input shape, so no operation i
 from __future__ import annotations
 
 import base64
+import itertools
 import json
 import re
 import uuid
@@ -28,6 +29,16 @@ if TYPE_CHECKING:
     from detective_rollout.emulator.fleet import Fleet
 
 _SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
+
+#: Request ids are unique per process: a random prefix drawn once, then a counter. ``uuid4()`` per
+#: call reads os.urandom, a system call that releases the GIL, and each release makes the calling
+#: thread queue again for the GIL behind the other in-flight calls of a fan-out.
+_REQUEST_PREFIX = uuid.uuid4().int >> 48 << 48
+_request_numbers = itertools.count(1)
+
+
+def request_id() -> str:
+    return str(uuid.UUID(int=_REQUEST_PREFIX | next(_request_numbers) & 0xFFFF_FFFF_FFFF))
 
 
 @dataclass(frozen=True)
@@ -57,18 +68,18 @@ def handle_http(
         return None
     service, region, access_key = found
     model = service_model(service)
-    request_id = str(uuid.uuid4())
+    rid = request_id()
     operation: OperationModel | None = None
     try:
         operation, params = decode_request(service, method, url, lower, body)
         output = fleet.handle(ApiRequest(service, operation.name, region, access_key, params))
-        status, out_headers, payload = encode.response(operation, output, request_id)
+        status, out_headers, payload = encode.response(operation, output, rid)
     except errors.UnknownEndpoint:
         if raise_unknown_endpoint:
             raise
-        status, out_headers, payload = encode.error(model.protocol, operation, _unknown(service, region), request_id)
+        status, out_headers, payload = encode.error(model.protocol, operation, _unknown(service, region), rid)
     except errors.AwsError as exc:
-        status, out_headers, payload = encode.error(model.protocol, operation, exc, request_id)
+        status, out_headers, payload = encode.error(model.protocol, operation, exc, rid)
     return HttpResponse(status, out_headers, payload)
 
 

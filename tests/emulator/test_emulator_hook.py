@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import uuid
+
 import boto3
 import pytest
 from botocore.awsrequest import AWSPreparedRequest
@@ -54,3 +56,12 @@ def test_intercept_provides_credentials_when_the_environment_has_none(
     import os
 
     assert "AWS_ACCESS_KEY_ID" not in os.environ
+
+
+def test_every_answer_carries_its_own_uuid_request_id(clock: InstantClock) -> None:
+    fleet = Fleet(load_scenario(scenario_dict()), clock)
+    with fleet.intercept():
+        sts = admin("sts")
+        ids = [sts.get_caller_identity()["ResponseMetadata"]["RequestId"] for _ in range(50)]
+    assert len(set(ids)) == 50
+    assert all(str(uuid.UUID(i)) == i and uuid.UUID(i).version == 4 for i in ids)
