@@ -20,7 +20,7 @@ import click
 
 from detective_rollout.clock import Clock, parse_clock
 from detective_rollout.ops.commands import register as register_operator_commands
-from detective_rollout.ops.options import state_dir_option
+from detective_rollout.ops.options import run_output_options
 from tasks.validation import MAX_CSV_BYTES
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT, EXIT_FAILED_ROWS = 0, 1, 2, 3
@@ -197,12 +197,7 @@ def start_local(
 @click.option("--regions", help="Comma-separated Regions, or 'all' (Detective Regions the administrator enabled).")
 @click.option("--guardduty-wait", type=click.Choice(["wait", "skip"]),
               help="Wait for a young GuardDuty detector, or skip.")
-@click.option("--plan", is_flag=True, help="Dry run: print the changes it would make; write nothing.")
-@click.option("--report", "report_path", help="Write the report JSON here.")
-@click.option("--input", "input_path", type=click.Path(dir_okay=False),
-              help="Console-style execution input JSON (other options override its fields).")
-@click.option("--json", "as_json", is_flag=True, help="Print the report JSON instead of the table.")
-@state_dir_option
+@run_output_options
 @click.pass_obj
 def enable(factory: Factory, scenario: str, accounts: str | None, regions: str | None, guardduty_wait: str | None,
            plan: bool, report_path: str | None, input_path: str | None, as_json: bool) -> None:
@@ -226,12 +221,7 @@ def enable(factory: Factory, scenario: str, accounts: str | None, regions: str |
 @click.option("--disassociate", is_flag=True, help="Also clean up from the member side (assume the member role).")
 @click.option("--delete-graph", is_flag=True, help="Delete the behavior graphs too (with --all-members, --confirm).")
 @click.option("--confirm", "confirm_account", help="The administrator account id, confirming --delete-graph.")
-@click.option("--plan", is_flag=True, help="Dry run: print the changes it would make; write nothing.")
-@click.option("--report", "report_path", help="Write the report JSON here.")
-@click.option("--input", "input_path", type=click.Path(dir_okay=False),
-              help="Console-style execution input JSON (other options override its fields).")
-@click.option("--json", "as_json", is_flag=True, help="Print the report JSON instead of the table.")
-@state_dir_option
+@run_output_options
 @click.pass_obj
 def disable(factory: Factory, scenario: str, accounts: str | None, all_members: bool, regions: str | None,
             disassociate: bool, delete_graph: bool, confirm_account: str | None, plan: bool, report_path: str | None,

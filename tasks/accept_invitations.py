@@ -144,10 +144,10 @@ def _role_failure(targets: Iterable[Target], exc: errors.RolloutError, outcome: 
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    plan_ref, batch_index = event["plan"], int(event["batch"])
+    batch_index = int(event["batch"])
     config = settings.load()
     admin = default_aws()
-    store = WorkStore(admin.client("s3"), config.report_bucket, "enable", plan_ref["execution"])
+    store = WorkStore.for_state(admin, event, "enable")
     plan = store.plan()
     batch = plan.batch(batch_index)
     name = f"accept/{batch_index}.json"

@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tasks import errors, settings
+from tasks import errors
 from tasks.aws import default_aws
 from tasks.detective import delete_graph, list_graph_arns, list_members
 from tasks.log import keys, logger
@@ -60,9 +60,9 @@ def unplanned_members(plan: Plan, record: dict[str, Any]) -> list[str]:
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    plan_ref, region = event["plan"], event["region"]
+    region = event["region"]
     aws = default_aws()
-    store = WorkStore(aws.client("s3"), settings.load().report_bucket, WORKFLOW, plan_ref["execution"])
+    store = WorkStore.for_state(aws, event, WORKFLOW)
     plan = store.plan()
     name = f"graph/{region}.json"
 

@@ -93,10 +93,10 @@ def disassociate_batch(
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    plan_ref, batch_index = event["plan"], int(event["batch"])
+    batch_index = int(event["batch"])
     config = settings.load()
     admin = default_aws()
-    store = WorkStore(admin.client("s3"), config.report_bucket, WORKFLOW, plan_ref["execution"])
+    store = WorkStore.for_state(admin, event, WORKFLOW)
     plan = store.plan()
     results = disassociate_batch(admin, plan, plan.batch(batch_index), config.member_role_name,
                                  config.member_role_external_id)

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from tasks import errors, settings
+from tasks import errors
 from tasks.aws import default_aws, translate_errors
 from tasks.detective import chunks, create_members, delete_members, get_members, list_members
 from tasks.log import keys, logger
@@ -185,7 +185,7 @@ def _members_now(detective: Any, graph_arn: str, accounts: Sequence[Account]) ->
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     aws = default_aws()
-    store = WorkStore(aws.client("s3"), settings.load().report_bucket, "enable", event["plan"]["execution"])
+    store = WorkStore.for_state(aws, event, "enable")
     plan = store.plan()
     invites: dict[str, dict[str, Any]] = {}
 

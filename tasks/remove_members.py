@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from tasks import errors, settings
+from tasks import errors
 from tasks.aws import default_aws
 from tasks.detective import chunks, delete_members, get_members, list_graph_arns, list_members
 from tasks.invite_members import error_reason
@@ -113,9 +113,9 @@ def document(region: str, graph_arn: str | None, records: dict[str, RemoveRecord
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    plan_ref, region = event["plan"], event["region"]
+    region = event["region"]
     aws = default_aws()
-    store = WorkStore(aws.client("s3"), settings.load().report_bucket, WORKFLOW, plan_ref["execution"])
+    store = WorkStore.for_state(aws, event, WORKFLOW)
     plan = store.plan()
     name = f"remove/{region}.json"
     previous = (store.find(name) or {}).get("members")

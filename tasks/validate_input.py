@@ -13,7 +13,7 @@ answers UnrecognizedClientException in a Region the account has not enabled.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -227,13 +227,25 @@ def _plan(
     )  # fmt: skip
 
 
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+Validate = Callable[[Aws, Settings, Any, str, datetime], dict[str, Any]]
+
+
+def run_validation(event: dict[str, Any], validate: Validate, done: str) -> dict[str, Any]:
+    """A validation state's handler body (enable and disable): log what was refused or accepted, and why.
+
+    An InvalidInput is logged and re-raised for the state machine's Catch; its message masks
+    every email, so it may be logged as it is.
+    """
     execution = str(event.get("execution") or "")
     try:
-        output = validate_input(default_aws(), settings.load(), event.get("input"), execution, clock.now())
-    except errors.InvalidInput as exc:  # the message masks every email
+        output = validate(default_aws(), settings.load(), event.get("input"), execution, clock.now())
+    except errors.InvalidInput as exc:
         logger.warning("invalid input", extra={**keys(execution), "problems": exc.message})
         raise
-    logger.info("input validated", extra={**keys(execution), "accounts": output["account_count"],
-                                          "pairs": output["pair_count"], "regions": output["regions"]})
+    logger.info(done, extra={**keys(execution), "accounts": output["account_count"],
+                             "pairs": output["pair_count"], "regions": output["regions"]})  # fmt: skip
     return output
+
+
+def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+    return run_validation(event, validate_input, "input validated")

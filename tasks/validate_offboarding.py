@@ -20,14 +20,19 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
-from tasks import __version__, clock, errors, settings
-from tasks.aws import Aws, default_aws
+from tasks import __version__, clock
+from tasks.aws import Aws
 from tasks.detective import list_graph_arns, list_members
-from tasks.log import keys, logger
 from tasks.plan import Account, Plan
 from tasks.regions import in_detective_order
 from tasks.settings import Settings
-from tasks.validate_input import admin_enabled_regions, candidate_regions, requested_accounts, resolve_regions
+from tasks.validate_input import (
+    admin_enabled_regions,
+    candidate_regions,
+    requested_accounts,
+    resolve_regions,
+    run_validation,
+)
 from tasks.validation import (
     ALL,
     Option,
@@ -132,12 +137,4 @@ def validate_offboarding(
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    execution = str(event.get("execution") or "")
-    try:
-        output = validate_offboarding(default_aws(), settings.load(), event.get("input"), execution, clock.now())
-    except errors.InvalidInput as exc:  # the message masks every email
-        logger.warning("invalid input", extra={**keys(execution), "problems": exc.message})
-        raise
-    logger.info("offboarding input validated", extra={**keys(execution), "accounts": output["account_count"],
-                                                      "pairs": output["pair_count"], "regions": output["regions"]})
-    return output
+    return run_validation(event, validate_offboarding, "offboarding input validated")

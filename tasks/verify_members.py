@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from tasks import settings
 from tasks.aws import default_aws
 from tasks.detective import get_members
 from tasks.fanout import fan_out
@@ -41,7 +40,7 @@ def verify_members(detective: Any, plan: Plan, region: str, graph_arn: str | Non
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     aws = default_aws()
-    store = WorkStore(aws.client("s3"), settings.load().report_bucket, "enable", event["plan"]["execution"])
+    store = WorkStore.for_state(aws, event, "enable")
     plan = store.plan()
     attempt = int((store.find("verify/progress.json") or {}).get("attempt", 0)) + 1
     outcomes: list[Outcome] = event["regions"]

@@ -7,10 +7,11 @@ so any task - and a replay - can find them; payloads between states stay small.
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
 from typing import Any
 
-from tasks import errors
-from tasks.aws import translate_errors
+from tasks import errors, settings
+from tasks.aws import Aws, translate_errors
 from tasks.plan import Plan
 
 
@@ -29,6 +30,11 @@ class WorkStore:
         self._s3 = s3
         self.bucket = bucket
         self.prefix = work_prefix(workflow, execution)
+
+    @classmethod
+    def for_state(cls, aws: Aws, event: Mapping[str, Any], workflow: str) -> WorkStore:
+        """The store of the execution a state's input names (``plan.execution``), in the deployment's bucket."""
+        return cls(aws.client("s3"), settings.load().report_bucket, workflow, str(event["plan"]["execution"]))
 
     def put(self, name: str, document: Any) -> str:
         key = self.prefix + name

@@ -264,28 +264,30 @@ class Detective(ServiceModel):
 
     def accept_invitation(self, call: Call, params: Params) -> dict[str, Any]:
         _, member = self._invitation(call, params["GraphArn"])
-        if member.status != INVITED:
-            raise errors.ConflictException(f"The request attempted an invalid action: the membership is "
-                                           f"{member.status}, not INVITED.")
+        _require_status(member, INVITED)
         member.status, member.disabled_reason = self._enablement(call.account_id, call.region, call.now)
         member.updated_time = call.now
         return {}
 
     def reject_invitation(self, call: Call, params: Params) -> dict[str, Any]:
         graph, member = self._invitation(call, params["GraphArn"])
-        if member.status != INVITED:
-            raise errors.ConflictException(f"The request attempted an invalid action: the membership is "
-                                           f"{member.status}, not INVITED.")
+        _require_status(member, INVITED)
         del graph.members[call.account_id]
         return {}
 
     def disassociate_membership(self, call: Call, params: Params) -> dict[str, Any]:
         graph, member = self._invitation(call, params["GraphArn"])
-        if member.status != ENABLED:
-            raise errors.ConflictException(f"The request attempted an invalid action: the membership is "
-                                           f"{member.status}, not ENABLED.")
+        _require_status(member, ENABLED)
         del graph.members[call.account_id]
         return {}
+
+
+def _require_status(member: Member, status: str) -> None:
+    """A member-side call on a membership in another state is a ConflictException, as on AWS."""
+    if member.status != status:
+        raise errors.ConflictException(
+            f"The request attempted an invalid action: the membership is {member.status}, not {status}."
+        )
 
 
 def detail(member: Member) -> dict[str, Any]:

@@ -41,6 +41,20 @@ state_dir_option = click.option(
          "report work across invocations). Without it a local run starts from the scenario and is forgotten.")
 
 
+def run_output_options(command: F) -> F:
+    """``--plan``, ``--report``, ``--input``, ``--json``, ``--state-dir``: what every local run takes."""
+    for decorator in reversed([
+        click.option("--plan", is_flag=True, help="Dry run: print the changes it would make; write nothing."),
+        click.option("--report", "report_path", help="Write the report JSON here."),
+        click.option("--input", "input_path", type=click.Path(dir_okay=False),
+                     help="Console-style execution input JSON (other options override its fields)."),
+        click.option("--json", "as_json", is_flag=True, help="Print the report JSON instead of the table."),
+        state_dir_option,
+    ]):  # fmt: skip
+        command = decorator(command)
+    return command
+
+
 def target_options(command: F) -> F:
     """``--local``, ``--state-dir``, ``--profile``, ``--region``, ``--stack-name``: which executions."""
     for decorator in reversed([
