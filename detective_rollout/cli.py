@@ -14,13 +14,14 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 import click
 
 from detective_rollout.clock import Clock, parse_clock
 from detective_rollout.ops.commands import register as register_operator_commands
 from detective_rollout.ops.options import run_output_options
+from detective_rollout.ops.start import aws_start_options
 from tasks.validation import MAX_CSV_BYTES
 
 EXIT_OK, EXIT_ERROR, EXIT_BAD_INPUT, EXIT_FAILED_ROWS = 0, 1, 2, 3
@@ -190,31 +191,49 @@ def start_local(
     finish_local(run, report_path, as_json)
 
 
+def start_aws(factory: Factory, workflow: str, accounts: str | None, regions: str | None, input_path: str | None,
+              overrides: dict[str, Any], report_path: str | None, as_json: bool, aws: dict[str, Any]) -> NoReturn:
+    """The same options as a local run, started on the deployed stack; exits with the result's code."""
+    from detective_rollout.ops.start import aws_input, start_on_aws
+
+    execution_input = aws_input(workflow, accounts, regions, input_path, overrides)
+    start_on_aws(factory, workflow, execution_input, report_path=report_path, as_json=as_json, **aws)
+    sys.exit(EXIT_OK)  # not reached: start_on_aws exits with the execution's code
+
+
 @main.command()
-@click.option("--local", "scenario", required=True, type=click.Path(dir_okay=False),
-              help="Run on the embedded engine over the fleet this scenario file describes.")
+@click.option("--local", "scenario", type=click.Path(dir_okay=False),
+              help="Run on the embedded engine over the fleet this scenario file describes (else: on AWS).")
 @click.option("--accounts", help="Account CSV (account_id,email[,regions]): a local file or s3://bucket/key.")
 @click.option("--regions", help="Comma-separated Regions, or 'all' (Detective Regions the administrator enabled).")
 @click.option("--guardduty-wait", type=click.Choice(["wait", "skip"]),
               help="Wait for a young GuardDuty detector, or skip.")
 @run_output_options
+@aws_start_options
 @click.pass_obj
-def enable(factory: Factory, scenario: str, accounts: str | None, regions: str | None, guardduty_wait: str | None,
-           plan: bool, report_path: str | None, input_path: str | None, as_json: bool) -> None:
-    """Enable Detective for the scenario's members (or --accounts) in --regions."""
+def enable(factory: Factory, scenario: str | None, accounts: str | None, regions: str | None,
+           guardduty_wait: str | None, plan: bool, report_path: str | None, input_path: str | None, as_json: bool,
+           profile: str | None, region: str | None, stack_name: str, wait: bool, interval: float) -> None:  # fmt: skip
+    """Enable Detective for --accounts (locally: the scenario's members by default) in --regions.
+
+    Without --local the execution starts on the deployed stack (--profile, --region, --stack-name).
+    """
     from detective_rollout.local import default_accounts
 
     overrides: dict[str, Any] = {"guardduty_wait": guardduty_wait} if guardduty_wait else {}
     if plan:
         overrides["dry_run"] = True
+    if scenario is None:
+        aws = {"profile": profile, "region": region, "stack_name": stack_name, "wait": wait, "interval": interval}
+        start_aws(factory, "enable", accounts, regions, input_path, overrides, report_path, as_json, aws)
     start_local(factory, scenario, "enable", accounts, regions, input_path, default_accounts, overrides,
                 report_path, as_json)
 
 
 @main.command()
-@click.option("--local", "scenario", required=True, type=click.Path(dir_okay=False),
+@click.option("--local", "scenario", type=click.Path(dir_okay=False),
               help="Run on the embedded engine over the fleet this scenario file describes (its existing graphs "
-                   "and memberships).")
+                   "and memberships); else on AWS.")
 @click.option("--accounts", help="Account CSV (account_id[,email[,regions]]): a local file or s3://bucket/key.")
 @click.option("--all-members", is_flag=True, help="Every current member of the administrator's graphs.")
 @click.option("--regions", help="Comma-separated Regions, or 'all' (Detective Regions the administrator enabled).")
@@ -222,10 +241,12 @@ def enable(factory: Factory, scenario: str, accounts: str | None, regions: str |
 @click.option("--delete-graph", is_flag=True, help="Delete the behavior graphs too (with --all-members, --confirm).")
 @click.option("--confirm", "confirm_account", help="The administrator account id, confirming --delete-graph.")
 @run_output_options
+@aws_start_options
 @click.pass_obj
-def disable(factory: Factory, scenario: str, accounts: str | None, all_members: bool, regions: str | None,
+def disable(factory: Factory, scenario: str | None, accounts: str | None, all_members: bool, regions: str | None,
             disassociate: bool, delete_graph: bool, confirm_account: str | None, plan: bool, report_path: str | None,
-            input_path: str | None, as_json: bool) -> None:
+            input_path: str | None, as_json: bool, profile: str | None, region: str | None, stack_name: str,
+            wait: bool, interval: float) -> None:
     """Remove the scenario's members (or --accounts, or --all-members) from Detective in --regions.
 
     The rules (--delete-graph only with --all-members and --confirm <administrator id>) are the
@@ -242,6 +263,9 @@ def disable(factory: Factory, scenario: str, accounts: str | None, all_members: 
     def member_ids(fleet: Any) -> list[dict[str, Any]]:
         return [{"account_id": a["account_id"]} for a in default_accounts(fleet)]
 
+    if scenario is None:
+        aws = {"profile": profile, "region": region, "stack_name": stack_name, "wait": wait, "interval": interval}
+        start_aws(factory, "disable", accounts, regions, input_path, overrides, report_path, as_json, aws)
     start_local(factory, scenario, "disable", accounts, regions, input_path, member_ids, overrides,
                 report_path, as_json)
 

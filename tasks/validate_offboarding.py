@@ -62,8 +62,11 @@ def disable_options(config: Settings) -> dict[str, Option]:
     }
 
 
-def check_scope(raw: Any, options: dict[str, Any], admin: str, problems: Problems) -> None:
-    """Which accounts (a list, a CSV or every member) and whether graphs may be deleted."""
+def check_scope(raw: Any, options: dict[str, Any], admin: str | None, problems: Problems) -> None:
+    """Which accounts (a list, a CSV or every member) and whether graphs may be deleted.
+
+    ``admin`` None (the CLI, before it starts an execution): the confirmation is left to the workflow.
+    """
     given = isinstance(raw, dict) and any(raw.get(k) is not None for k in ("accounts", "accounts_csv"))
     if options["all_members"] and given:
         problems.add("all_members", "give accounts / accounts_csv or all_members, not both")
@@ -74,7 +77,7 @@ def check_scope(raw: Any, options: dict[str, Any], admin: str, problems: Problem
     if not options["all_members"]:
         problems.add("delete_graph", 'needs "all_members": true - DeleteGraph removes every member of the graph, '
                                      "so it never goes with a subset of accounts")
-    if options["confirm_delete_graph"] != admin:
+    if admin is not None and options["confirm_delete_graph"] != admin:
         problems.add("confirm_delete_graph", f"must be the administrator account id '{admin}' to delete its "
                                              f"behavior graphs, got {show(options['confirm_delete_graph'])}")
 

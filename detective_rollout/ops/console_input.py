@@ -16,18 +16,12 @@ import click
 from detective_rollout.ops.options import fail
 
 
-def build_input(csv_data: bytes, workflow: str, regions: list[str] | str | None, options: dict[str, Any]) -> \
-        dict[str, Any]:  # fmt: skip
-    """The console input for ``workflow``; raises InvalidInput naming every problem."""
-    from tasks import settings
-    from tasks.validate_input import enable_options
-    from tasks.validate_offboarding import disable_options
-    from tasks.validation import Problems, check_request, merge_accounts, parse_accounts_csv
+def csv_accounts(csv_data: bytes, workflow: str, problems: Any) -> list[dict[str, Any]]:
+    """The CSV's rows as the input's ``accounts`` list (duplicates merged), every problem added to ``problems``."""
+    from tasks.validation import merge_accounts, parse_accounts_csv
 
-    require_email = workflow == "enable"
-    problems = Problems()
-    entries = merge_accounts(parse_accounts_csv(csv_data, problems, require_email=require_email), problems,
-                             admin_account_id=None)
+    entries = merge_accounts(parse_accounts_csv(csv_data, problems, require_email=workflow == "enable"), problems,
+                             admin_account_id=None)  # fmt: skip
     accounts = []
     for entry in entries:
         account: dict[str, Any] = {"account_id": entry.account_id}
@@ -36,14 +30,41 @@ def build_input(csv_data: bytes, workflow: str, regions: list[str] | str | None,
         if entry.regions is not None:
             account["regions"] = entry.regions if entry.regions == "all" else list(entry.regions)
         accounts.append(account)
-    built = {"accounts": accounts, "regions": "all" if regions is None else regions,
-             **{k: v for k, v in options.items() if v is not None}}  # fmt: skip
-    spec = (enable_options if require_email else disable_options)(settings.load())
-    request = check_request(built, spec, problems, require_email=require_email)
+    return accounts
+
+
+def check_input(built: dict[str, Any], workflow: str, problems: Any) -> dict[str, Any]:
+    """``built`` checked with the workflow's own pure rules; raises InvalidInput naming every problem.
+
+    Returns it with the Regions as the workflow reads them. What needs AWS (the CSV of an
+    ``accounts_csv`` URI, the administrator's Regions and members) is left to the workflow.
+    """
+    from tasks import settings
+    from tasks.validate_input import enable_options
+    from tasks.validate_offboarding import check_scope, disable_options
+    from tasks.validation import check_request
+
+    enable = workflow == "enable"
+    spec = (enable_options if enable else disable_options)(settings.load())
+    request = check_request(built, spec, problems, require_email=enable, accounts_required=enable)
+    if not enable:
+        check_scope(built, request.options, None, problems)
     problems.raise_if_any()
     if isinstance(request.options["regions"], tuple):
         built["regions"] = list(request.options["regions"])
     return built
+
+
+def build_input(csv_data: bytes, workflow: str, regions: list[str] | str | None, options: dict[str, Any]) -> \
+        dict[str, Any]:  # fmt: skip
+    """The console input for ``workflow``; raises InvalidInput naming every problem."""
+    from tasks.validation import Problems
+
+    problems = Problems()
+    accounts = csv_accounts(csv_data, workflow, problems)
+    built = {"accounts": accounts, "regions": "all" if regions is None else regions,
+             **{k: v for k, v in options.items() if v is not None}}  # fmt: skip
+    return check_input(built, workflow, problems)
 
 
 @click.command("console-input")

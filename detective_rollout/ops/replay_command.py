@@ -19,7 +19,6 @@ import click
 from detective_rollout.ops.backend import Backend, ExecutionView, LocalBackend, NotFound
 from detective_rollout.ops.options import backend_for, fail, handles_errors, target_options
 from detective_rollout.ops.replay import failed_pairs, original_emails, replay_input
-from detective_rollout.ops.watch import follow
 
 if TYPE_CHECKING:
     from detective_rollout.ops.aws import AwsBackend
@@ -82,6 +81,7 @@ def replay(factory: Any, execution: str, scenario: str | None, profile: str | No
     """
     from detective_rollout.cli import finish_local
     from detective_rollout.ops.aws import AwsBackend
+    from detective_rollout.ops.start import follow_to_end
 
     backend = backend_for(factory, scenario, profile, region, stack_name)
     view = backend.execution(execution)
@@ -109,12 +109,7 @@ def replay(factory: Any, execution: str, scenario: str | None, profile: str | No
         click.echo(f"started {new.execution}: replay of {len(replay_in['accounts'])} account(s) of {view.execution}")
     if not wait:
         sys.exit(0)
-    follow(backend, new, sleep=factory.sleep, interval=interval, echo=click.echo, tty=sys.stdout.isatty())
-    ended = backend.execution(new.execution)
-    final = backend.report(ended)
-    if final is None:
-        fail(f"{ended.execution} ended {ended.status} without a report: {ended.error}: {ended.cause}", 1)
-    finish_local(Ended(ended, final), report_path, as_json)
+    follow_to_end(factory, backend, new, interval=interval, report_path=report_path, as_json=as_json)
 
 
 def _corrected_emails(backend: Backend, value: str) -> bytes:

@@ -24,7 +24,7 @@ from detective_rollout.clock import InstantClock
 from detective_rollout.emulator import Fleet, load_scenario
 from detective_rollout.engine import LocalEngine
 from detective_rollout.local import STATEMACHINES, TEMPLATE
-from tests.ops.conftest import EMAILS, FAULTY, REGIONS, Cli, make_cli, scenario_dict
+from tests.ops.conftest import EMAILS, FAULTY, HEALTHY, REGIONS, Cli, make_cli, scenario_dict
 
 FIRST = "rollout-1"
 ROLE_AFTER_S = 3600  # the member role of FAULTY arrives an hour into the rollout (vended account)
@@ -127,3 +127,71 @@ def test_replay_on_aws_starts_a_new_execution_over_the_failed_pairs_and_merges(d
     assert {(r["account_id"], r["changed"]) for r in merged["results"]} == {(a, a == FAULTY) for a in EMAILS}
     nothing = deployed.cli("replay", "latest")
     assert nothing.exit_code == 0 and "nothing to replay" in nothing.output
+
+
+def _executions(deployed: Deployed) -> list[dict[str, Any]]:
+    result = deployed.cli("status", "--json")
+    assert result.exit_code == 0, result.output + result.stderr
+    return list(json.loads(result.output))
+
+
+def _csv(tmp_path: Any, text: str) -> str:
+    path = tmp_path / "accounts.csv"
+    path.write_text(text)
+    return str(path)
+
+
+def test_enable_without_local_starts_on_the_stack_and_follows_it_to_its_report(
+    deployed: Deployed, tmp_path: Any
+) -> None:
+    accounts = _csv(tmp_path, "account_id,email\n" + "".join(f"{a},{EMAILS[a]}\n" for a in HEALTHY))
+    result = deployed.cli("enable", "--accounts", accounts, "--regions", ",".join(REGIONS), "--interval", "0",
+                          "--report", tmp_path / "report.json")  # fmt: skip
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "started enable-" in result.output and "for 2 account(s) in eu-west-1, us-east-1" in result.output
+    newest = _executions(deployed)[0]
+    assert newest["status"] == "SUCCEEDED" and newest["summary"] == {"total": 4, "ENABLED": 4}
+    report = deployed.report(newest["execution"])
+    assert json.loads((tmp_path / "report.json").read_text()) == report
+    assert report["request"]["source"] == "cli"
+    assert report["request"]["input"]["accounts"] == [{"account_id": a, "email": EMAILS[a]} for a in HEALTHY]
+
+
+def test_enable_on_the_stack_refuses_a_bad_csv_before_starting_anything(deployed: Deployed, tmp_path: Any) -> None:
+    before = len(_executions(deployed))
+    accounts = _csv(tmp_path, "account_id,email\n12345,a@example.com\n444444444444,not-an-email\n")
+    result = deployed.cli("enable", "--accounts", accounts, "--regions", "us-east-1")
+    assert result.exit_code == 2, result.output + result.stderr
+    assert "row 2 account_id: expected a string of 12 digits, got '12345'" in result.stderr
+    assert "row 3 email: not a plausible email address: 'not-an-email'" in result.stderr
+    assert len(_executions(deployed)) == before
+
+
+def test_enable_on_the_stack_with_no_wait_returns_once_started(deployed: Deployed, tmp_path: Any) -> None:
+    accounts = _csv(tmp_path, f"{HEALTHY[0]},{EMAILS[HEALTHY[0]]}\n")
+    result = deployed.cli("enable", "--accounts", accounts, "--regions", "us-east-1", "--plan", "--no-wait")
+    assert result.exit_code == 0, result.output + result.stderr
+    name = result.output.split("started ", 1)[1].split(":", 1)[0]
+    started = deployed.engine.client("stepfunctions").describe_execution(
+        executionArn=f"{deployed.outputs['EnableStateMachineArn'].replace(':stateMachine:', ':execution:')}:{name}")
+    assert json.loads(started["input"]) == {"source": "cli", "regions": ["us-east-1"], "dry_run": True,
+                                            "accounts": [{"account_id": HEALTHY[0], "email": EMAILS[HEALTHY[0]]}]}
+
+
+def test_disable_without_local_starts_the_stacks_disable_machine(deployed: Deployed) -> None:
+    refused = deployed.cli("disable", "--accounts", "s3://bucket-x/rollouts/a.csv", "--delete-graph", "--no-wait")
+    assert refused.exit_code == 2 and 'delete_graph: needs "all_members": true' in refused.stderr
+    result = deployed.cli("disable", "--all-members", "--regions", "us-east-1", "--plan", "--no-wait")
+    assert result.exit_code == 0, result.output + result.stderr
+    assert "started disable-" in result.output and "for all members in us-east-1" in result.output
+    execution = deployed.engine.client("stepfunctions").list_executions(
+        stateMachineArn=deployed.outputs["DisableStateMachineArn"])["executions"][0]
+    described = deployed.engine.client("stepfunctions").describe_execution(executionArn=execution["executionArn"])
+    assert json.loads(described["input"]) == {"source": "cli", "regions": ["us-east-1"], "all_members": True,
+                                              "dry_run": True}
+
+
+def test_enable_on_the_stack_refuses_a_state_dir(deployed: Deployed, tmp_path: Any) -> None:
+    result = deployed.cli("enable", "--accounts", _csv(tmp_path, f"{HEALTHY[0]},{EMAILS[HEALTHY[0]]}\n"),
+                          "--state-dir", tmp_path / "state")  # fmt: skip
+    assert result.exit_code == 2 and "--state-dir keeps local runs" in result.stderr

@@ -1,0 +1,110 @@
+"""``enable`` / ``disable`` without ``--local``: the same input, started on the deployed stack.
+
+The input is built from the same options as a local run (``--input``, ``--accounts``,
+``--regions`` and the command's flags) and checked with the workflow's own pure rules before
+StartExecution: a bad CSV row or option exits 2 naming the field and the value, and nothing is
+started. A local CSV travels inline as the ``accounts`` list (what ``console-input`` prints); an
+``s3://`` CSV is passed as ``accounts_csv`` and read by the workflow, which validates it.
+With ``--wait`` (the default) the execution is followed to its end like ``replay``, and the
+exit code is the report's; ``--no-wait`` returns once it started.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+import click
+
+from detective_rollout.ops.backend import ExecutionView
+from detective_rollout.ops.options import F, backend_for, fail
+from detective_rollout.ops.watch import follow
+
+#: StartExecution refuses an input over 256 KiB.
+MAX_INPUT_BYTES = 256 * 1024
+
+
+def aws_start_options(command: F) -> F:
+    """``--profile``, ``--region``, ``--stack-name``, ``--wait/--no-wait``, ``--interval``: a run on AWS."""
+    for decorator in reversed([
+        click.option("--profile", help="AWS (without --local): the named profile to use."),
+        click.option("--region", help="AWS: the Region the stack is deployed in."),
+        click.option("--stack-name", default="detective-rollout", show_default=True,
+                     help="AWS: the deployed stack; its outputs name the state machines and report bucket."),
+        click.option("--wait/--no-wait", default=True, show_default=True,
+                     help="AWS: follow the execution to its end (exit code of the result), or return once started."),
+        click.option("--interval", default=5.0, show_default=True, help="AWS: seconds between progress polls."),
+    ]):  # fmt: skip
+        command = decorator(command)
+    return command
+
+
+def aws_input(workflow: str, accounts: str | None, regions: str | None, input_path: str | None,
+              overrides: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
+    """The execution input, checked; exits 2 naming every problem (nothing started)."""
+    from detective_rollout.cli import parse_regions, read_accounts_file, read_input_file
+    from detective_rollout.ops.console_input import check_input, csv_accounts
+    from tasks.errors import InvalidInput
+    from tasks.validation import Problems
+
+    built: dict[str, Any] = {"source": "cli", **(read_input_file(input_path) if input_path else {})}
+    problems = Problems()
+    if accounts:
+        text, uri = read_accounts_file(accounts)
+        built.pop("accounts", None), built.pop("accounts_csv", None)
+        if uri is not None:
+            built["accounts_csv"] = uri
+        else:
+            built["accounts"] = csv_accounts(str(text).encode(), workflow, problems)
+    chosen = parse_regions(regions)
+    built["regions"] = chosen if chosen is not None else built.get("regions", "all")
+    built.update(overrides)
+    try:
+        checked = check_input(built, workflow, problems)
+    except InvalidInput as exc:
+        fail(f"invalid input: {exc}")
+    size = len(json.dumps(checked).encode())
+    if size > MAX_INPUT_BYTES:
+        fail(f"--accounts: the input is {size} bytes inline, above StartExecution's {MAX_INPUT_BYTES}; "
+             "upload the CSV and pass --accounts s3://BUCKET/rollouts/FILE.csv")
+    return checked
+
+
+def start_on_aws(factory: Any, workflow: str, execution_input: dict[str, Any], *, profile: str | None,
+                 region: str | None, stack_name: str, wait: bool, interval: float, report_path: str | None,
+                 as_json: bool) -> None:  # fmt: skip
+    """StartExecution on the stack's ``workflow`` machine, then follow it (``wait``) and exit with its code."""
+    from detective_rollout.ops.aws import AwsBackend
+
+    if factory.state_dir:
+        fail("--state-dir keeps local runs: give --local SCENARIO.json with it, or drop it to start on AWS")
+    backend = backend_for(factory, None, profile, region, stack_name)
+    assert isinstance(backend, AwsBackend)
+    view = backend.start(workflow, execution_input)
+    counted = len(execution_input["accounts"]) if "accounts" in execution_input else None
+    what = f"{counted} account(s)" if counted is not None else execution_input.get("accounts_csv", "all members")
+    click.echo(f"started {view.execution}: {workflow} for {what} in {_regions(execution_input['regions'])}")
+    if not wait:
+        sys.exit(0)
+    follow_to_end(factory, backend, view, interval=interval, report_path=report_path, as_json=as_json)
+
+
+def follow_to_end(factory: Any, backend: Any, view: ExecutionView, *, interval: float, report_path: str | None,
+                  as_json: bool) -> None:  # fmt: skip
+    """Show progress until ``view`` ends, then print its report and exit with the contract's code."""
+    from detective_rollout.cli import finish_local
+    from detective_rollout.ops.replay_command import Ended
+
+    follow(backend, view, sleep=factory.sleep, interval=interval, echo=click.echo, tty=sys.stdout.isatty())
+    ended = backend.execution(view.execution)
+    final = backend.report(ended)
+    if final is None:
+        if ended.error == "InvalidInput":
+            fail(f"invalid input: {ended.cause}")
+        fail(f"{ended.execution} ended {ended.status} without a report: {ended.error}: {ended.cause}", 1)
+    finish_local(Ended(ended, final), report_path, as_json)
+
+
+def _regions(value: Any) -> str:
+    return "all enabled Regions" if value == "all" else ", ".join(value)
