@@ -283,6 +283,31 @@ def _rows(counts: dict[str, int]) -> str:
     return ", ".join(f"{n} {k}" for k, n in counts.items()) or "no report"
 
 
+def _disable_section() -> list[str]:
+    """The disable workflow's matrix (tests/reliability/disable_catalog.py)."""
+    from tests.reliability.disable_catalog import BATCH_SIZE as DISABLE_BATCH
+    from tests.reliability.disable_catalog import DISABLE_FAULTS
+
+    lines = [
+        "",
+        "## Fault matrix (disable workflow)",
+        "",
+        f"The same {MEMBERS} accounts, each ENABLED in both Regions, offboarded {DISABLE_BATCH} per batch "
+        "(`tests/reliability/test_disable_fault_matrix.py`). Asserted for every fault: the execution ends in bounded",
+        "time; every requested pair is reported exactly once; a REMOVED row is no longer a member and a FAILED row",
+        "still is (with the error in `detail`); with graph deletion, each graph is gone or its Region is FAILED /",
+        "GRAPH_NOT_DELETED; and the same offboarding run again once the fault is removed leaves no requested account",
+        "a member (and no graph), changing exactly the pairs the first run left undone.",
+        "",
+        "| fault | first run: rows | execution | rerun after the fault is removed | outcome |",
+        "|---|---|---|---|---|",
+    ]
+    for case in DISABLE_FAULTS:
+        rerun = f"{case.replayed} pairs changed, all removed" if case.replayed else "no pair changed"
+        lines.append(f"| {_cell(case.fault)} | {_rows(case.rows)} | {case.ending} | {rerun} | {_cell(case.outcome)} |")
+    return lines
+
+
 def render() -> str:
     """docs/reliability.md, from the tables the tests assert."""
     from tests.tasks.test_validate_input import BAD_INPUT  # the ValidateInput table (task level)
@@ -324,6 +349,7 @@ def render() -> str:
     for case in FAULTS:
         replay = f"{case.replayed} pairs rerun, all ENABLED" if case.replayed else "not needed"
         lines.append(f"| {_cell(case.fault)} | {_rows(case.rows)} | {case.ending} | {replay} | {_cell(case.outcome)} |")
+    lines += _disable_section()
     lines += [
         "",
         "Also tried (`tests/reliability/test_concurrency.py`, `tests/reliability/test_properties.py`):",
