@@ -21,20 +21,26 @@ def _cell(value: Any, limit: int = 90) -> str:
     return text if len(text) <= limit else text[: limit - 3] + "..."
 
 
+#: Rows that need no attention, per workflow: in a long table only the others are listed.
+ROUTINE = {"enable": ("ENABLED",), "disable": ("REMOVED", "NOT_A_MEMBER")}
+
+
 def render_report(report: dict[str, Any]) -> str:
     period = f"({report.get('started_at')} -> {report.get('finished_at')})"
     lines = [f"{report['workflow']} {report['execution']}  {period}", ""]
+    enable = report["workflow"] == "enable"  # only the enable workflow has a GuardDuty gate per Region
     lines += _table(
-        ["REGION", "STATUS", "REASON", "GUARDDUTY AGE (h)", "DETAIL"],
-        [[r["region"], r["status"], _cell(r.get("reason")), _cell(r.get("guardduty_age_hours")),
+        ["REGION", "STATUS", "REASON", *(["GUARDDUTY AGE (h)"] if enable else []), "DETAIL"],
+        [[r["region"], r["status"], _cell(r.get("reason")), *([_cell(r.get("guardduty_age_hours"))] if enable else []),
           _cell(r.get("qualifies_at") and f"qualifies at {r['qualifies_at']}" or r.get("detail"), 60)]
          for r in report.get("regions", [])],
-    )
+    )  # fmt: skip
     results = report.get("results", [])
-    shown = results if len(results) <= FULL_TABLE_ROWS else [r for r in results if r["status"] != "ENABLED"]
+    routine = ROUTINE.get(report["workflow"], ())
+    shown = results if len(results) <= FULL_TABLE_ROWS else [r for r in results if r["status"] not in routine]
     lines.append("")
     if shown is not results:
-        lines.append(f"{len(results) - len(shown)} ENABLED rows not shown; the report has every row.")
+        lines.append(f"{len(results) - len(shown)} {' / '.join(routine)} rows not shown; the report has every row.")
     lines += _table(
         ["ACCOUNT", "REGION", "STATUS", "MEMBER STATUS", "REASON", "CHANGED", "DETAIL"],
         [[r["account_id"], r["region"], r["status"], _cell(r.get("member_status")), _cell(r.get("reason")),
