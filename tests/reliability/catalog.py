@@ -299,12 +299,17 @@ def _disable_section() -> list[str]:
         "GRAPH_NOT_DELETED; and the same offboarding run again once the fault is removed leaves no requested account",
         "a member (and no graph), changing exactly the pairs the first run left undone.",
         "",
-        "| fault | first run: rows | execution | rerun after the fault is removed | outcome |",
-        "|---|---|---|---|---|",
     ]
-    for case in DISABLE_FAULTS:
-        rerun = f"{case.replayed} pairs changed, all removed" if case.replayed else "no pair changed"
-        lines.append(f"| {_cell(case.fault)} | {_rows(case.rows)} | {case.ending} | {rerun} | {_cell(case.outcome)} |")
+    return lines + _matrix(DISABLE_FAULTS, "rerun", "pairs changed, all removed", "no pair changed")
+
+
+def _matrix(cases: list[FaultCase], again: str, changed: str, unchanged: str) -> list[str]:
+    """A fault table: what each fault did, and what running ``again`` without it changed."""
+    lines = [f"| fault | first run: rows | execution | {again} after the fault is removed | outcome |",
+             "|---|---|---|---|---|"]
+    for case in cases:
+        after = f"{case.replayed} {changed}" if case.replayed else unchanged
+        lines.append(f"| {_cell(case.fault)} | {_rows(case.rows)} | {case.ending} | {after} | {_cell(case.outcome)} |")
     return lines
 
 
@@ -343,12 +348,8 @@ def render() -> str:
         "",
         "## Fault matrix (enable workflow)",
         "",
-        "| fault | first run: rows | execution | replay after the fault is removed | outcome |",
-        "|---|---|---|---|---|",
     ]
-    for case in FAULTS:
-        replay = f"{case.replayed} pairs rerun, all ENABLED" if case.replayed else "not needed"
-        lines.append(f"| {_cell(case.fault)} | {_rows(case.rows)} | {case.ending} | {replay} | {_cell(case.outcome)} |")
+    lines += _matrix(FAULTS, "replay", "pairs rerun, all ENABLED", "not needed")
     lines += _disable_section()
     lines += [
         "",
