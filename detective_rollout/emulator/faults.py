@@ -13,7 +13,7 @@ import hashlib
 from datetime import datetime, timedelta
 
 from detective_rollout.emulator import errors
-from detective_rollout.emulator.scenario import Event, Fault, Scenario
+from detective_rollout.emulator.scenario import Event, Fault, Scenario, event_keys
 from detective_rollout.emulator.state import Burst, FleetState, key
 
 
@@ -30,6 +30,9 @@ class Faults:
         self.scenario = scenario
         self.state = state
         self.started_at = started_at
+        #: Each event under its stable key, with its position (the position seeds a burst's dice).
+        keys = event_keys(scenario.events)
+        self._events = {k: (i, e) for i, (k, e) in enumerate(zip(keys, scenario.events, strict=True))}
         self._thresholds = sorted({f.after_calls for m in scenario.members for f in m.faults if f.after_calls})
 
     # time and call-count driven changes ---------------------------------------------------------
@@ -39,11 +42,12 @@ class Faults:
         for threshold in self._thresholds:
             if threshold not in state.threshold_times and state.call_count > threshold:
                 state.threshold_times[threshold] = now
-        for index, event in enumerate(self.scenario.events):
-            if index not in state.fired_events and self._due(event, now):
-                state.fired_events.append(index)
-                self._apply(index, event, now)
-        state.bursts = [b for b in state.bursts if not self._burst_over(b, now)]
+        for event_key, (_, event) in self._events.items():
+            if event_key not in state.fired_events and self._due(event, now):
+                state.fired_events.append(event_key)
+                self._apply(event_key, event, now)
+        # A burst ends with its window, or when its event is no longer in the (re-read) scenario.
+        state.bursts = [b for b in state.bursts if b.event in self._events and not self._burst_over(b, now)]
 
     def _due(self, event: Event, now: datetime) -> bool:
         if event.after_calls is not None:
@@ -51,7 +55,7 @@ class Faults:
         assert event.after_s is not None
         return now >= self.started_at + timedelta(seconds=event.after_s)
 
-    def _apply(self, index: int, event: Event, now: datetime) -> None:
+    def _apply(self, event_key: str, event: Event, now: datetime) -> None:
         admin = self.scenario.administrator.account_id
         if event.type == "graph_deleted":
             assert event.region is not None
@@ -68,9 +72,9 @@ class Faults:
         elif event.type == "error_burst":
             if event.calls is not None:
                 # The call that fires the event is the burst's first.
-                self.state.bursts.append(Burst(index, until_calls=self.state.call_count + event.calls - 1))
+                self.state.bursts.append(Burst(event_key, until_calls=self.state.call_count + event.calls - 1))
             else:
-                self.state.bursts.append(Burst(index, until=now + timedelta(seconds=event.duration_s)))
+                self.state.bursts.append(Burst(event_key, until=now + timedelta(seconds=event.duration_s)))
 
     def _burst_over(self, burst: Burst, now: datetime) -> bool:
         if burst.until_calls is not None:
@@ -121,8 +125,8 @@ class Faults:
             return chance(seed, kind, operation, account_id, region, attempt)
 
         for burst in self.state.bursts:
-            event = self.scenario.events[burst.event]
-            if _matches(event, operation, account_id, region) and roll(f"burst{burst.event}") < event.rate:
+            index, event = self._events[burst.event]
+            if _matches(event, operation, account_id, region) and roll(f"burst{index}") < event.rate:
                 return errors.server_error(service, operation)
         member = self.scenario.member_account(account_id)
         for fault in member.faults_of("throttle") if member else ():

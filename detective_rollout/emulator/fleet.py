@@ -25,7 +25,7 @@ from detective_rollout.emulator.detective import Detective
 from detective_rollout.emulator.faults import Faults
 from detective_rollout.emulator.guardduty import GuardDuty
 from detective_rollout.emulator.organizations import Organizations
-from detective_rollout.emulator.scenario import Scenario
+from detective_rollout.emulator.scenario import Scenario, event_keys
 from detective_rollout.emulator.state import STATE_VERSION, FleetState, Member, key
 from detective_rollout.emulator.sts import Sts, admin_principal
 
@@ -87,6 +87,8 @@ class Fleet:
     @classmethod
     def from_state(cls, scenario: Scenario, state: dict[str, Any], clock: Clock) -> Fleet:
         """Continue a fleet saved by ``to_state``; an instant clock is moved up to the saved time."""
+        if state.get("version") == 1:
+            state = _from_version_1(scenario, state)
         if state.get("version") != STATE_VERSION:
             raise ValueError(f"fleet state: unsupported version {state.get('version')!r}")
         saved_now = datetime.fromisoformat(state["now"])
@@ -200,3 +202,16 @@ class Fleet:
                     os.environ.pop(name, None)
                 else:
                     os.environ[name] = value
+
+
+def _from_version_1(scenario: Scenario, state: dict[str, Any]) -> dict[str, Any]:
+    """Version 1 named events by their position in the scenario: read those against the scenario as it is now."""
+    keys = event_keys(scenario.events)
+
+    def keyed(index: int) -> str | None:
+        return keys[index] if 0 <= index < len(keys) else None
+
+    fleet = copy.deepcopy(state["fleet"])
+    fleet["fired_events"] = [k for k in map(keyed, fleet.get("fired_events", [])) if k]
+    fleet["bursts"] = [{**b, "event": keyed(b["event"])} for b in fleet.get("bursts", []) if keyed(b["event"])]
+    return {**state, "version": STATE_VERSION, "fleet": fleet}

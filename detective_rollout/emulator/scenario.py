@@ -8,10 +8,11 @@ comments and ignored.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass, field
+from collections.abc import Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -108,6 +109,23 @@ class Event:
     calls: int | None = None
     ops: tuple[str, ...] | None = None
     rate: float = 1.0
+
+
+def event_keys(events: Sequence[Event]) -> list[str]:
+    """A stable identity per event: its fields' digest (and which of identical events it is).
+
+    A ``--state-dir`` fleet remembers which events fired and which error bursts are open by
+    these keys, not by position: the scenario is re-read on every command, and an operator who
+    deletes or reorders events (to "fix" a fault) must neither crash the next command nor have
+    a burst of a deleted event go on, nor a new event taken for one that already fired.
+    """
+    seen: dict[str, int] = {}
+    keys = []
+    for event in events:
+        digest = hashlib.sha256(json.dumps(asdict(event), sort_keys=True).encode()).hexdigest()[:16]
+        seen[digest] = seen.get(digest, 0) + 1
+        keys.append(f"{event.type}-{digest}-{seen[digest]}")
+    return keys
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ VERIFICATION_FAILED = "VERIFICATION_FAILED"
 ENABLED = "ENABLED"
 ACCEPTED_BUT_DISABLED = "ACCEPTED_BUT_DISABLED"
 
-STATE_VERSION = 1
+STATE_VERSION = 2
 
 
 def _iso(value: datetime | None) -> str | None:
@@ -121,9 +121,9 @@ class Identity:
 
 @dataclass
 class Burst:
-    """An active error_burst window (from the event at index ``event``)."""
+    """An active error_burst window (from the event whose ``event_keys`` key is ``event``)."""
 
-    event: int
+    event: str
     until: datetime | None = None
     until_calls: int | None = None
 
@@ -140,7 +140,8 @@ class FleetState:
     call_count: int = 0
     #: Calls seen per "<operation>|<account>|<region>": the attempt number of fault decisions.
     attempts: dict[str, int] = field(default_factory=dict)
-    fired_events: list[int] = field(default_factory=list)
+    #: ``event_keys`` of the scenario events that fired.
+    fired_events: list[str] = field(default_factory=list)
     #: Clock time at which the fleet had served N calls (N = a fault's ``after_calls``).
     threshold_times: dict[int, datetime] = field(default_factory=dict)
     bursts: list[Burst] = field(default_factory=list)

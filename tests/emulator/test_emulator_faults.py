@@ -207,3 +207,35 @@ def test_a_fleet_saved_as_json_continues_where_it_stopped(fleet: Fleet, clock: I
         assert resumed.member("us-east-1", "444444444444").status == "INVITED"  # type: ignore[union-attr]
         assert admin("detective").list_tags_for_resource(ResourceArn=arn)["Tags"] == {"k": "v"}
     assert fleet.member("us-east-1", "222222222222").status != "ENABLED"  # type: ignore[union-attr]
+
+
+def test_an_edited_scenario_ends_the_bursts_of_removed_events_and_fires_new_ones(
+    make_fleet: Callable[..., Fleet], clock: InstantClock
+) -> None:
+    burst = {"type": "error_burst", "after_calls": 0, "duration_s": 3600, "ops": ["ListGraphs"]}
+    fleet = make_fleet(events=[burst])
+    assert _outcomes(admin("detective"), 1) == ["InternalServerException"]  # call 1: the burst is open
+    saved = json.loads(json.dumps(fleet.to_state()))
+    # The operator "fixes" the fault: the burst's event goes, and another event now stands first in the list.
+    edited = load_scenario(scenario_dict(events=[{"type": "graph_deleted", "region": "us-east-1", "after_calls": 2}]))
+    with Fleet.from_state(edited, saved, clock).intercept() as resumed:
+        admin("detective").create_graph()  # call 2
+        assert _outcomes(admin("detective"), 1) == ["ok"]  # call 3: no burst; the new event fires (not "fired")
+        assert resumed.graph_arn("us-east-1") is None
+    unchanged = load_scenario(scenario_dict(events=[burst]))
+    assert Fleet.from_state(unchanged, saved, clock).to_state()["fleet"]["bursts"]  # the same event: still open
+
+
+def test_a_version_1_state_names_events_by_position_in_the_current_scenario(
+    make_fleet: Callable[..., Fleet], clock: InstantClock
+) -> None:
+    burst = {"type": "error_burst", "after_calls": 0, "duration_s": 3600, "ops": ["ListGraphs"]}
+    fleet = make_fleet(events=[burst])
+    assert _outcomes(admin("detective"), 1) == ["InternalServerException"]
+    saved = json.loads(json.dumps(fleet.to_state()))
+    saved["version"] = 1
+    saved["fleet"]["fired_events"] = [0, 7]  # 7: an event the scenario no longer has
+    saved["fleet"]["bursts"] = [{**saved["fleet"]["bursts"][0], "event": 0}]
+    with Fleet.from_state(fleet.scenario, saved, clock).intercept() as resumed:
+        assert _outcomes(admin("detective"), 1) == ["InternalServerException"]
+        assert resumed.to_state()["version"] == 2
