@@ -23,29 +23,19 @@ from tasks.detective import list_graph_arns, list_members
 from tasks.ensure_graph import PROJECT_TAG
 from tasks.fanout import fan_out
 from tasks.log import keys, logger
+from tasks.options import ALL, Option, RegionChoice, boolean, choice, common_options, integer, number, tag_map, text
 from tasks.plan import Account, Plan
+from tasks.problems import Problems, show
 from tasks.regions import DETECTIVE_REGIONS, OPT_IN_REGIONS, in_detective_order
 from tasks.settings import Settings
 from tasks.validation import (
-    ALL,
     MAX_CSV_BYTES,
     AccountEntry,
-    Option,
-    Problems,
-    RegionChoice,
     Request,
-    boolean,
     check_execution_name,
     check_request,
-    choice,
-    common_options,
-    integer,
     merge_accounts,
-    number,
     parse_accounts_csv,
-    show,
-    tag_map,
-    text,
 )
 from tasks.workstore import WorkStore
 

@@ -23,7 +23,9 @@ from typing import Any
 from tasks import __version__, clock
 from tasks.aws import Aws
 from tasks.detective import list_graph_arns, list_members
+from tasks.options import ALL, Option, boolean, common_options, text
 from tasks.plan import Account, Plan
+from tasks.problems import Problems, show
 from tasks.regions import in_detective_order
 from tasks.settings import Settings
 from tasks.validate_input import (
@@ -33,18 +35,7 @@ from tasks.validate_input import (
     resolve_regions,
     run_validation,
 )
-from tasks.validation import (
-    ALL,
-    Option,
-    Problems,
-    boolean,
-    check_execution_name,
-    check_request,
-    common_options,
-    merge_accounts,
-    show,
-    text,
-)
+from tasks.validation import check_execution_name, check_request, merge_accounts
 from tasks.workstore import WorkStore
 
 WORKFLOW = "disable"

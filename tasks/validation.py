@@ -1,10 +1,10 @@
-"""Input rules shared by the enable and disable workflows: accounts (list or CSV), Regions, options.
+"""Input rules shared by the enable and disable workflows: the accounts (list or CSV) and the request as a whole.
 
 Pure functions, no AWS calls. A workflow's validation state feeds them the execution input (and
-the CSV bytes it read), every problem is collected in one :class:`Problems`, and a single
-InvalidInput names each field, row and value - so an operator fixes a file once, not once per run.
-Messages end up in execution causes, logs and notifications, so every email in them is masked
-(:func:`mask_email`, and :func:`show` masks anything email-like in any other value).
+the CSV bytes it read), every problem is collected in one :class:`~tasks.problems.Problems`, and a
+single InvalidInput names each field, row and value - so an operator fixes a file once, not once
+per run. The options' checkers are in :mod:`tasks.options`; how values appear in messages (emails
+masked) in :mod:`tasks.problems`.
 
 Decisions (documented for operators in the bad-input table):
 - account ids are strings of exactly 12 digits; JSON numbers are refused, because a number
@@ -19,170 +19,25 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import math
 import re
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
-from typing import Any, Literal
+from typing import Any
 
-from tasks.errors import InvalidInput
-from tasks.regions import in_detective_order, region_problem
-from tasks.settings import Settings
+from tasks.options import ALL, Option, RegionChoice, is_int, parse_regions
+from tasks.problems import BAD, Problems, show
 
 MAX_ACCOUNTS = 5000
 MAX_CSV_BYTES = 5 * 1024 * 1024
-#: Step Functions causes are capped (32 KiB): list this many problems, then count the rest.
-MAX_LISTED_PROBLEMS = 50
-SOURCES = ("console", "csv", "vending-event", "replay", "cli", "schedule", "offboarding-event")
-ALL: Literal["all"] = "all"
 ACCOUNT_FIELDS = ("account_id", "email", "regions")
-
-RegionChoice = tuple[str, ...] | Literal["all"]
 
 _ACCOUNT_ID = re.compile(r"[0-9]{12}")
 #: botocore's EmailAddress pattern (detective service model), with no whitespace or second '@' locally.
 _EMAIL = re.compile(r"[^@\s]+@(?:(?:(?!-)[A-Za-z0-9-]{1,62})?[A-Za-z0-9]\.)+[A-Za-z]{2,63}")
 _EMAIL_MAX = 64  # botocore's EmailAddress max length
-_EMAIL_LIKE = re.compile(r"[^\s@'\",;<>()\[\]{}\\]+@[^\s'\",;<>()\[\]{}\\]*")  # 'a@b@c' is one
-_TAG_KEY = re.compile(r"[a-zA-Z+-=._:/]{1,128}")  # botocore's TagKey pattern (minus the aws: lookahead)
 _S3_URI = re.compile(r"s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/(.+)", re.DOTALL)
 _HEADER_NAMES = ({"accountid", "account", "id", "awsaccountid"}, {"email", "emailaddress", "rootemail"},
                  {"regions", "region"})  # fmt: skip
-_BAD: Any = object()
-
-
-def mask_email(email: str) -> str:
-    """``alice@example.com`` -> ``a***@example.com``: enough to recognise, not enough to harvest.
-
-    Splits at the LAST '@', so ``a@bob@example.com`` does not reveal ``bob@example.com``.
-    """
-    local, at, domain = email.rpartition("@") if "@" in email else (email, "", "")
-    return f"{local[:1]}***{at}{domain}"
-
-
-def show(value: Any, limit: int = 60) -> str:
-    """A value as it appears in a message: JSON-ish, short, anything email-like masked."""
-    try:
-        text = repr(value) if isinstance(value, str) else json.dumps(value, ensure_ascii=False, default=repr)[:1000]
-    except (TypeError, ValueError, RecursionError):
-        text = f"<{type(value).__name__}>"
-    text = _EMAIL_LIKE.sub(lambda m: mask_email(m.group()), text)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
-class Problems:
-    """Every problem found in one input; :meth:`raise_if_any` turns them into one InvalidInput."""
-
-    def __init__(self) -> None:
-        self.items: list[str] = []
-
-    def add(self, where: str, message: str) -> None:
-        self.items.append(f"{where}: {message}")
-
-    def bad(self, where: str, message: str) -> Any:
-        """Record a problem and return the marker a checker returns for an unusable value."""
-        self.add(where, message)
-        return _BAD
-
-    def raise_if_any(self) -> None:
-        if not self.items:
-            return
-        listed = self.items[:MAX_LISTED_PROBLEMS]
-        more = f"; ... and {len(self.items) - len(listed)} more" if len(self.items) > len(listed) else ""
-        count = f"{len(self.items)} problem{'s' if len(self.items) > 1 else ''}"
-        raise InvalidInput(f"invalid input ({count}): " + "; ".join(listed) + more)
-
-
-# --- option checkers: (value, where, problems) -> parsed value, or _BAD after recording why ---------
-
-Check = Callable[[Any, str, Problems], Any]
-
-
-@dataclass(frozen=True)
-class Option:
-    check: Check
-    default: Any
-
-
-def _is_int(value: Any) -> bool:
-    return isinstance(value, int) and not isinstance(value, bool)
-
-
-def rule(expected: str, accept: Callable[[Any], bool], got: Callable[[Any], str] = show) -> Check:
-    """A checker from a predicate; the message says what was expected and what came."""
-
-    def check(value: Any, where: str, problems: Problems) -> Any:
-        return value if accept(value) else problems.bad(where, f"expected {expected}, got {got(value)}")
-
-    return check
-
-
-def integer(low: int, high: int) -> Check:
-    return rule(f"an integer from {low} to {high}", lambda v: _is_int(v) and low <= v <= high)
-
-
-def number(low: float) -> Check:
-    return rule(f"a number >= {low:g}",
-                lambda v: (_is_int(v) or isinstance(v, float)) and math.isfinite(v) and v >= low)
-
-
-def choice(*allowed: str) -> Check:
-    return rule(f"one of {', '.join(allowed)}", lambda v: isinstance(v, str) and v in allowed)
-
-
-def text(low: int, high: int) -> Check:
-    return rule(f"a string of {low} to {high} characters", lambda v: isinstance(v, str) and low <= len(v) <= high,
-                got=lambda v: f"{len(v)} characters" if isinstance(v, str) else show(v))
-
-
-boolean = rule("true or false", lambda v: isinstance(v, bool))
-
-
-def tag_map(limit: int, added: Collection[str] = ()) -> Check:
-    """Tags for a resource: ``limit`` counts the tags the tool adds itself (``added`` keys)."""
-
-    def check(value: Any, where: str, problems: Problems) -> Any:
-        if not isinstance(value, dict):
-            return problems.bad(where, f"expected an object of tag keys to values, got {show(value)}")
-        before = len(problems.items)
-        if len(set(value) | set(added)) > limit:
-            allowed = limit - len(set(added) - set(value))
-            problems.add(where, f"at most {allowed} tags (the tool adds {sorted(added)}), got {len(value)}")
-        for key, tag in value.items():
-            if not isinstance(key, str) or not _TAG_KEY.fullmatch(key) or key.lower().startswith("aws:"):
-                problems.add(f"{where}.{show(key)}", "tag keys are 1-128 of A-Za-z0-9+-=._:/ and do not start 'aws:'")
-            if not isinstance(tag, str) or len(tag) > 256:
-                problems.add(f"{where}.{show(key)}", f"expected a string of at most 256 characters, got {show(tag)}")
-        return dict(value) if len(problems.items) == before else _BAD
-
-    return check
-
-
-def parse_regions(value: Any, where: str, problems: Problems) -> Any:
-    """``"all"`` or a non-empty list of Detective Regions (deduplicated, in Detective order)."""
-    if isinstance(value, str) and value.strip().lower() == ALL:
-        return ALL
-    if not isinstance(value, list) or not value:
-        return problems.bad(where, f'expected "all" or a non-empty list of Regions, got {show(value)}')
-    before = len(problems.items)
-    for i, region in enumerate(value):
-        problem = "expected a Region name" if not isinstance(region, str) else region_problem(region)
-        if problem:
-            problems.add(f"{where}[{i}]", f"{problem}: {show(region)}")
-    return in_detective_order(value) if len(problems.items) == before else _BAD
-
-
-def common_options(settings: Settings) -> dict[str, Option]:
-    """Options both workflows take; a workflow adds its own to this mapping."""
-    return {
-        "regions": Option(parse_regions, ALL),
-        "batch_size": Option(integer(1, 50), settings.default_batch_size),
-        "max_concurrency": Option(integer(1, 40), settings.default_max_concurrency),
-        "dry_run": Option(boolean, False),
-        "source": Option(choice(*SOURCES), None),  # None: "csv" with accounts_csv, else "console"
-        "replay_of": Option(text(1, 256), None),
-    }
 
 
 # --- accounts ------------------------------------------------------------------------------------
@@ -207,7 +62,7 @@ def _account_id(value: Any, where: str, problems: Problems) -> Any:
         return value.strip()
     if value is None or value == "":
         return problems.bad(where, "missing")
-    if _is_int(value) or isinstance(value, float):
+    if is_int(value) or isinstance(value, float):
         return problems.bad(where, f"must be a string of 12 digits, got the number {show(value)} "
                                    "(numbers lose leading zeros: quote the id)")
     if isinstance(value, str) and value.strip().isdigit() and 9 <= len(value.strip()) < 12:
@@ -233,7 +88,7 @@ def _entry(
     account_id = _account_id(raw[0], f"{where}{sep}account_id", problems)
     email = _email(raw[1], f"{where}{sep}email", require_email, problems)
     regions = None if raw[2] is None else parse_regions(raw[2], f"{where}{sep}regions", problems)
-    if _BAD in (account_id, email, regions):
+    if BAD in (account_id, email, regions):
         return None
     return AccountEntry(where, account_id, email, regions, sep)
 
@@ -406,7 +261,7 @@ def check_request(
     for name, option in spec.items():
         value = raw.get(name)
         parsed = option.default if value is None else option.check(value, name, problems)
-        options[name] = option.default if parsed is _BAD else parsed
+        options[name] = option.default if parsed is BAD else parsed
     if "source" in options and options["source"] is None:
         options["source"] = "csv" if "accounts_csv" in given else "console"
     return Request(tuple(entries), uri, options)

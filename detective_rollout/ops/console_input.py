@@ -58,7 +58,7 @@ def check_input(built: dict[str, Any], workflow: str, problems: Any) -> dict[str
 def build_input(csv_data: bytes, workflow: str, regions: list[str] | str | None, options: dict[str, Any]) -> \
         dict[str, Any]:  # fmt: skip
     """The console input for ``workflow``; raises InvalidInput naming every problem."""
-    from tasks.validation import Problems
+    from tasks.problems import Problems
 
     problems = Problems()
     accounts = csv_accounts(csv_data, workflow, problems)

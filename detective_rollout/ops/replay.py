@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
-from tasks.validation import Problems, parse_accounts_csv
+from tasks.problems import Problems
+from tasks.validation import parse_accounts_csv
 
 #: Input fields a replay does not carry over: the accounts are the failed pairs, and a replay is
 #: neither a dry run nor a whole-graph operation.

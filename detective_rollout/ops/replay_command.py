@@ -39,7 +39,8 @@ class Ended:
 def build(backend: Backend, view: ExecutionView, report: dict[str, Any], reasons: tuple[str, ...],
           accounts_csv: bytes | None) -> dict[str, Any] | None:  # fmt: skip
     """The replay's input, or None when nothing (of those reasons) FAILED."""
-    from tasks.validation import Problems, parse_accounts_csv
+    from tasks.problems import Problems
+    from tasks.validation import parse_accounts_csv
 
     pairs = failed_pairs(report, reasons)
     if not pairs:

@@ -46,7 +46,7 @@ def aws_input(workflow: str, accounts: str | None, regions: str | None, input_pa
     from detective_rollout.cli import parse_regions, read_accounts_file, read_input_file
     from detective_rollout.ops.console_input import check_input, csv_accounts
     from tasks.errors import InvalidInput
-    from tasks.validation import Problems
+    from tasks.problems import Problems
 
     built: dict[str, Any] = {"source": "cli", **(read_input_file(input_path) if input_path else {})}
     problems = Problems()

@@ -10,20 +10,17 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tasks.errors import InvalidInput
+from tasks.options import common_options, parse_regions
+from tasks.problems import Problems, mask_email, show
 from tasks.settings import Settings
 from tasks.validation import (
     MAX_ACCOUNTS,
     MAX_CSV_BYTES,
     AccountEntry,
-    Problems,
     check_request,
-    common_options,
-    mask_email,
     merge_accounts,
     parse_accounts,
     parse_accounts_csv,
-    parse_regions,
-    show,
 )
 
 SETTINGS = Settings("reports", "DetectiveMemberRole", None, 10, 10, 60)
