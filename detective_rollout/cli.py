@@ -66,7 +66,7 @@ class Factory:
             return _fail(str(exc))
 
 
-def _fail(message: str, code: int = EXIT_BAD_INPUT) -> None:
+def _fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     click.echo(f"error: {message}", err=True)
     sys.exit(code)
 
@@ -97,7 +97,6 @@ def read_accounts_file(value: str) -> tuple[str | None, str | None]:
         return data.decode("utf-8-sig"), None
     except UnicodeDecodeError as exc:
         _fail(f"--accounts: {value!r} is not UTF-8 text (byte {data[exc.start]:#04x} at offset {exc.start})")
-    return None, None
 
 
 def read_input_file(value: str) -> dict[str, Any]:
@@ -130,7 +129,7 @@ def main(ctx: click.Context, clock_spec: str, verbose: bool) -> None:
     ctx.obj = ctx.obj or Factory(clock_spec=clock_spec)
 
 
-def finish_local(run: Any, report_path: str | None, as_json: bool = False) -> None:
+def finish_local(run: Any, report_path: str | None, as_json: bool = False) -> NoReturn:
     """Print the outcome of a local run and exit with the contract's code."""
     from detective_rollout.render import render_report
 
@@ -198,7 +197,6 @@ def start_aws(factory: Factory, workflow: str, accounts: str | None, regions: st
 
     execution_input = aws_input(workflow, accounts, regions, input_path, overrides)
     start_on_aws(factory, workflow, execution_input, report_path=report_path, as_json=as_json, **aws)
-    sys.exit(EXIT_OK)  # not reached: start_on_aws exits with the execution's code
 
 
 @main.command()

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -22,7 +22,7 @@ from detective_rollout.ops.store import StateDirError
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def fail(message: str, code: int | None = None) -> None:
+def fail(message: str, code: int | None = None) -> NoReturn:
     """The CLI's ``_fail`` (imported late: cli.py registers these commands at its end)."""
     from detective_rollout import cli
 
@@ -41,33 +41,45 @@ state_dir_option = click.option(
          "report work across invocations). Without it a local run starts from the scenario and is forgotten.")
 
 
-def run_output_options(command: F) -> F:
-    """``--plan``, ``--report``, ``--input``, ``--json``, ``--state-dir``: what every local run takes."""
-    for decorator in reversed([
-        click.option("--plan", is_flag=True, help="Dry run: print the changes it would make; write nothing."),
-        click.option("--report", "report_path", help="Write the report JSON here."),
-        click.option("--input", "input_path", type=click.Path(dir_okay=False),
-                     help="Console-style execution input JSON (other options override its fields)."),
-        click.option("--json", "as_json", is_flag=True, help="Print the report JSON instead of the table."),
-        state_dir_option,
-    ]):  # fmt: skip
-        command = decorator(command)
-    return command
+def combined(*decorators: Callable[[F], F]) -> Callable[[F], F]:
+    """One decorator applying ``decorators`` in order: the first is the first option in ``--help``."""
+
+    def apply(command: F) -> F:
+        for decorator in reversed(decorators):
+            command = decorator(command)
+        return command
+
+    return apply
 
 
-def target_options(command: F) -> F:
-    """``--local``, ``--state-dir``, ``--profile``, ``--region``, ``--stack-name``: which executions."""
-    for decorator in reversed([
-        click.option("--local", "scenario", type=click.Path(dir_okay=False),
-                     help="The embedded engine over this scenario's fleet (with --state-dir)."),
-        state_dir_option,
-        click.option("--profile", help="AWS: the named profile to use."),
-        click.option("--region", help="AWS: the Region the stack is deployed in."),
-        click.option("--stack-name", default="detective-rollout", show_default=True,
-                     help="AWS: the deployed stack; its outputs name the state machines and report bucket."),
-    ]):  # fmt: skip
-        command = decorator(command)
-    return command
+profile_option = click.option("--profile", help="AWS: the named profile to use.")
+region_option = click.option("--region", help="AWS: the Region the stack is deployed in.")
+stack_name_option = click.option(
+    "--stack-name", default="detective-rollout", show_default=True,
+    help="AWS: the deployed stack; its outputs name the state machines and report bucket.")  # fmt: skip
+#: ``--wait/--no-wait`` and ``--interval``: follow a started execution on AWS to its end, or not.
+follow_options = combined(
+    click.option("--wait/--no-wait", default=True, show_default=True,
+                 help="AWS: follow the execution to its end (exit code of the result), or return once started."),
+    click.option("--interval", default=5.0, show_default=True, help="AWS: seconds between progress polls."),
+)  # fmt: skip
+
+#: ``--plan``, ``--report``, ``--input``, ``--json``, ``--state-dir``: what every local run takes.
+run_output_options = combined(
+    click.option("--plan", is_flag=True, help="Dry run: print the changes it would make; write nothing."),
+    click.option("--report", "report_path", help="Write the report JSON here."),
+    click.option("--input", "input_path", type=click.Path(dir_okay=False),
+                 help="Console-style execution input JSON (other options override its fields)."),
+    click.option("--json", "as_json", is_flag=True, help="Print the report JSON instead of the table."),
+    state_dir_option,
+)  # fmt: skip
+
+#: ``--local``, ``--state-dir``, ``--profile``, ``--region``, ``--stack-name``: which executions.
+target_options = combined(
+    click.option("--local", "scenario", type=click.Path(dir_okay=False),
+                 help="The embedded engine over this scenario's fleet (with --state-dir)."),
+    state_dir_option, profile_option, region_option, stack_name_option,
+)  # fmt: skip
 
 
 def backend_for(factory: Any, scenario: str | None, profile: str | None, region: str | None,

@@ -10,30 +10,17 @@ RedriveExecution can still take it (see :mod:`detective_rollout.ops.redrive`).
 from __future__ import annotations
 
 import sys
-from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 import click
 
 from detective_rollout.ops.backend import Backend, ExecutionView, LocalBackend, NotFound
-from detective_rollout.ops.options import backend_for, fail, handles_errors, target_options
+from detective_rollout.ops.options import backend_for, fail, follow_options, handles_errors, target_options
 from detective_rollout.ops.replay import failed_pairs, original_emails, replay_input
 
 if TYPE_CHECKING:
     from detective_rollout.ops.aws import AwsBackend
-
-
-@dataclass(frozen=True)
-class Ended:
-    """An ended execution in the shape the CLI's ``finish_local`` prints (result, report, rejected)."""
-
-    result: ExecutionView
-    report: dict[str, Any] | None
-
-    @property
-    def rejected(self) -> bool:
-        return self.result.error == "InvalidInput"
 
 
 def build(backend: Backend, view: ExecutionView, report: dict[str, Any], reasons: tuple[str, ...],
@@ -67,9 +54,7 @@ def build(backend: Backend, view: ExecutionView, report: dict[str, Any], reasons
               help="CSV account_id,email (a file or s3://): emails to use instead of the original ones "
                    "(e.g. corrected root emails).")
 @click.option("--report", "report_path", help="Write the merged report JSON here.")
-@click.option("--wait/--no-wait", default=True, show_default=True,
-              help="AWS: follow the new execution to its end (exit code of the result), or return once started.")
-@click.option("--interval", default=5.0, show_default=True, help="AWS: seconds between progress polls.")
+@follow_options
 @click.option("--json", "as_json", is_flag=True, help="Print the report JSON instead of the table.")
 @click.pass_obj
 @handles_errors

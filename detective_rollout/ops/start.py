@@ -13,31 +13,41 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Any
+from dataclasses import dataclass
+from typing import Any, NoReturn
 
 import click
 
 from detective_rollout.ops.backend import ExecutionView
-from detective_rollout.ops.options import F, backend_for, fail
+from detective_rollout.ops.options import (
+    backend_for,
+    combined,
+    fail,
+    follow_options,
+    profile_option,
+    region_option,
+    stack_name_option,
+)
 from detective_rollout.ops.watch import follow
 
 #: StartExecution refuses an input over 256 KiB.
 MAX_INPUT_BYTES = 256 * 1024
 
 
-def aws_start_options(command: F) -> F:
-    """``--profile``, ``--region``, ``--stack-name``, ``--wait/--no-wait``, ``--interval``: a run on AWS."""
-    for decorator in reversed([
-        click.option("--profile", help="AWS (without --local): the named profile to use."),
-        click.option("--region", help="AWS: the Region the stack is deployed in."),
-        click.option("--stack-name", default="detective-rollout", show_default=True,
-                     help="AWS: the deployed stack; its outputs name the state machines and report bucket."),
-        click.option("--wait/--no-wait", default=True, show_default=True,
-                     help="AWS: follow the execution to its end (exit code of the result), or return once started."),
-        click.option("--interval", default=5.0, show_default=True, help="AWS: seconds between progress polls."),
-    ]):  # fmt: skip
-        command = decorator(command)
-    return command
+#: ``--profile``, ``--region``, ``--stack-name``, ``--wait/--no-wait``, ``--interval``: a run on AWS.
+aws_start_options = combined(profile_option, region_option, stack_name_option, follow_options)
+
+
+@dataclass(frozen=True)
+class Ended:
+    """An ended execution in the shape the CLI's ``finish_local`` prints (result, report, rejected)."""
+
+    result: ExecutionView
+    report: dict[str, Any] | None
+
+    @property
+    def rejected(self) -> bool:
+        return self.result.error == "InvalidInput"
 
 
 def aws_input(workflow: str, accounts: str | None, regions: str | None, input_path: str | None,
@@ -52,7 +62,8 @@ def aws_input(workflow: str, accounts: str | None, regions: str | None, input_pa
     problems = Problems()
     if accounts:
         text, uri = read_accounts_file(accounts)
-        built.pop("accounts", None), built.pop("accounts_csv", None)
+        built.pop("accounts", None)
+        built.pop("accounts_csv", None)
         if uri is not None:
             built["accounts_csv"] = uri
         else:
@@ -73,7 +84,7 @@ def aws_input(workflow: str, accounts: str | None, regions: str | None, input_pa
 
 def start_on_aws(factory: Any, workflow: str, execution_input: dict[str, Any], *, profile: str | None,
                  region: str | None, stack_name: str, wait: bool, interval: float, report_path: str | None,
-                 as_json: bool) -> None:  # fmt: skip
+                 as_json: bool) -> NoReturn:  # fmt: skip
     """StartExecution on the stack's ``workflow`` machine, then follow it (``wait``) and exit with its code."""
     from detective_rollout.ops.aws import AwsBackend
 
@@ -91,10 +102,9 @@ def start_on_aws(factory: Any, workflow: str, execution_input: dict[str, Any], *
 
 
 def follow_to_end(factory: Any, backend: Any, view: ExecutionView, *, interval: float, report_path: str | None,
-                  as_json: bool) -> None:  # fmt: skip
+                  as_json: bool) -> NoReturn:  # fmt: skip
     """Show progress until ``view`` ends, then print its report and exit with the contract's code."""
     from detective_rollout.cli import finish_local
-    from detective_rollout.ops.replay_command import Ended
 
     follow(backend, view, sleep=factory.sleep, interval=interval, echo=click.echo, tty=sys.stdout.isatty())
     ended = backend.execution(view.execution)
