@@ -55,6 +55,17 @@ class SpeedClock:
         self._origin_virtual = start or datetime.now(UTC)
         self._origin_real = time.monotonic()
 
+    @classmethod
+    def aligned(cls, factor: float, origin_virtual: str, origin_real: float) -> SpeedClock:
+        """The same clock in another process (Lambda workers): ``time.monotonic`` is system-wide."""
+        clock = cls(factor, datetime.fromisoformat(origin_virtual))
+        clock._origin_real = origin_real
+        return clock
+
+    def origin(self) -> tuple[str, float]:
+        """What :meth:`aligned` needs: the virtual start (ISO 8601) and the monotonic time it began."""
+        return self._origin_virtual.isoformat(), self._origin_real
+
     def now(self) -> datetime:
         elapsed = (time.monotonic() - self._origin_real) * self.factor
         return self._origin_virtual + timedelta(seconds=elapsed)

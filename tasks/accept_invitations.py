@@ -29,7 +29,7 @@ from tasks.fanout import fan_out
 from tasks.log import keys, logger
 from tasks.member import MemberRecord, Target, accept_in_region, has_guardduty
 from tasks.plan import Account, Plan
-from tasks.targets import read_slice
+from tasks.targets import read_batch
 from tasks.workstore import WorkStore
 
 #: Equal to the ASL Retry's IntervalSeconds for MemberRolePending.
@@ -148,12 +148,11 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     config = settings.load()
     admin = default_aws()
     store = WorkStore.for_state(admin, event, "enable")
-    plan = store.plan()
-    batch = plan.batch(batch_index)
+    plan, batch, targets = read_batch(store, batch_index)
     name = f"accept/{batch_index}.json"
     previous = (store.find(name) or {}).get("accounts")
     results, retry_at = accept_batch(
-        admin, plan, batch, read_slice(store, plan, batch_index), config.member_role_name,
+        admin, plan, batch, targets, config.member_role_name,
         config.member_role_external_id, clock.now(), previous,
     )
     store.put(name, {"batch": batch_index, "accounts": results})

@@ -52,12 +52,17 @@ def peak_rss_mb() -> float:
 
 
 def _warm(engine: LocalEngine, chosen: list[str]) -> None:
-    for module in HANDLERS:
-        importlib.import_module(f"tasks.{module}")
     aws_data.all_regions()  # the emulator's own Region data (botocore's endpoint file), read once
     for service in aws_data.EMULATED_SERVICES:
         aws_data.service_regions(service)
     engine.state_machine_arn(MACHINE)
+    warm_clients(chosen)
+
+
+def warm_clients(chosen: list[str]) -> None:
+    """What a warm Lambda container already has: the task modules and the clients it made (workers too)."""
+    for module in HANDLERS:
+        importlib.import_module(f"tasks.{module}")
     admin, member = tasks_aws.default_aws(), tasks_aws.Aws(_UNUSED, account_id="000000000000")
     admin.client("sts"), admin.client("s3"), admin.client("account")
     for region in chosen:

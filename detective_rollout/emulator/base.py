@@ -28,6 +28,8 @@ class ApiRequest:
     region: str  # from the SigV4 credential scope
     access_key: str
     params: Params = field(default_factory=dict)  # boto3-style parameter names
+    #: False when the caller already spent the injected latency (a Lambda worker, before forwarding).
+    sleep_latency: bool = True
 
 
 @dataclass(frozen=True)

@@ -113,7 +113,7 @@ class Fleet:
             principal = identity.arn if identity else admin_principal(admin)
             subject = model.fault_subject(request.operation, request.params, account_id)
             attempt = self.faults.next_attempt(request.operation, subject, request.region)
-        if self.scenario.latency_ms:
+        if self.scenario.latency_ms and request.sleep_latency:
             self.clock.sleep(self.scenario.latency_ms / 1000.0)  # outside the lock: concurrent calls overlap
         error: str | None = None
         # One critical section for the call and its record: every lock hand-over between the many

@@ -58,7 +58,7 @@ class _Raw:
             yield self._body
 
 
-def _body_bytes(request: AWSPreparedRequest) -> bytes:
+def request_body(request: AWSPreparedRequest) -> bytes:
     body = request.body
     if body is None:
         return b""
@@ -82,7 +82,7 @@ def before_send(request: AWSPreparedRequest, event_name: str = "", **_: Any) -> 
     headers = {k: v.decode() if isinstance(v, bytes) else str(v) for k, v in request.headers.items()}
     url = request.url
     try:
-        answer = handle_http(fleet, request.method, url, headers, _body_bytes(request), raise_unknown_endpoint=True)
+        answer = handle_http(fleet, request.method, url, headers, request_body(request), raise_unknown_endpoint=True)
     except errors.UnknownEndpoint:
         raise EndpointConnectionError(endpoint_url=url) from None
     if answer is None:

@@ -59,7 +59,8 @@ def identify(headers: dict[str, str]) -> tuple[str, str, str] | None:
 
 
 def handle_http(
-    fleet: Fleet, method: str, url: str, headers: dict[str, str], body: bytes, raise_unknown_endpoint: bool = False
+    fleet: Fleet, method: str, url: str, headers: dict[str, str], body: bytes, raise_unknown_endpoint: bool = False,
+    sleep_latency: bool = True,
 ) -> HttpResponse | None:
     """Serve one HTTP request from ``fleet``; None when the request is for a service not emulated."""
     lower = {k.lower(): v for k, v in headers.items()}
@@ -72,7 +73,7 @@ def handle_http(
     operation: OperationModel | None = None
     try:
         operation, params = decode_request(service, method, url, lower, body)
-        output = fleet.handle(ApiRequest(service, operation.name, region, access_key, params))
+        output = fleet.handle(ApiRequest(service, operation.name, region, access_key, params, sleep_latency))
         status, out_headers, payload = encode.response(operation, output, rid)
     except errors.UnknownEndpoint:
         if raise_unknown_endpoint:

@@ -150,6 +150,8 @@ class Dispatcher:
         #: execution ARN -> state name -> invocation attempts (faulted ones included, as on AWS).
         self.invocations: dict[str, Counter[str]] = {}
         self._handlers: dict[str, Callable[..., Any]] = {}
+        #: Set by ``LocalEngine(workers=N)``: handlers run in worker processes instead of this one.
+        self.workers: Any = None
 
     # ------------------------------------------------------------------ bookkeeping
     def set_context(self, context: InvocationContext | None) -> None:
@@ -212,7 +214,10 @@ class Dispatcher:
         budget = min(limits) if limits else 900.0
         context = LambdaContext(function, request_id, lambda: budget - elapsed())
         try:
-            result = self.handler(function)(event, context)
+            if self.workers is not None:
+                result = self.workers.invoke(function.handler, event, request_id)
+            else:
+                result = self.handler(function)(event, context)
             error: BaseException | None = None
         except Exception as exc:  # the Lambda runtime reports any exception of the handler
             result, error = None, exc
@@ -230,7 +235,7 @@ class Dispatcher:
             message = f"RequestId: {request_id} Error: Task timed out after {lambda_limit:.2f} seconds"
             return _unhandled("Sandbox.Timedout", message, request_id)
         if error is not None:
-            return _unhandled(type(error).__name__, str(error), request_id)
+            return _unhandled(getattr(error, "error_type", type(error).__name__), str(error), request_id)
         try:
             payload = json.loads(json.dumps(result))
         except (TypeError, ValueError) as exc:

@@ -25,6 +25,8 @@ STATE = f"{_PARSER}.asl.component.state.state"
 ERROR_EQUALS = f"{_PARSER}.asl.component.common.error_name.error_equals_decl"
 QUOTAS = f"{_PARSER}.quotas"
 BOTOCORE_ENDPOINT = "botocore.endpoint"
+JSON_PATH = f"{_PARSER}.asl.utils.json_path"
+RESULT_PATH = f"{_PARSER}.asl.component.common.path.result_path"
 
 #: (module, attribute path) of every private symbol the engine relies on.
 TARGETS: tuple[tuple[str, str], ...] = (
@@ -41,6 +43,8 @@ TARGETS: tuple[tuple[str, str], ...] = (
     (QUOTAS, "MAX_STATE_SIZE_UTF8_BYTES"),
     (ERROR_EQUALS, "ErrorEqualsDecl._eval_body"),
     (BOTOCORE_ENDPOINT, "time"),
+    (JSON_PATH, "parse"),
+    (RESULT_PATH, "parse"),
 )
 
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import os
 import re
 import threading
@@ -25,6 +26,7 @@ from detective_rollout.engine import patching
 from detective_rollout.engine.dispatch import Dispatcher, SleepMeter, TaskClock
 from detective_rollout.engine.metrics import ExecutionResult, history_events, history_stats, parse_output
 from detective_rollout.engine.template import Template, load_template
+from detective_rollout.engine.workers import LambdaWorkers, WorkerPlan
 
 _PLACEHOLDER = re.compile(r"\$\{([A-Za-z0-9_]+)\}")
 _active_lock = threading.Lock()
@@ -59,6 +61,8 @@ class LocalEngine:
     ``lambda_faults``: overrides the scenario's; entries like
     ``{"task": "AcceptInvitations", "error": "Lambda.ServiceException", "times": 2}``.
     ``parameters``: template parameter overrides (like ``--parameter-overrides``).
+    ``workers``: run the Lambda handlers in that many worker processes (a count or a WorkerPlan, see
+    detective_rollout.engine.workers) instead of this process's threads; needs a speed or real clock.
     """
 
     def __init__(
@@ -72,6 +76,7 @@ class LocalEngine:
         parameters: Mapping[str, Any] | None = None,
         stack_name: str = "detective-rollout",
         account_id: str | None = None,
+        workers: int | WorkerPlan = 0,
     ) -> None:
         if clock is None:
             from detective_rollout.clock import InstantClock
@@ -92,6 +97,7 @@ class LocalEngine:
         self.task_clock = TaskClock(clock, self.meter)
         self.dispatcher = Dispatcher(self.template, faults, self.task_clock, self.meter)
         self._stack: contextlib.ExitStack | None = None
+        self.workers = WorkerPlan(workers) if isinstance(workers, int) else workers
         self._machines: dict[str, str] = {}
         self._timeouts: dict[str, dict[str, float]] = {}
         self._machine_lock = threading.Lock()
@@ -116,6 +122,9 @@ class LocalEngine:
             self._create_resources()
             if self.fleet is not None:
                 stack.enter_context(self.fleet.intercept())
+            if self.workers.count:
+                self.dispatcher.workers = self._start_workers()
+                stack.callback(self._stop_workers)
         except BaseException:
             stack.close()
             raise
@@ -126,6 +135,17 @@ class LocalEngine:
         stack, self._stack = self._stack, None
         if stack is not None:
             stack.close()
+
+    def _start_workers(self) -> Any:
+        from tasks.log import logger
+
+        modules = sorted({f.handler.rpartition(".")[0] for f in self.template.functions.values()})
+        level = logging.getLevelName(logger.log_level)
+        return LambdaWorkers(self.workers, self.fleet, self.clock, modules, level).start()
+
+    def _stop_workers(self) -> None:
+        workers, self.dispatcher.workers = self.dispatcher.workers, None
+        workers.close()
 
     def _deactivate(self) -> None:
         with _active_lock:

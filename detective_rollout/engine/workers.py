@@ -1,0 +1,219 @@
+"""Lambda worker processes for the embedded engine: the handlers on more than one core.
+
+``LocalEngine(workers=N)`` starts N worker processes (detective_rollout.engine.worker) and the
+dispatcher hands each invocation to the least busy one instead of calling the handler in its
+own thread. Everything else stays in the engine process: moto's interpreter, moto's S3/SNS, the
+emulated fleet and its faults, Lambda fault injection and the timeout rules. Each worker's
+botocore forwards its requests over a Unix socket and this process answers them the way the
+in-process hook does (the fleet for the emulated services, moto's stubber for the rest), so the
+task code, its clients and their retries are the same code path as in one process.
+
+Only clocks that both processes can read agree across processes: a speed-factor clock or the
+real one. An instant clock moves when somebody sleeps, so it cannot be shared; it is refused.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import itertools
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+from concurrent.futures import Future
+from dataclasses import dataclass, field
+from multiprocessing.connection import Connection, Listener
+from pathlib import Path
+from typing import Any
+
+from botocore.awsrequest import AWSPreparedRequest
+from botocore.compat import HTTPHeaders
+
+#: How long a starting worker may take to import the task code and report ready.
+START_TIMEOUT_S = 120.0
+
+
+class WorkerError(Exception):
+    """A handler raised in a worker (or the worker died): ``error_type`` is what the runtime reports."""
+
+    def __init__(self, error_type: str, message: str) -> None:
+        super().__init__(message)
+        self.error_type = error_type
+
+
+@dataclass(frozen=True)
+class WorkerPlan:
+    """How many workers, where they run, and what each warms before reporting ready.
+
+    ``cpus``: worker i is pinned to ``cpus[i % len(cpus)]`` (None: wherever the OS puts it).
+    ``warm``: ``"module:function"`` called with ``warm_args`` in each worker once the task code is
+    imported (e.g. to create the clients a warm Lambda container already has).
+    """
+
+    count: int
+    cpus: tuple[int, ...] | None = None
+    warm: str | None = None
+    warm_args: tuple[Any, ...] = ()
+
+
+@dataclass
+class _Worker:
+    pid: int
+    control: Connection
+    lock: threading.Lock = field(default_factory=threading.Lock)
+    pending: dict[int, Future[Any]] = field(default_factory=dict)
+    invocations: int = 0
+
+
+class LambdaWorkers:
+    """N worker processes and the server answering their AWS requests."""
+
+    def __init__(self, plan: WorkerPlan, fleet: Any, clock: Any, modules: list[str], log_level: str = "INFO") -> None:
+        if plan.count < 1:
+            raise ValueError(f"workers: at least 1, got {plan.count}")
+        if not hasattr(clock, "factor"):
+            raise ValueError(f"workers need a speed or real clock (both processes read it), got {clock.describe()}")
+        self.count = plan.count
+        self.fleet = fleet
+        self.cpus = plan.cpus
+        latency_ms = float(getattr(getattr(fleet, "scenario", None), "latency_ms", 0.0) or 0.0)
+        self.config = {
+            "log_level": log_level, "modules": modules, "warm": plan.warm, "warm_args": plan.warm_args,
+            "latency_s": latency_ms / 1000, **_clock_config(clock),
+        }  # fmt: skip
+        self._dir = Path(tempfile.mkdtemp(prefix="engine-workers-"))
+        self._listener = Listener(str(self._dir / "engine.sock"), family="AF_UNIX")
+        self._workers: list[_Worker] = []
+        self._ready = threading.Condition()
+        self._ids = itertools.count(1)
+        self._lock = threading.Lock()
+        self._processes: list[subprocess.Popen[bytes]] = []
+        self._greeted = 0
+
+    # ------------------------------------------------------------------ lifecycle
+    def start(self) -> LambdaWorkers:
+        threading.Thread(target=self._accept, name="workers-accept", daemon=True).start()
+        for _ in range(self.count):
+            command = [sys.executable, "-m", "detective_rollout.engine.worker", str(self._listener.address)]
+            self._processes.append(subprocess.Popen(command, env=dict(os.environ)))  # noqa: S603 - our own module
+        with self._ready:
+            if not self._ready.wait_for(lambda: len(self._workers) == self.count, timeout=START_TIMEOUT_S):
+                self.close()
+                raise RuntimeError(f"{self.count - len(self._workers)} Lambda worker(s) did not start")
+        return self
+
+    def close(self) -> None:
+        for worker in self._workers:
+            with worker.lock, contextlib.suppress(OSError):
+                worker.control.send(("stop",))
+        for process in self._processes:
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+        self._listener.close()
+        for path in self._dir.iterdir():
+            path.unlink()
+        self._dir.rmdir()
+
+    def invocations(self) -> dict[int, int]:
+        """Invocations run, by worker process id."""
+        return {w.pid: w.invocations for w in self._workers}
+
+    # ------------------------------------------------------------------ invocations
+    def invoke(self, handler: str, event: Any, request_id: str) -> Any:
+        """Run ``handler(event, context)`` in the least busy worker; its JSON result, or WorkerError."""
+        future: Future[Any] = Future()
+        call_id = next(self._ids)
+        with self._lock:
+            worker = min(self._workers, key=lambda w: (len(w.pending), w.invocations))
+            worker.pending[call_id] = future
+            worker.invocations += 1
+        with worker.lock:
+            worker.control.send(("invoke", call_id, handler, event, request_id))
+        return future.result()
+
+    def _read_results(self, worker: _Worker) -> None:
+        while True:
+            try:
+                kind, call_id, *rest = worker.control.recv()
+            except (EOFError, OSError):
+                break
+            with self._lock:
+                future = worker.pending.pop(call_id)
+            if kind == "result":
+                future.set_result(json.loads(rest[0]))
+            else:
+                future.set_exception(WorkerError(*rest))
+        with self._lock:  # the process is gone: what it was running ends as a runtime exit
+            orphans, worker.pending = list(worker.pending.values()), {}
+        for future in orphans:
+            future.set_exception(WorkerError("Runtime.ExitError", f"Lambda worker {worker.pid} exited"))
+
+    # ------------------------------------------------------------------ connections
+    def _accept(self) -> None:
+        while True:
+            try:
+                conn = self._listener.accept()
+            except OSError:
+                return
+            threading.Thread(target=self._greet, args=(conn,), daemon=True).start()
+
+    def _greet(self, conn: Connection) -> None:
+        kind, pid = conn.recv()
+        if kind == "http":
+            self._serve(conn)
+            return
+        with self._lock:
+            index, self._greeted = self._greeted, self._greeted + 1
+        cpu = self.cpus[index % len(self.cpus)] if self.cpus else None
+        conn.send(("config", {**self.config, "cpu": cpu}))
+        conn.recv()  # ("ready", pid): the task modules are imported
+        worker = _Worker(pid, conn)
+        with self._ready:
+            self._workers.append(worker)
+            self._ready.notify_all()
+        self._read_results(worker)
+
+    def _serve(self, conn: Connection) -> None:
+        while True:
+            try:
+                request = conn.recv()
+            except (EOFError, OSError):
+                return
+            conn.send(self.answer(*request))
+
+    def answer(self, service: str, method: str, url: str, headers: dict[str, str],
+               body: bytes) -> tuple[int, dict[str, str], bytes] | None:  # fmt: skip
+        """What the in-process hooks answer: the fleet for its services, then moto; None = no endpoint."""
+        from moto.core.models import botocore_stubber
+
+        from detective_rollout.emulator import errors
+        from detective_rollout.emulator.aws_data import EMULATED_SERVICES
+        from detective_rollout.emulator.wire import handle_http
+
+        if service in EMULATED_SERVICES and self.fleet is not None:
+            try:
+                found = handle_http(self.fleet, method, url, headers, body, raise_unknown_endpoint=True,
+                                    sleep_latency=False)  # the worker spent it before forwarding
+            except errors.UnknownEndpoint:
+                return None
+            if found is not None:
+                return found.status, dict(found.headers), found.body
+        prepared = AWSPreparedRequest(method, url, HTTPHeaders.from_dict(headers), body, stream_output=False)
+        mocked = botocore_stubber.process_request(prepared)
+        if mocked is None:
+            return None
+        status, answer_headers, content = mocked
+        data = content.encode() if isinstance(content, str) else bytes(content or b"")
+        return status, {k: str(v) for k, v in answer_headers.items()}, data
+
+
+def _clock_config(clock: Any) -> dict[str, Any]:
+    if clock.describe() == "real":
+        return {"clock": "real"}
+    origin_virtual, origin_real = clock.origin()
+    return {"clock": "speed", "factor": clock.factor, "origin_virtual": origin_virtual, "origin_real": origin_real}
