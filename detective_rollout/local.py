@@ -16,6 +16,7 @@ from typing import Any
 from detective_rollout.clock import Clock, InstantClock
 from detective_rollout.emulator import Fleet, load_scenario
 from detective_rollout.engine import ExecutionResult, LocalEngine
+from detective_rollout.engine.workers import WorkerPlan
 from tasks import aws as tasks_aws
 from tasks.workstore import report_key
 
@@ -62,18 +63,21 @@ def run_local(
     fleet: Fleet | None = None,
     reports: Iterable[dict[str, Any]] = (),
     observe: Observer | None = None,
+    workers: int | WorkerPlan = 0,
 ) -> LocalRun:
     """Execute ``workflow`` once. ``csv_text`` is uploaded to the engine's S3 as ``accounts_csv``.
 
     ``reports``: earlier reports placed at their keys first (a replay's WriteReport merges the
     original's rows, as on AWS where the bucket still holds it). ``observe``: see :data:`Observer`.
+    ``workers``: run the handlers in worker processes (LocalEngine's ``workers``; needs a speed clock).
     """
     clock = clock or InstantClock()
     tasks_aws.reset()
     fleet = fleet or Fleet(load_scenario(scenario), clock)
     name = name or execution_name(workflow)
     machine = WORKFLOW_MACHINES[workflow]
-    with LocalEngine(fleet, clock, template=str(TEMPLATE), statemachines_dir=str(STATEMACHINES)) as engine:
+    with LocalEngine(fleet, clock, template=str(TEMPLATE), statemachines_dir=str(STATEMACHINES),
+                     workers=workers) as engine:  # fmt: skip
         bucket = engine.substitutions(machine)["ReportBucket"]
         for earlier in reports:
             engine.put_json(bucket, report_key(earlier["workflow"], earlier["execution"]), earlier)

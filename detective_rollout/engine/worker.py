@@ -46,7 +46,7 @@ def _connection() -> Connection:
     conn: Connection | None = getattr(_local, "conn", None)
     if conn is None:
         conn = _local.conn = Client(_address, family="AF_UNIX")
-        conn.send(("http", os.getpid()))
+        conn.send(("http", os.getpid()))  # then only requests: (service, method, url, headers, body)
     return conn
 
 

@@ -18,13 +18,15 @@ import contextlib
 import itertools
 import json
 import os
+import selectors
+import socket
 import subprocess
 import sys
 import tempfile
 import threading
 from concurrent.futures import Future
 from dataclasses import dataclass, field
-from multiprocessing.connection import Connection, Listener
+from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any
 
@@ -84,7 +86,12 @@ class LambdaWorkers:
             "latency_s": latency_ms / 1000, **_clock_config(clock),
         }  # fmt: skip
         self._dir = Path(tempfile.mkdtemp(prefix="engine-workers-"))
-        self._listener = Listener(str(self._dir / "engine.sock"), family="AF_UNIX")
+        self.address = str(self._dir / "engine.sock")
+        self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self._listener.bind(self.address)
+        self._listener.listen(256)
+        self._selector = selectors.DefaultSelector()
+        self._closing = False
         self._workers: list[_Worker] = []
         self._ready = threading.Condition()
         self._ids = itertools.count(1)
@@ -94,9 +101,11 @@ class LambdaWorkers:
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> LambdaWorkers:
-        threading.Thread(target=self._accept, name="workers-accept", daemon=True).start()
+        self._selector.register(self._listener, selectors.EVENT_READ, None)
+        self._io = threading.Thread(target=self._serve, name="workers-io", daemon=True)
+        self._io.start()
         for _ in range(self.count):
-            command = [sys.executable, "-m", "detective_rollout.engine.worker", str(self._listener.address)]
+            command = [sys.executable, "-m", "detective_rollout.engine.worker", self.address]
             self._processes.append(subprocess.Popen(command, env=dict(os.environ)))  # noqa: S603 - our own module
         with self._ready:
             if not self._ready.wait_for(lambda: len(self._workers) == self.count, timeout=START_TIMEOUT_S):
@@ -114,6 +123,8 @@ class LambdaWorkers:
             except subprocess.TimeoutExpired:
                 process.kill()
                 process.wait()
+        self._closing = True
+        self._io.join(timeout=10)
         self._listener.close()
         for path in self._dir.iterdir():
             path.unlink()
@@ -154,37 +165,50 @@ class LambdaWorkers:
             future.set_exception(WorkerError("Runtime.ExitError", f"Lambda worker {worker.pid} exited"))
 
     # ------------------------------------------------------------------ connections
+    def _serve(self) -> None:
+        """One thread answers every worker's AWS requests, in arrival order.
+
+        The fleet answers at once (the workers spent the latency before forwarding), so one
+        thread keeps up, and it spares this process a thread per connection taking turns at the GIL.
+        """
+        while not self._closing:
+            for key, _ in self._selector.select(timeout=0.2):
+                if key.data is None:
+                    self._accept()
+                    continue
+                conn: Connection = key.data
+                try:
+                    message = conn.recv()
+                except (EOFError, OSError):
+                    self._selector.unregister(key.fileobj)
+                    conn.close()
+                    continue
+                if message[0] == "control":
+                    self._selector.unregister(key.fileobj)
+                    threading.Thread(target=self._greet, args=(conn,), name="workers-control", daemon=True).start()
+                elif message[0] != "http":  # "http" opens a request connection; the rest are requests
+                    conn.send(self.answer(*message))
+        self._selector.close()
+
     def _accept(self) -> None:
-        while True:
-            try:
-                conn = self._listener.accept()
-            except OSError:
-                return
-            threading.Thread(target=self._greet, args=(conn,), daemon=True).start()
+        try:
+            sock, _ = self._listener.accept()
+        except OSError:
+            return
+        conn = Connection(sock.detach())
+        self._selector.register(conn, selectors.EVENT_READ, conn)
 
     def _greet(self, conn: Connection) -> None:
-        kind, pid = conn.recv()
-        if kind == "http":
-            self._serve(conn)
-            return
         with self._lock:
             index, self._greeted = self._greeted, self._greeted + 1
         cpu = self.cpus[index % len(self.cpus)] if self.cpus else None
         conn.send(("config", {**self.config, "cpu": cpu}))
-        conn.recv()  # ("ready", pid): the task modules are imported
+        _, pid = conn.recv()  # ("ready", pid): the task modules are imported and warm
         worker = _Worker(pid, conn)
         with self._ready:
             self._workers.append(worker)
             self._ready.notify_all()
         self._read_results(worker)
-
-    def _serve(self, conn: Connection) -> None:
-        while True:
-            try:
-                request = conn.recv()
-            except (EOFError, OSError):
-                return
-            conn.send(self.answer(*request))
 
     def answer(self, service: str, method: str, url: str, headers: dict[str, str],
                body: bytes) -> tuple[int, dict[str, str], bytes] | None:  # fmt: skip
