@@ -10,6 +10,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, TypeVar
 
 from tasks.aws import translate_errors
+from tasks.fanout import fan_out_within
 
 #: CreateMembers / GetMembers / DeleteMembers accept 1-50 accounts per call.
 API_CHUNK = 50
@@ -50,11 +51,18 @@ def list_invitations(detective: Any) -> list[dict[str, Any]]:
 
 
 def get_members(detective: Any, graph_arn: str, account_ids: Sequence[str]) -> dict[str, dict[str, Any]]:
-    found: dict[str, dict[str, Any]] = {}
-    for chunk in chunks(account_ids):
+    """Members by account id (absent: not a member); the 50-account chunks are read a few at a time."""
+
+    def read(chunk: Sequence[str]) -> list[dict[str, Any]]:
         with translate_errors():
             page = detective.get_members(GraphArn=graph_arn, AccountIds=list(chunk))
-        found.update({m["AccountId"]: m for m in page.get("MemberDetails", [])})
+        return list(page.get("MemberDetails", []))
+
+    found: dict[str, dict[str, Any]] = {}
+    for page in fan_out_within(read, list(chunks(account_ids))):
+        if isinstance(page, Exception):
+            raise page
+        found.update({m["AccountId"]: m for m in page})
     return found
 
 

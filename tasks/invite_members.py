@@ -20,6 +20,7 @@ from typing import Any
 from tasks import errors
 from tasks.aws import default_aws, translate_errors
 from tasks.detective import chunks, create_members, delete_members, get_members, list_members
+from tasks.fanout import fan_out_within
 from tasks.log import keys, logger
 from tasks.plan import Account, Plan
 from tasks.region_outcomes import Outcome, for_each_ready, ready_regions
@@ -143,33 +144,45 @@ def _repair(detective: Any, plan: Plan, graph_arn: str, accounts: Sequence[Accou
 def _invite(
     detective: Any, plan: Plan, graph_arn: str, accounts: Sequence[Account], action: str, prior: str | None
 ) -> dict[str, InviteRecord]:
+    """CreateMembers for ``accounts``, a few 50-account chunks in flight; one record per account."""
+    records: dict[str, InviteRecord] = {}
+    for done in fan_out_within(lambda chunk: _invite_chunk(detective, plan, graph_arn, chunk, action, prior),
+                               list(chunks(accounts))):  # fmt: skip
+        if isinstance(done, Exception):  # a bug, not an AWS answer (those are records): fail the Region
+            raise done
+        records.update(done)
+    return records
+
+
+def _invite_chunk(
+    detective: Any, plan: Plan, graph_arn: str, chunk: Sequence[Account], action: str, prior: str | None
+) -> dict[str, InviteRecord]:
     records: dict[str, InviteRecord] = {}
     message = plan.options.get("invitation_message")
     quiet = bool(plan.options.get("disable_email_notification", False))
-    for chunk in chunks(accounts):
-        try:
-            for attempt in bounded(errors.RetryableError):
-                with attempt:
-                    members, unprocessed = create_members(
-                        detective, graph_arn, [(a.account_id, a.email or "") for a in chunk], message, quiet)
-        except errors.RolloutError as exc:
-            for a in chunk:
-                detail = f"CreateMembers failed: {exc.message}"
-                records[a.account_id] = _failed(prior, action, error_reason(exc), detail, changed=action == "repair")
-            continue
-        invited_meanwhile = _members_now(detective, graph_arn, [a for a in chunk if a.account_id not in members]) \
-            if action == "invite" else {}
+    try:
+        for attempt in bounded(errors.RetryableError):
+            with attempt:
+                members, unprocessed = create_members(
+                    detective, graph_arn, [(a.account_id, a.email or "") for a in chunk], message, quiet)
+    except errors.RolloutError as exc:
         for a in chunk:
-            if a.account_id in members:
-                status = members[a.account_id].get("Status")
-                records[a.account_id] = InviteRecord(prior, action, status, status in WAITING, True)
-            elif a.account_id in invited_meanwhile:  # by a concurrent execution: as if it had been listed
-                status = invited_meanwhile[a.account_id].get("Status")
-                records[a.account_id] = InviteRecord(status, "none", status, status in WAITING, False)
-            else:
-                reason = unprocessed.get(a.account_id, "not returned by CreateMembers")
-                records[a.account_id] = _failed(prior, action, "ERROR", f"CreateMembers did not process it: {reason}",
-                                                changed=action == "repair")
+            detail = f"CreateMembers failed: {exc.message}"
+            records[a.account_id] = _failed(prior, action, error_reason(exc), detail, changed=action == "repair")
+        return records
+    invited_meanwhile = _members_now(detective, graph_arn, [a for a in chunk if a.account_id not in members]) \
+        if action == "invite" else {}
+    for a in chunk:
+        if a.account_id in members:
+            status = members[a.account_id].get("Status")
+            records[a.account_id] = InviteRecord(prior, action, status, status in WAITING, True)
+        elif a.account_id in invited_meanwhile:  # by a concurrent execution: as if it had been listed
+            status = invited_meanwhile[a.account_id].get("Status")
+            records[a.account_id] = InviteRecord(status, "none", status, status in WAITING, False)
+        else:
+            reason = unprocessed.get(a.account_id, "not returned by CreateMembers")
+            records[a.account_id] = _failed(prior, action, "ERROR", f"CreateMembers did not process it: {reason}",
+                                            changed=action == "repair")
     return records
 
 

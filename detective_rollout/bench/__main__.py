@@ -43,8 +43,11 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, help="execution input batch_size (default: the deployment's)")
     p.add_argument("--max-concurrency", type=int, help="execution input max_concurrency (default: the deployment's)")
     p.add_argument("--invitation-wait-seconds", type=int, help="execution input (default: the deployment's)")
+    p.add_argument("--workers", type=int, default=2,
+                   help="Lambda worker processes of the engine runs, one per CPU (default 2; 0: the handlers run "
+                        "in the engine's own process, pinned to one CPU)")
     p.add_argument("--no-pin", action="store_true",
-                   help="let each part's process run on every CPU (default: pinned to one, see README)")
+                   help="let each process run on every CPU (default: pinned, see README)")
     p.add_argument("--part", choices=PARTS, help=argparse.SUPPRESS)  # internal: run one part in this process
     return p
 
@@ -57,14 +60,16 @@ def options(args: argparse.Namespace) -> dict[str, Any]:
 def run_part(args: argparse.Namespace) -> dict[str, Any]:
     from detective_rollout.bench import baseline, runs
 
-    if not args.no_pin:
-        runs.pin_to_one_cpu()
+    if args.part == "baseline":
+        if not args.no_pin:
+            runs.pin_to_one_cpu()
+        return baseline.run_baseline(args.small, latency_ms=args.latency_ms, clock_speed=args.clock_speed)
+    engine = runs.EngineSetup(args.workers, pin=not args.no_pin)
     if args.part == "small":
         return runs.small(args.small, latency_ms=args.latency_ms, clock_speed=args.clock_speed,
-                          throttle_rate=args.throttle_rate, options=options(args))  # fmt: skip
-    if args.part == "large":
-        return runs.large(args.large, latency_ms=args.latency_ms, clock_speed=args.clock_speed, options=options(args))
-    return baseline.run_baseline(args.small, latency_ms=args.latency_ms, clock_speed=args.clock_speed)
+                          throttle_rate=args.throttle_rate, options=options(args), engine=engine)  # fmt: skip
+    return runs.large(args.large, latency_ms=args.latency_ms, clock_speed=args.clock_speed, options=options(args),
+                      engine=engine)  # fmt: skip
 
 
 def spawn(part: str, argv: list[str]) -> dict[str, Any]:
@@ -92,7 +97,7 @@ def main(argv: list[str] | None = None) -> None:
     if unknown:
         raise SystemExit(f"--parts: unknown {unknown}; choose from {','.join(PARTS)}")
     results = {part: spawn(part, argv) for part in PARTS if part in wanted}
-    out: dict[str, Any] = {"latency_ms": args.latency_ms, "clock_speed": args.clock_speed}
+    out: dict[str, Any] = {"latency_ms": args.latency_ms, "clock_speed": args.clock_speed, "workers": args.workers}
     if "small" in results:
         small = dict(results["small"])
         base = results.get("baseline", {}).get("wall_s")
@@ -101,6 +106,8 @@ def main(argv: list[str] | None = None) -> None:
         out["small"] = {k: small.get(k) for k in SMALL_KEYS}
     if "large" in results:
         out["large"] = {k: results["large"].get(k) for k in LARGE_KEYS}
+        if args.workers:
+            out["large"]["worker_peak_rss_mb"] = results["large"].get("worker_peak_rss_mb")
     print(json.dumps(out))
 
 

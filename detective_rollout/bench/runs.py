@@ -14,12 +14,14 @@ import os
 import resource
 import time
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 from detective_rollout.bench.fleet import Size, critical_path_s, execution_input, regions, scenario
 from detective_rollout.clock import SpeedClock
 from detective_rollout.emulator import Fleet, aws_data, load_scenario
 from detective_rollout.engine import ExecutionResult, LocalEngine
+from detective_rollout.engine.workers import WorkerPlan
 from detective_rollout.local import STATEMACHINES, TEMPLATE
 from tasks import aws as tasks_aws
 from tasks.log import logger
@@ -47,8 +49,29 @@ def pin_to_one_cpu() -> int | None:
     return cpu
 
 
-def peak_rss_mb() -> float:
-    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
+    """Peak RSS of this process (RUSAGE_CHILDREN: of the largest child that has ended, e.g. a worker)."""
+    return round(resource.getrusage(who).ru_maxrss / 1024, 1)
+
+
+@dataclass(frozen=True)
+class EngineSetup:
+    """Where the engine runs' code runs: ``workers`` Lambda worker processes (0: in the engine's process).
+
+    With workers, each is pinned to its own CPU and the engine process (interpreter, S3, fleet)
+    runs wherever there is room; without, the one process is pinned to one CPU (see pin_to_one_cpu).
+    """
+
+    workers: int = 2
+    pin: bool = True
+
+    def plan(self, chosen: list[str]) -> WorkerPlan | int:
+        if not self.workers:
+            if self.pin:
+                pin_to_one_cpu()
+            return 0
+        cpus = tuple(sorted(os.sched_getaffinity(0))) if self.pin and hasattr(os, "sched_getaffinity") else None
+        return WorkerPlan(self.workers, cpus, warm="detective_rollout.bench.runs:warm_clients", warm_args=(chosen,))
 
 
 def _warm(engine: LocalEngine, chosen: list[str]) -> None:
@@ -101,10 +124,13 @@ def _timed(engine: LocalEngine, fleet: Fleet, body: dict[str, Any], name: str) -
     }  # fmt: skip
 
 
-def _engine_runs(spec: dict[str, Any], clock_speed: float, runs: list[tuple[str, dict[str, Any]]]) -> list[Any]:
+def _engine_runs(spec: dict[str, Any], clock_speed: float, runs: list[tuple[str, dict[str, Any]]],
+                 setup: EngineSetup) -> list[Any]:  # fmt: skip
     tasks_aws.reset()
     fleet = Fleet(load_scenario(spec), SpeedClock(clock_speed))
-    with LocalEngine(fleet, fleet.clock, template=str(TEMPLATE), statemachines_dir=str(STATEMACHINES)) as engine:
+    workers = setup.plan(spec["regions"])
+    with LocalEngine(fleet, fleet.clock, template=str(TEMPLATE), statemachines_dir=str(STATEMACHINES),
+                     workers=workers) as engine:  # fmt: skip
         _warm(engine, spec["regions"])
         _quiet_gc()
         measured = [_timed(engine, fleet, body, name) for name, body in runs]
@@ -122,14 +148,14 @@ def _cost(size: Size, result: ExecutionResult) -> dict[str, Any]:
 
 
 def small(size: Size, *, latency_ms: float, clock_speed: float, throttle_rate: float,
-          options: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
+          options: dict[str, Any], engine: EngineSetup) -> dict[str, Any]:  # fmt: skip
     """The small run, its rerun over the done fleet, and the same run on a fleet throttling ``throttle_rate``."""
     logger.setLevel("WARNING")
     body = execution_input(size, with_csv=False, **options)
     spec = scenario(size, latency_ms=latency_ms, clock_speed=clock_speed)
-    first, rerun, wait = _engine_runs(spec, clock_speed, [("bench-small", body), ("bench-small-rerun", body)])
+    first, rerun, wait = _engine_runs(spec, clock_speed, [("bench-small", body), ("bench-small-rerun", body)], engine)
     throttled_spec = scenario(size, latency_ms=latency_ms, clock_speed=clock_speed, throttle_rate=throttle_rate)
-    throttled, _ = _engine_runs(throttled_spec, clock_speed, [("bench-small-throttled", body)])
+    throttled, _ = _engine_runs(throttled_spec, clock_speed, [("bench-small-throttled", body)], engine)
     critical = critical_path_s(size, latency_ms, float(options.get("invitation_wait_seconds") or wait), clock_speed)
     return {
         "accounts": size.accounts, "regions": size.regions, "wall_s": round(first["wall_s"], 2),
@@ -147,17 +173,19 @@ def small(size: Size, *, latency_ms: float, clock_speed: float, throttle_rate: f
     }  # fmt: skip
 
 
-def large(size: Size, *, latency_ms: float, clock_speed: float, options: dict[str, Any]) -> dict[str, Any]:
+def large(size: Size, *, latency_ms: float, clock_speed: float, options: dict[str, Any],
+          engine: EngineSetup) -> dict[str, Any]:  # fmt: skip
     """The large run, input by ``accounts_csv`` (the account list is not itself a payload)."""
     logger.setLevel("WARNING")
     spec = scenario(size, latency_ms=latency_ms, clock_speed=clock_speed, with_csv=True)
     body = execution_input(size, with_csv=True, **options)
-    run, _ = _engine_runs(spec, clock_speed, [("bench-large", body)])
+    run, _ = _engine_runs(spec, clock_speed, [("bench-large", body)], engine)
     wall = run["wall_s"]
     return {
         "accounts": size.accounts, "regions": size.regions, "wall_s": round(wall, 2), "api_calls": run["api_calls"],
         "effective_concurrency": round(run["api_calls"] * latency_ms / 1000 / wall, 1),
         **_cost(size, run["result"]), "peak_rss_mb": peak_rss_mb(),
+        "worker_peak_rss_mb": peak_rss_mb(resource.RUSAGE_CHILDREN) if engine.workers else None,
         "_check": {"status": run["result"].status, "summary": run["summary"],
                    "invocations": run["result"].invocations, "regions": regions(size.regions)},
     }  # fmt: skip
