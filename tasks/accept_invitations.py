@@ -17,7 +17,7 @@ recording the batch; the state machine retries the state every ``ACCESS_RETRY_IN
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import asdict, replace
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -29,6 +29,7 @@ from tasks.fanout import fan_out
 from tasks.log import keys, logger
 from tasks.member import MemberRecord, Target, accept_in_region, has_guardduty
 from tasks.plan import Account, Plan
+from tasks.report import flat
 from tasks.targets import read_batch
 from tasks.workstore import WorkStore
 
@@ -84,7 +85,7 @@ def accept_batch(
     if not plan.dry_run:
         records = _explain_disabled(admin, pairs, records)
     for (account_id, _, target), record in zip(pairs, records, strict=True):
-        results[account_id]["regions"][target.region] = asdict(record)
+        results[account_id]["regions"][target.region] = flat(record)
     pending = any(
         rec["outcome"] == "PENDING_ACCESS" for res in results.values() for rec in res.get("regions", {}).values()
     )
@@ -140,7 +141,7 @@ def _role_failure(targets: Iterable[Target], exc: errors.RolloutError, outcome: 
     if outcome is None:
         outcome = role_failure_outcome(exc)
     detail = f"AssumeRole failed: {exc.message}"
-    return {"regions": {t.region: asdict(MemberRecord(outcome, False, None, detail)) for t in targets}}
+    return {"regions": {t.region: flat(MemberRecord(outcome, False, None, detail)) for t in targets}}
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

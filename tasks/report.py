@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from collections import Counter
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from typing import Any
 
 from tasks.plan import Plan
@@ -36,6 +36,15 @@ def short(text: Any) -> str | None:
     return value if len(value) <= DETAIL_LIMIT else value[: DETAIL_LIMIT - 3] + "..."
 
 
+def flat(record: Any) -> dict[str, Any]:
+    """``asdict`` of a record whose fields are all scalars, without its recursive deep copy.
+
+    ``asdict`` costs ~20 us a record: half a second for a 25,200-row report, and as much again
+    for the accept records of a 1,200 x 21 rollout. These records hold only str/bool/None.
+    """
+    return dict(vars(record))
+
+
 def summarize(rows: list[Row]) -> dict[str, int]:
     counts = Counter(r.status for r in rows)
     return {"total": len(rows), **dict(sorted(counts.items()))}
@@ -50,7 +59,7 @@ def document(plan: Plan, finished_at: str, regions: list[dict[str, Any]], rows: 
         "request": {"source": "console", "input": {}, "version": None, "replay_of": None, **plan.request},
         "summary": summarize(rows),
         "regions": regions,
-        "results": [asdict(r) for r in rows],
+        "results": [flat(r) for r in rows],
     }
 
 

@@ -26,11 +26,8 @@ from collections.abc import Iterator
 from multiprocessing.connection import Client, Connection
 from typing import Any
 
-from tasks import clock as tasks_clock
-
 _address = ""
 _local = threading.local()
-_latency: tuple[float, frozenset[str]] = (0.0, frozenset())  # seconds on the clock, for these services
 
 
 class RawBody(io.BytesIO):
@@ -58,9 +55,6 @@ def forward(request: Any, event_name: str = "", **_: Any) -> Any:
     from detective_rollout.emulator.hook import request_body
 
     service = event_name.split(".")[1] if event_name.count(".") >= 1 else ""
-    seconds, emulated = _latency
-    if seconds and service in emulated:  # the fleet's injected latency, spent here instead of in the engine
-        tasks_clock.sleep(seconds)
     headers = {k: v.decode() if isinstance(v, bytes) else str(v) for k, v in request.headers.items()}
     conn = _connection()
     conn.send((service, request.method, request.url, headers, request_body(request)))
@@ -83,17 +77,15 @@ def configure(config: dict[str, Any]) -> None:
     """Everything the engine process installs for in-process handlers, installed here."""
     from botocore.handlers import BUILTIN_HANDLERS
 
-    from detective_rollout.emulator.aws_data import EMULATED_SERVICES
+    import tasks.clock
     from detective_rollout.engine import hooks
     from tasks.log import logger
 
-    global _latency
     if config.get("cpu") is not None and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {config["cpu"]})
     BUILTIN_HANDLERS.insert(0, ("before-send", forward))  # before any session exists
     clock = _clock(config)
-    tasks_clock.use(clock)
-    _latency = (float(config["latency_s"]), frozenset(EMULATED_SERVICES))
+    tasks.clock.use(clock)
     hooks.Patches().set(hooks.BOTOCORE_ENDPOINT, "time", hooks.TimeShim(clock.sleep))
     logger.setLevel(config["log_level"])
     for module in config["modules"]:

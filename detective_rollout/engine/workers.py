@@ -15,6 +15,7 @@ real one. An instant clock moves when somebody sleeps, so it cannot be shared; i
 from __future__ import annotations
 
 import contextlib
+import heapq
 import itertools
 import json
 import os
@@ -24,6 +25,7 @@ import subprocess
 import sys
 import tempfile
 import threading
+import time
 from concurrent.futures import Future
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
@@ -32,6 +34,8 @@ from typing import Any
 
 from botocore.awsrequest import AWSPreparedRequest
 from botocore.compat import HTTPHeaders
+
+from detective_rollout.emulator.aws_data import EMULATED_SERVICES
 
 #: How long a starting worker may take to import the task code and report ready.
 START_TIMEOUT_S = 120.0
@@ -81,9 +85,11 @@ class LambdaWorkers:
         self.fleet = fleet
         self.cpus = plan.cpus
         latency_ms = float(getattr(getattr(fleet, "scenario", None), "latency_ms", 0.0) or 0.0)
+        #: The fleet's injected latency in wall seconds: each answer of the fleet is sent that much later.
+        self.latency_wall_s = latency_ms / 1000 / float(clock.factor)
         self.config = {
             "log_level": log_level, "modules": modules, "warm": plan.warm, "warm_args": plan.warm_args,
-            "latency_s": latency_ms / 1000, **_clock_config(clock),
+            **_clock_config(clock),
         }  # fmt: skip
         self._dir = Path(tempfile.mkdtemp(prefix="engine-workers-"))
         self.address = str(self._dir / "engine.sock")
@@ -168,11 +174,16 @@ class LambdaWorkers:
     def _serve(self) -> None:
         """One thread answers every worker's AWS requests, in arrival order.
 
-        The fleet answers at once (the workers spent the latency before forwarding), so one
-        thread keeps up, and it spares this process a thread per connection taking turns at the GIL.
+        The fleet serves a request when it arrives (without sleeping its latency) and the answer
+        is sent ``latency`` later from a timer heap: no thread sleeps per call, here or in the
+        worker, and one thread keeps up with every worker. (In one process the fleet sleeps the
+        latency first; either way the caller waits one latency per call.)
         """
+        due: list[tuple[float, int, Connection, Any]] = []  # (send at, arrival order, connection, answer)
+        order = itertools.count()
         while not self._closing:
-            for key, _ in self._selector.select(timeout=0.2):
+            wait = 0.2 if not due else min(0.2, max(0.0, due[0][0] - time.monotonic()))
+            for key, _ in self._selector.select(timeout=wait):
                 if key.data is None:
                     self._accept()
                     continue
@@ -187,7 +198,16 @@ class LambdaWorkers:
                     self._selector.unregister(key.fileobj)
                     threading.Thread(target=self._greet, args=(conn,), name="workers-control", daemon=True).start()
                 elif message[0] != "http":  # "http" opens a request connection; the rest are requests
-                    conn.send(self.answer(*message))
+                    answer = self.answer(*message)
+                    if self.latency_wall_s and message[0] in EMULATED_SERVICES:
+                        heapq.heappush(due, (time.monotonic() + self.latency_wall_s, next(order), conn, answer))
+                    else:
+                        conn.send(answer)
+            now = time.monotonic()
+            while due and due[0][0] <= now:
+                _, _, conn, answer = heapq.heappop(due)
+                with contextlib.suppress(OSError):  # the worker has gone
+                    conn.send(answer)
         self._selector.close()
 
     def _accept(self) -> None:
@@ -216,13 +236,12 @@ class LambdaWorkers:
         from moto.core.models import botocore_stubber
 
         from detective_rollout.emulator import errors
-        from detective_rollout.emulator.aws_data import EMULATED_SERVICES
         from detective_rollout.emulator.wire import handle_http
 
         if service in EMULATED_SERVICES and self.fleet is not None:
             try:
                 found = handle_http(self.fleet, method, url, headers, body, raise_unknown_endpoint=True,
-                                    sleep_latency=False)  # the worker spent it before forwarding
+                                    sleep_latency=False)  # the answer is sent that much later instead
             except errors.UnknownEndpoint:
                 return None
             if found is not None:
