@@ -1,12 +1,14 @@
 """The embedded Step Functions engine: the real ASL and task code on moto's interpreter, in-process.
 
-See docs/engine.md for what the definitions may use, the hooks on moto and the clock modes.
+See docs/engine.md for what the definitions may use, the hooks on moto, the clock modes and the
+Lambda workers (handlers in worker processes).
 """
 
 from detective_rollout.engine.dispatch import LambdaFault
 from detective_rollout.engine.metrics import ExecutionResult
 from detective_rollout.engine.runner import LocalEngine
 from detective_rollout.engine.template import LambdaFunction, StateMachineSpec, Template, load_template
+from detective_rollout.engine.workers import WorkerPlan
 
 __all__ = [
     "ExecutionResult",
@@ -15,5 +17,6 @@ __all__ = [
     "LocalEngine",
     "StateMachineSpec",
     "Template",
+    "WorkerPlan",
     "load_template",
 ]

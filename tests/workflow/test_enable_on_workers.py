@@ -7,6 +7,7 @@ the ASL by their class names, Lambda faults and retries as in one process.
 
 from __future__ import annotations
 
+import os
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -73,6 +74,9 @@ def test_two_workers_report_the_same_rows_as_one_process_with_member_and_lambda_
     assert counts["AcceptInvitations"] == 3 + 1  # three batches, one of them retried after the service error
     for n in (1, 5, 6):
         assert on_workers.fleet.member("us-east-1", member(n)["account_id"]).status == "ENABLED"
+    for pid in invocations:  # leaving the engine stopped its workers
+        with pytest.raises(ProcessLookupError):
+            os.kill(pid, 0)
 
 
 def test_a_task_error_raised_in_a_worker_reaches_the_state_machine_by_its_class_name() -> None:
