@@ -9,6 +9,7 @@ request still goes through botocore's real serialiser, signer, parser and retry 
 
 from __future__ import annotations
 
+import io
 import threading
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
@@ -47,15 +48,13 @@ def active_fleet() -> Fleet | None:
         return _active[-1] if _active else None
 
 
-class _Raw:
-    """The minimal ``raw`` an AWSResponse needs (``stream()``)."""
-
-    def __init__(self, body: bytes) -> None:
-        self._body = body
+class RawBody(io.BytesIO):
+    """The ``raw`` of an answer made here: readable (streamed bodies) and ``stream()``-able (the rest)."""
 
     def stream(self, **_: Any) -> Iterator[bytes]:
-        if self._body:
-            yield self._body
+        data = self.read()
+        if data:
+            yield data
 
 
 def request_body(request: AWSPreparedRequest) -> bytes:
@@ -88,7 +87,7 @@ def before_send(request: AWSPreparedRequest, event_name: str = "", **_: Any) -> 
     if answer is None:
         return None
     request.url = _HANDLED_URL
-    return AWSResponse(url, answer.status, answer.headers, _Raw(answer.body))
+    return AWSResponse(url, answer.status, answer.headers, RawBody(answer.body))
 
 
 def install() -> None:

@@ -17,26 +17,15 @@ headers, body)``, receiving ``(status, headers, body)`` or None (no such endpoin
 from __future__ import annotations
 
 import importlib
-import io
 import json
 import os
 import sys
 import threading
-from collections.abc import Iterator
 from multiprocessing.connection import Client, Connection
 from typing import Any
 
 _address = ""
 _local = threading.local()
-
-
-class RawBody(io.BytesIO):
-    """The ``raw`` of a forwarded answer: readable (streamed S3 bodies) and ``stream()``-able."""
-
-    def stream(self, **_: Any) -> Iterator[bytes]:
-        data = self.read()
-        if data:
-            yield data
 
 
 def _connection() -> Connection:
@@ -52,7 +41,7 @@ def forward(request: Any, event_name: str = "", **_: Any) -> Any:
     from botocore.awsrequest import AWSResponse
     from botocore.exceptions import EndpointConnectionError
 
-    from detective_rollout.emulator.hook import request_body
+    from detective_rollout.emulator.hook import RawBody, request_body
 
     service = event_name.split(".")[1] if event_name.count(".") >= 1 else ""
     headers = {k: v.decode() if isinstance(v, bytes) else str(v) for k, v in request.headers.items()}
