@@ -19,6 +19,7 @@ import heapq
 import itertools
 import json
 import os
+import pickle
 import selectors
 import socket
 import subprocess
@@ -189,7 +190,7 @@ class LambdaWorkers:
                     continue
                 conn: Connection = key.data
                 try:
-                    message = conn.recv()
+                    message = pickle.loads(conn.recv_bytes())  # noqa: S301 - our own workers
                 except (EOFError, OSError):
                     self._selector.unregister(key.fileobj)
                     conn.close()
@@ -202,12 +203,12 @@ class LambdaWorkers:
                     if self.latency_wall_s and message[0] in EMULATED_SERVICES:
                         heapq.heappush(due, (time.monotonic() + self.latency_wall_s, next(order), conn, answer))
                     else:
-                        conn.send(answer)
+                        conn.send_bytes(pickle.dumps(answer, 5))
             now = time.monotonic()
             while due and due[0][0] <= now:
                 _, _, conn, answer = heapq.heappop(due)
                 with contextlib.suppress(OSError):  # the worker has gone
-                    conn.send(answer)
+                    conn.send_bytes(pickle.dumps(answer, 5))
         self._selector.close()
 
     def _accept(self) -> None:
