@@ -114,10 +114,14 @@ class LambdaWorkers:
         for _ in range(self.count):
             command = [sys.executable, "-m", "detective_rollout.engine.worker", self.address]
             self._processes.append(subprocess.Popen(command, env=dict(os.environ)))  # noqa: S603 - our own module
+        deadline = time.monotonic() + START_TIMEOUT_S
         with self._ready:
-            if not self._ready.wait_for(lambda: len(self._workers) == self.count, timeout=START_TIMEOUT_S):
-                self.close()
-                raise RuntimeError(f"{self.count - len(self._workers)} Lambda worker(s) did not start")
+            while not self._ready.wait_for(lambda: len(self._workers) == self.count, timeout=0.5):
+                exited = [p.returncode for p in self._processes if p.poll() is not None]
+                if exited or time.monotonic() > deadline:
+                    self.close()
+                    why = f"exited with {exited}" if exited else f"not ready after {START_TIMEOUT_S:g} s"
+                    raise RuntimeError(f"Lambda worker(s) did not start: {why} (their stderr is above)")
         return self
 
     def close(self) -> None:
@@ -223,8 +227,12 @@ class LambdaWorkers:
         with self._lock:
             index, self._greeted = self._greeted, self._greeted + 1
         cpu = self.cpus[index % len(self.cpus)] if self.cpus else None
-        conn.send(("config", {**self.config, "cpu": cpu}))
-        _, pid = conn.recv()  # ("ready", pid): the task modules are imported and warm
+        try:
+            conn.send(("config", {**self.config, "cpu": cpu}))
+            _, pid = conn.recv()  # ("ready", pid): the task modules are imported and warm
+        except (EOFError, OSError):  # it died configuring itself: start() reports its exit
+            conn.close()
+            return
         worker = _Worker(pid, conn)
         with self._ready:
             self._workers.append(worker)

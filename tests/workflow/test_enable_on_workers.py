@@ -8,6 +8,7 @@ the ASL by their class names, Lambda faults and retries as in one process.
 from __future__ import annotations
 
 import os
+import time
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -17,7 +18,7 @@ import pytest
 
 from detective_rollout.clock import InstantClock, SpeedClock
 from detective_rollout.emulator import Fleet, load_scenario
-from detective_rollout.engine import LocalEngine
+from detective_rollout.engine import LocalEngine, WorkerPlan
 from detective_rollout.local import STATEMACHINES, TEMPLATE, LocalRun, run_local
 from tests.workflow.conftest import member, rows_by_pair, scenario
 
@@ -97,3 +98,15 @@ def test_workers_refuse_an_instant_clock_before_starting_anything() -> None:
                          statemachines_dir=str(STATEMACHINES), workers=2)  # fmt: skip
     with pytest.raises(ValueError, match="speed or real clock"), engine:
         pass
+
+
+def test_a_worker_that_cannot_start_fails_the_engine_at_once_naming_why() -> None:
+    spec = scenario([member(1)])
+    fleet = Fleet(load_scenario(spec), SpeedClock(SPEED))
+    plan = WorkerPlan(1, warm="tasks.no_such_module:warm")
+    engine = LocalEngine(fleet, fleet.clock, template=str(TEMPLATE), statemachines_dir=str(STATEMACHINES),
+                         workers=plan)  # fmt: skip
+    started = time.monotonic()
+    with pytest.raises(RuntimeError, match="did not start: exited with"), engine:
+        pass
+    assert time.monotonic() - started < 60  # not the 120 s start timeout
