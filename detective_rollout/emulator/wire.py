@@ -9,10 +9,8 @@ Parameters are decoded by walking the operation's input shape, so no operation i
 from __future__ import annotations
 
 import base64
-import itertools
 import json
 import re
-import uuid
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
@@ -24,21 +22,16 @@ from botocore.model import OperationModel, Shape
 from detective_rollout.emulator import encode, errors
 from detective_rollout.emulator.aws_data import service_model, signing_name_to_service
 from detective_rollout.emulator.base import ApiRequest
+from detective_rollout.ids import unique_uuid
 
 if TYPE_CHECKING:
     from detective_rollout.emulator.fleet import Fleet
 
 _SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
 
-#: Request ids are unique per process: a random prefix drawn once, then a counter. ``uuid4()`` per
-#: call reads os.urandom, a system call that releases the GIL, and each release makes the calling
-#: thread queue again for the GIL behind the other in-flight calls of a fan-out.
-_REQUEST_PREFIX = uuid.uuid4().int >> 48 << 48
-_request_numbers = itertools.count(1)
-
-
 def request_id() -> str:
-    return str(uuid.UUID(int=_REQUEST_PREFIX | next(_request_numbers) & 0xFFFF_FFFF_FFFF))
+    """Unique per process without a system call per call (detective_rollout.ids)."""
+    return str(unique_uuid())
 
 
 @dataclass(frozen=True)

@@ -10,9 +10,12 @@ from __future__ import annotations
 import datetime as _dt
 import importlib
 import time as _time
+import uuid as _uuid
 from collections.abc import Callable
 from types import ModuleType
 from typing import Any
+
+from detective_rollout.ids import unique_uuid
 
 _PARSER = "moto.stepfunctions.parser"
 LAMBDA_EVAL_UTILS = f"{_PARSER}.asl.component.state.exec.state_task.lambda_eval_utils"
@@ -43,6 +46,7 @@ TARGETS: tuple[tuple[str, str], ...] = (
     (QUOTAS, "MAX_STATE_SIZE_UTF8_BYTES"),
     (ERROR_EQUALS, "ErrorEqualsDecl._eval_body"),
     (BOTOCORE_ENDPOINT, "time"),
+    (BOTOCORE_ENDPOINT, "uuid"),
     (JSON_PATH, "parse"),
     (RESULT_PATH, "parse"),
 )
@@ -85,6 +89,19 @@ class TimeShim:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(_time, name)
+
+
+class UuidShim:
+    """Stands in for botocore.endpoint's ``uuid``: ``uuid4()`` from detective_rollout.ids, the rest real.
+
+    botocore draws an invocation id per request; with 64 requests in flight each draw's system
+    call was a GIL hand-over (see detective_rollout.ids).
+    """
+
+    uuid4 = staticmethod(unique_uuid)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(_uuid, name)
 
 
 def datetime_shim(now: Callable[[], _dt.datetime]) -> ModuleType:

@@ -11,6 +11,7 @@ Why each one (see docs/engine.md, "Hooks"):
   than 262,144 bytes (moto failed at exactly 256 KiB).
 * ``StateTaskLambda._from_error`` -> a service error of a plain-ARN Lambda Task is ``Lambda.<Code>``
   as on AWS (moto reported ``Exception``); the ``lambda:invoke`` integration already was right.
+* ``botocore.endpoint.uuid`` -> invocation ids without a system call each (detective_rollout.ids).
 * ``json_path.parse`` and ``result_path.parse`` -> cached: jsonpath_ng builds a new parser for every
   expression it parses (milliseconds each), and moto parses a state's paths again at every visit.
 * ``ErrorEqualsDecl._eval_body`` -> States.ALL does not match States.DataLimitExceeded / States.Runtime,
@@ -114,6 +115,7 @@ def _install(patches: hooks.Patches, engine: LocalEngine) -> None:
     patches.set(hooks.TIMESTAMP, "datetime", hooks.datetime_shim(clock.now))
     patches.set(hooks.RETRIER_DECL, "time", hooks.TimeShim(clock.sleep))
     patches.set(hooks.BOTOCORE_ENDPOINT, "time", hooks.TimeShim(clock.sleep))
+    patches.set(hooks.BOTOCORE_ENDPOINT, "uuid", hooks.UuidShim())
 
     for module in (hooks.JSON_PATH, hooks.RESULT_PATH):
         patches.set(module, "parse", functools.lru_cache(maxsize=1024)(getattr(*hooks.resolve(module, "parse"))))

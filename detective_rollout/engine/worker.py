@@ -77,7 +77,9 @@ def configure(config: dict[str, Any]) -> None:
     BUILTIN_HANDLERS.insert(0, ("before-send", forward))  # before any session exists
     clock = _clock(config)
     tasks.clock.use(clock)
-    hooks.Patches().set(hooks.BOTOCORE_ENDPOINT, "time", hooks.TimeShim(clock.sleep))
+    patches = hooks.Patches()
+    patches.set(hooks.BOTOCORE_ENDPOINT, "time", hooks.TimeShim(clock.sleep))
+    patches.set(hooks.BOTOCORE_ENDPOINT, "uuid", hooks.UuidShim())
     logger.setLevel(config["log_level"])
     for module in config["modules"]:
         importlib.import_module(module)
