@@ -28,6 +28,8 @@ STATE = f"{_PARSER}.asl.component.state.state"
 ERROR_EQUALS = f"{_PARSER}.asl.component.common.error_name.error_equals_decl"
 QUOTAS = f"{_PARSER}.quotas"
 BOTOCORE_ENDPOINT = "botocore.endpoint"
+ASL_PARSER = f"{_PARSER}.asl.parse.asl_parser"
+PREPROCESSOR = f"{_PARSER}.asl.parse.preprocessor"
 JSON_PATH = f"{_PARSER}.asl.utils.json_path"
 RESULT_PATH = f"{_PARSER}.asl.component.common.path.result_path"
 
@@ -49,6 +51,8 @@ TARGETS: tuple[tuple[str, str], ...] = (
     (BOTOCORE_ENDPOINT, "uuid"),
     (JSON_PATH, "parse"),
     (RESULT_PATH, "parse"),
+    (ASL_PARSER, "AmazonStateLanguageParser.parse"),
+    (PREPROCESSOR, "Preprocessor"),
 )
 
 
