@@ -49,9 +49,8 @@ def pin_to_one_cpu() -> int | None:
     return cpu
 
 
-def peak_rss_mb(who: int = resource.RUSAGE_SELF) -> float:
-    """Peak RSS of this process (RUSAGE_CHILDREN: of the largest child that has ended, e.g. a worker)."""
-    return round(resource.getrusage(who).ru_maxrss / 1024, 1)
+def peak_rss_mb() -> float:
+    return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
 
 @dataclass(frozen=True)
@@ -131,10 +130,13 @@ def _engine_runs(spec: dict[str, Any], clock_speed: float, runs: list[tuple[str,
     workers = setup.plan(spec["regions"])
     with LocalEngine(fleet, fleet.clock, template=str(TEMPLATE), statemachines_dir=str(STATEMACHINES),
                      workers=workers) as engine:  # fmt: skip
+        pool = engine.dispatcher.workers
         _warm(engine, spec["regions"])
         _quiet_gc()
         measured = [_timed(engine, fleet, body, name) for name, body in runs]
         wait = float(engine.template.environment().get("INVITATION_WAIT_SECONDS") or 60)
+    for run in measured:  # known once the workers have stopped
+        run["worker_peak_rss_mb"] = pool.peak_rss_mb if pool is not None else None
     return [*measured, wait]
 
 
@@ -185,7 +187,7 @@ def large(size: Size, *, latency_ms: float, clock_speed: float, options: dict[st
         "accounts": size.accounts, "regions": size.regions, "wall_s": round(wall, 2), "api_calls": run["api_calls"],
         "effective_concurrency": round(run["api_calls"] * latency_ms / 1000 / wall, 1),
         **_cost(size, run["result"]), "peak_rss_mb": peak_rss_mb(),
-        "worker_peak_rss_mb": peak_rss_mb(resource.RUSAGE_CHILDREN) if engine.workers else None,
+        "worker_peak_rss_mb": run["worker_peak_rss_mb"],
         "_check": {"status": run["result"].status, "summary": run["summary"],
                    "invocations": run["result"].invocations, "regions": regions(size.regions)},
     }  # fmt: skip

@@ -105,6 +105,8 @@ class LambdaWorkers:
         self._lock = threading.Lock()
         self._processes: list[subprocess.Popen[bytes]] = []
         self._greeted = 0
+        #: Set when the workers stop: the largest worker's peak RSS in MB (None where unknown).
+        self.peak_rss_mb: float | None = None
 
     # ------------------------------------------------------------------ lifecycle
     def start(self) -> LambdaWorkers:
@@ -125,6 +127,7 @@ class LambdaWorkers:
         return self
 
     def close(self) -> None:
+        self.peak_rss_mb = self._peak_rss_mb()
         for worker in self._workers:
             with worker.lock, contextlib.suppress(OSError):
                 worker.control.send(("stop",))
@@ -140,6 +143,15 @@ class LambdaWorkers:
         for path in self._dir.iterdir():
             path.unlink()
         self._dir.rmdir()
+
+    def _peak_rss_mb(self) -> float | None:
+        """The largest worker's peak resident memory (Linux: VmHWM; elsewhere None)."""
+        peaks = []
+        for worker in self._workers:
+            with contextlib.suppress(OSError):
+                status = Path(f"/proc/{worker.pid}/status").read_text()
+                peaks += [int(line.split()[1]) / 1024 for line in status.splitlines() if line.startswith("VmHWM:")]
+        return round(max(peaks), 1) if peaks else None
 
     def invocations(self) -> dict[int, int]:
         """Invocations run, by worker process id."""
