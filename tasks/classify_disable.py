@@ -51,18 +51,21 @@ def _join(*parts: str | None) -> str | None:
 
 def gather(store: WorkStore, plan: Plan, event: dict[str, Any]) -> Evidence:
     evidence = Evidence(regions={r["region"]: r for r in event.get("regions", [])})
+    kinds = ("remove", "graph") if plan.options.get("delete_graph") else ("remove",)
+    member_side = [f"disassociate/{i}.json" for i in range(plan.batch_count)] \
+        if plan.options.get("disassociate_in_member") else []  # fmt: skip
+    found = store.find_all([f"{kind}/{region}.json" for region in plan.regions for kind in kinds] + member_side)
     for region in plan.regions:
-        if removed := store.find(f"remove/{region}.json"):
+        if removed := found[f"remove/{region}.json"]:
             evidence.removed[region] = removed
-        if plan.options.get("delete_graph") and (graph := store.find(f"graph/{region}.json")):
+        if graph := found.get(f"graph/{region}.json"):
             evidence.graphs[region] = graph
     for batch in event.get("batches", []):
         if batch.get("status") == "FAILED":
             evidence.failed_batches[int(batch["batch"])] = _cause(batch.get("error"))
-    if plan.options.get("disassociate_in_member"):
-        for index in range(plan.batch_count):
-            if done := store.find(f"disassociate/{index}.json"):
-                evidence.member_side.update(done.get("accounts", {}))
+    for name in member_side:
+        if done := found[name]:
+            evidence.member_side.update(done.get("accounts", {}))
     for graph in event.get("graphs", []):
         if graph.get("status") == "FAILED":
             evidence.failed_graphs[graph["region"]] = _cause(graph.get("error"))

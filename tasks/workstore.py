@@ -7,11 +7,12 @@ so any task - and a replay - can find them; payloads between states stay small.
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from tasks import errors, settings
 from tasks.aws import Aws, translate_errors
+from tasks.fanout import fan_out
 from tasks.plan import Plan
 
 
@@ -55,6 +56,18 @@ class WorkStore:
     def find(self, name: str) -> Any | None:
         """The document, or None when this execution has not written it (yet)."""
         return self.find_key(self.prefix + name)
+
+    def find_all(self, names: Sequence[str]) -> dict[str, Any | None]:
+        """``find`` for many documents at once (concurrently): a report reads every Region's and batch's file.
+
+        Read one after another, 162 work files at 1,200 x 21 were 162 S3 round trips in a row.
+        Raises the first error, as reading them in order would have.
+        """
+        found = fan_out(self.find, names)
+        for document in found:
+            if isinstance(document, Exception):
+                raise document
+        return dict(zip(names, found, strict=True))
 
     def find_key(self, key: str) -> Any | None:
         """Any JSON document of the bucket (e.g. an earlier execution's report), or None when absent."""

@@ -43,12 +43,13 @@ def from_state(event: dict[str, Any], plan: Plan) -> dict[str, Any]:
 def gather(store: WorkStore, plan: Plan, event: dict[str, Any]) -> Evidence:
     event = from_state(event, plan)
     evidence = Evidence(regions={r["region"]: r for r in event.get("regions", [])})
+    accept_names = [f"accept/{index}.json" for index in range(plan.batch_count)]
+    found = store.find_all([f"{kind}/{region}.json" for region in plan.regions for kind in ("invite", "verify")]
+                           + accept_names)  # fmt: skip
     for region in plan.regions:
-        invite = store.find(f"invite/{region}.json")
-        if invite:
+        if invite := found[f"invite/{region}.json"]:
             evidence.invites[region] = invite
-        verify = store.find(f"verify/{region}.json")
-        if verify:
+        if verify := found[f"verify/{region}.json"]:
             evidence.verified[region] = verify
     for batch in event.get("batches", []):
         if batch.get("status") == "FAILED":
@@ -59,9 +60,8 @@ def gather(store: WorkStore, plan: Plan, event: dict[str, Any]) -> Evidence:
             error = verification["error"]
             why = f"VerifyMembers failed: {error.get('Error')}: {error.get('Cause')}"
             evidence.unverified[verification["region"]] = why
-    for index in range(plan.batch_count):
-        accepted = store.find(f"accept/{index}.json")
-        if accepted:
+    for name in accept_names:
+        if accepted := found[name]:
             evidence.accepts.update(accepted.get("accounts", {}))
     return evidence
 
