@@ -25,6 +25,11 @@ import threading
 from multiprocessing.connection import Client, Connection
 from typing import Any
 
+from botocore.awsrequest import AWSResponse
+from botocore.exceptions import EndpointConnectionError
+
+from detective_rollout.emulator.hook import RawBody, request_body
+
 _address = ""
 _local = threading.local()
 
@@ -39,11 +44,6 @@ def _connection() -> Connection:
 
 def forward(request: Any, event_name: str = "", **_: Any) -> Any:
     """botocore ``before-send``: the engine process answers; the request never leaves the machine."""
-    from botocore.awsrequest import AWSResponse
-    from botocore.exceptions import EndpointConnectionError
-
-    from detective_rollout.emulator.hook import RawBody, request_body
-
     service = event_name.split(".")[1] if event_name.count(".") >= 1 else ""
     headers = {k: v.decode() if isinstance(v, bytes) else str(v) for k, v in request.headers.items()}
     conn = _connection()
