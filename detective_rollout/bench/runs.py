@@ -1,9 +1,10 @@
 """The engine runs of the benchmark: one part (small or large) per process, measured from outside.
 
-Each part builds its fleet, opens a LocalEngine and warms the process the way a warm Lambda
-container is warm (task modules imported, service models loaded, the administrator's and the
-shared member-role clients created) before the clock starts: what is timed is the execution,
-from StartExecution until it leaves RUNNING.
+Each part builds its fleet, opens a LocalEngine (by default with two Lambda worker processes)
+and warms the engine and every worker the way a warm Lambda container is warm (task modules
+imported, service models loaded, the administrator's and the shared member-role clients
+created) before the clock starts: what is timed is the execution, from StartExecution until it
+leaves RUNNING.
 """
 
 from __future__ import annotations
@@ -35,12 +36,12 @@ _UNUSED = {"aws_access_key_id": "WARMUP", "aws_secret_access_key": "warmup"}
 def pin_to_one_cpu() -> int | None:
     """Run this process on one CPU; returns it (None where the OS cannot pin).
 
-    The engine is one Python process: its threads take turns holding the GIL, so it never
-    uses more than one core's worth of CPU. Left free to migrate, the scheduler moves those
-    threads between cores at every hand-over of the GIL, and each move costs cold caches and
-    cross-core wake-ups: on the 2-core machine of the README an API call's CPU went from
-    1.1 ms pinned to 1.6 ms unpinned with 64 calls in flight. Both the engine runs and the
-    baseline are pinned the same way.
+    Without workers the engine is one Python process: its threads take turns holding the GIL,
+    so it never uses more than one core's worth of CPU. Left free to migrate, the scheduler
+    moves those threads between cores at every hand-over of the GIL, and each move costs cold
+    caches and cross-core wake-ups: on the 2-core machine of the README an API call's CPU went
+    from 1.1 ms pinned to 1.6 ms unpinned with 64 calls in flight. The baseline and ``--workers
+    0`` runs are pinned this way; with workers, each worker gets its own CPU (EngineSetup).
     """
     if not hasattr(os, "sched_setaffinity"):
         return None
