@@ -10,7 +10,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, TypeVar
 
 from tasks.aws import translate_errors
-from tasks.fanout import fan_out_within
+from tasks.fanout import all_or_raise, fan_out_within
 
 #: CreateMembers / GetMembers / DeleteMembers accept 1-50 accounts per call.
 API_CHUNK = 50
@@ -58,12 +58,8 @@ def get_members(detective: Any, graph_arn: str, account_ids: Sequence[str]) -> d
             page = detective.get_members(GraphArn=graph_arn, AccountIds=list(chunk))
         return list(page.get("MemberDetails", []))
 
-    found: dict[str, dict[str, Any]] = {}
-    for page in fan_out_within(read, list(chunks(account_ids))):
-        if isinstance(page, Exception):
-            raise page
-        found.update({m["AccountId"]: m for m in page})
-    return found
+    pages = all_or_raise(fan_out_within(read, list(chunks(account_ids))))
+    return {m["AccountId"]: m for page in pages for m in page}
 
 
 def create_members(

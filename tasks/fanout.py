@@ -67,6 +67,16 @@ def fan_out_within(fn: Callable[[T], R], items: Iterable[T], width: int = 4) -> 
         return list(pool.map(lambda item: _call(fn, item), work))
 
 
+def all_or_raise(results: Iterable[R | Exception]) -> list[R]:
+    """The results of a fan-out whose items must all succeed; raises the first item's exception (in item order)."""
+    done: list[R] = []
+    for result in results:
+        if isinstance(result, Exception):
+            raise result
+        done.append(result)
+    return done
+
+
 def _call(fn: Callable[[T], R], item: T) -> R | Exception:
     try:
         return fn(item)

@@ -20,7 +20,7 @@ from typing import Any
 from tasks import errors
 from tasks.aws import default_aws, translate_errors
 from tasks.detective import chunks, create_members, delete_members, get_members, list_members
-from tasks.fanout import fan_out_within
+from tasks.fanout import all_or_raise, fan_out_within
 from tasks.log import keys, logger
 from tasks.plan import Account, Plan
 from tasks.region_outcomes import Outcome, for_each_ready, ready_regions
@@ -145,13 +145,10 @@ def _invite(
     detective: Any, plan: Plan, graph_arn: str, accounts: Sequence[Account], action: str, prior: str | None
 ) -> dict[str, InviteRecord]:
     """CreateMembers for ``accounts``, a few 50-account chunks in flight; one record per account."""
-    records: dict[str, InviteRecord] = {}
-    for done in fan_out_within(lambda chunk: _invite_chunk(detective, plan, graph_arn, chunk, action, prior),
-                               list(chunks(accounts))):  # fmt: skip
-        if isinstance(done, Exception):  # a bug, not an AWS answer (those are records): fail the Region
-            raise done
-        records.update(done)
-    return records
+    # An exception is a bug, not an AWS answer (those are records): it fails the Region.
+    done = all_or_raise(fan_out_within(lambda chunk: _invite_chunk(detective, plan, graph_arn, chunk, action, prior),
+                                       list(chunks(accounts))))  # fmt: skip
+    return {account_id: record for records in done for account_id, record in records.items()}
 
 
 def _invite_chunk(

@@ -15,7 +15,7 @@ from collections.abc import Mapping
 from dataclasses import asdict
 from typing import Any
 
-from tasks.fanout import fan_out
+from tasks.fanout import all_or_raise, fan_out
 from tasks.member import Target
 from tasks.plan import Account, Plan
 from tasks.workstore import WorkStore
@@ -56,9 +56,7 @@ def write_slices(store: WorkStore, plan: Plan, invites: Mapping[str, Any]) -> in
                                       "targets": {account_id: [[t.region, t.graph_arn] for t in found]
                                                   for account_id, found in targets.items()}})  # fmt: skip
 
-    failures = [r for r in fan_out(write, range(plan.batch_count)) if isinstance(r, Exception)]
-    if failures:
-        raise failures[0]
+    all_or_raise(fan_out(write, range(plan.batch_count)))
     return plan.batch_count
 
 

@@ -12,7 +12,7 @@ from typing import Any
 
 from tasks import errors, settings
 from tasks.aws import Aws, translate_errors
-from tasks.fanout import fan_out
+from tasks.fanout import all_or_raise, fan_out
 from tasks.plan import Plan
 
 
@@ -63,11 +63,7 @@ class WorkStore:
         Read one after another, 162 work files at 1,200 x 21 were 162 S3 round trips in a row.
         Raises the first error, as reading them in order would have.
         """
-        found = fan_out(self.find, names)
-        for document in found:
-            if isinstance(document, Exception):
-                raise document
-        return dict(zip(names, found, strict=True))
+        return dict(zip(names, all_or_raise(fan_out(self.find, names)), strict=True))
 
     def find_key(self, key: str) -> Any | None:
         """Any JSON document of the bucket (e.g. an earlier execution's report), or None when absent."""
