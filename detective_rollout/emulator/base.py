@@ -28,7 +28,7 @@ class ApiRequest:
     region: str  # from the SigV4 credential scope
     access_key: str
     params: Params = field(default_factory=dict)  # boto3-style parameter names
-    #: False when the caller already spent the injected latency (a Lambda worker, before forwarding).
+    #: False when the caller applies the injected latency itself (the Lambda workers' server delays the answer).
     sleep_latency: bool = True
 
 

@@ -29,6 +29,7 @@ if TYPE_CHECKING:
 
 _SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
 
+
 def request_id() -> str:
     """Unique per process without a system call per call (detective_rollout.ids)."""
     return str(unique_uuid())

@@ -108,6 +108,12 @@ class UuidShim:
         return getattr(_uuid, name)
 
 
+def patch_botocore(patches: Patches, sleep: Callable[[float], None]) -> None:
+    """What the task code's botocore needs on the engine (its process or a worker): back-off on the clock, cheap ids."""
+    patches.set(BOTOCORE_ENDPOINT, "time", TimeShim(sleep))
+    patches.set(BOTOCORE_ENDPOINT, "uuid", UuidShim())
+
+
 def datetime_shim(now: Callable[[], _dt.datetime]) -> ModuleType:
     """A ``datetime`` module whose ``datetime.now()`` reads the clock.
 

@@ -132,8 +132,7 @@ def _install(patches: hooks.Patches, engine: LocalEngine) -> None:
     patches.set(hooks.WAIT_FUNCTION, "WaitFunction._wait_interval", wait_interval)
     patches.set(hooks.TIMESTAMP, "datetime", hooks.datetime_shim(clock.now))
     patches.set(hooks.RETRIER_DECL, "time", hooks.TimeShim(clock.sleep))
-    patches.set(hooks.BOTOCORE_ENDPOINT, "time", hooks.TimeShim(clock.sleep))
-    patches.set(hooks.BOTOCORE_ENDPOINT, "uuid", hooks.UuidShim())
+    hooks.patch_botocore(patches, clock.sleep)
 
     parse = getattr(*hooks.resolve(hooks.ASL_PARSER, "AmazonStateLanguageParser.parse"))
     patches.set(hooks.ASL_PARSER, "AmazonStateLanguageParser.parse", staticmethod(_parse_once(parse)))

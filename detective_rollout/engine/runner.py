@@ -97,7 +97,7 @@ class LocalEngine:
         self.task_clock = TaskClock(clock, self.meter)
         self.dispatcher = Dispatcher(self.template, faults, self.task_clock, self.meter)
         self._stack: contextlib.ExitStack | None = None
-        self.workers = WorkerPlan(workers) if isinstance(workers, int) else workers
+        self.worker_plan = WorkerPlan(workers) if isinstance(workers, int) else workers
         self._machines: dict[str, str] = {}
         self._timeouts: dict[str, dict[str, float]] = {}
         self._machine_lock = threading.Lock()
@@ -122,7 +122,7 @@ class LocalEngine:
             self._create_resources()
             if self.fleet is not None:
                 stack.enter_context(self.fleet.intercept())
-            if self.workers.count:
+            if self.worker_plan.count:
                 self.dispatcher.workers = self._start_workers()
                 stack.callback(self._stop_workers)
         except BaseException:
@@ -141,7 +141,7 @@ class LocalEngine:
 
         modules = sorted({f.handler.rpartition(".")[0] for f in self.template.functions.values()})
         level = logging.getLevelName(logger.log_level)
-        return LambdaWorkers(self.workers, self.fleet, self.clock, modules, level).start()
+        return LambdaWorkers(self.worker_plan, self.fleet, self.clock, modules, level).start()
 
     def _stop_workers(self) -> None:
         workers, self.dispatcher.workers = self.dispatcher.workers, None

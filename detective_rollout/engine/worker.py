@@ -77,9 +77,7 @@ def configure(config: dict[str, Any]) -> None:
     BUILTIN_HANDLERS.insert(0, ("before-send", forward))  # before any session exists
     clock = _clock(config)
     tasks.clock.use(clock)
-    patches = hooks.Patches()
-    patches.set(hooks.BOTOCORE_ENDPOINT, "time", hooks.TimeShim(clock.sleep))
-    patches.set(hooks.BOTOCORE_ENDPOINT, "uuid", hooks.UuidShim())
+    hooks.patch_botocore(hooks.Patches(), clock.sleep)  # for the process's life: never restored
     logger.setLevel(config["log_level"])
     for module in config["modules"]:
         importlib.import_module(module)

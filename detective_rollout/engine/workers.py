@@ -36,7 +36,9 @@ from typing import Any
 from botocore.awsrequest import AWSPreparedRequest
 from botocore.compat import HTTPHeaders
 
+from detective_rollout.emulator import errors
 from detective_rollout.emulator.aws_data import EMULATED_SERVICES
+from detective_rollout.emulator.wire import handle_http
 
 #: How long a starting worker may take to import the task code and report ready.
 START_TIMEOUT_S = 120.0
@@ -82,9 +84,8 @@ class LambdaWorkers:
             raise ValueError(f"workers: at least 1, got {plan.count}")
         if not hasattr(clock, "factor"):
             raise ValueError(f"workers need a speed or real clock (both processes read it), got {clock.describe()}")
-        self.count = plan.count
+        self.plan = plan
         self.fleet = fleet
-        self.cpus = plan.cpus
         latency_ms = float(getattr(getattr(fleet, "scenario", None), "latency_ms", 0.0) or 0.0)
         #: The fleet's injected latency in wall seconds: each answer of the fleet is sent that much later.
         self.latency_wall_s = latency_ms / 1000 / float(clock.factor)
@@ -104,6 +105,7 @@ class LambdaWorkers:
         self._ids = itertools.count(1)
         self._lock = threading.Lock()
         self._processes: list[subprocess.Popen[bytes]] = []
+        self._stubber: Any = None
         self._greeted = 0
         #: Set when the workers stop: the largest worker's peak RSS in MB (None where unknown).
         self.peak_rss_mb: float | None = None
@@ -113,12 +115,15 @@ class LambdaWorkers:
         self._selector.register(self._listener, selectors.EVENT_READ, None)
         self._io = threading.Thread(target=self._serve, name="workers-io", daemon=True)
         self._io.start()
-        for _ in range(self.count):
+        from moto.core.models import botocore_stubber  # imported here: the engine needs moto only once it starts
+
+        self._stubber = botocore_stubber
+        for _ in range(self.plan.count):
             command = [sys.executable, "-m", "detective_rollout.engine.worker", self.address]
             self._processes.append(subprocess.Popen(command, env=dict(os.environ)))  # noqa: S603 - our own module
         deadline = time.monotonic() + START_TIMEOUT_S
         with self._ready:
-            while not self._ready.wait_for(lambda: len(self._workers) == self.count, timeout=0.5):
+            while not self._ready.wait_for(lambda: len(self._workers) == self.plan.count, timeout=0.5):
                 exited = [p.returncode for p in self._processes if p.poll() is not None]
                 if exited or time.monotonic() > deadline:
                     self.close()
@@ -238,7 +243,8 @@ class LambdaWorkers:
     def _greet(self, conn: Connection) -> None:
         with self._lock:
             index, self._greeted = self._greeted, self._greeted + 1
-        cpu = self.cpus[index % len(self.cpus)] if self.cpus else None
+        cpus = self.plan.cpus
+        cpu = cpus[index % len(cpus)] if cpus else None
         try:
             conn.send(("config", {**self.config, "cpu": cpu}))
             _, pid = conn.recv()  # ("ready", pid): the task modules are imported and warm
@@ -254,11 +260,6 @@ class LambdaWorkers:
     def answer(self, service: str, method: str, url: str, headers: dict[str, str],
                body: bytes) -> tuple[int, dict[str, str], bytes] | None:  # fmt: skip
         """What the in-process hooks answer: the fleet for its services, then moto; None = no endpoint."""
-        from moto.core.models import botocore_stubber
-
-        from detective_rollout.emulator import errors
-        from detective_rollout.emulator.wire import handle_http
-
         if service in EMULATED_SERVICES and self.fleet is not None:
             try:
                 found = handle_http(self.fleet, method, url, headers, body, raise_unknown_endpoint=True,
@@ -268,7 +269,7 @@ class LambdaWorkers:
             if found is not None:
                 return found.status, dict(found.headers), found.body
         prepared = AWSPreparedRequest(method, url, HTTPHeaders.from_dict(headers), body, stream_output=False)
-        mocked = botocore_stubber.process_request(prepared)
+        mocked = self._stubber.process_request(prepared)
         if mocked is None:
             return None
         status, answer_headers, content = mocked
