@@ -7,8 +7,10 @@ canary test can fail loudly, naming the symbol, the day moto moves one.
 
 from __future__ import annotations
 
+import copy as _copy
 import datetime as _dt
 import importlib
+import pickle
 import time as _time
 import uuid as _uuid
 from collections.abc import Callable
@@ -32,6 +34,14 @@ ASL_PARSER = f"{_PARSER}.asl.parse.asl_parser"
 PREPROCESSOR = f"{_PARSER}.asl.parse.preprocessor"
 JSON_PATH = f"{_PARSER}.asl.utils.json_path"
 RESULT_PATH = f"{_PARSER}.asl.component.common.path.result_path"
+STATES = f"{_PARSER}.asl.eval.states"
+EXECUTE_STATE = f"{_PARSER}.asl.component.state.exec.execute_state"
+STRING_EXPRESSION = f"{_PARSER}.asl.component.common.string.string_expression"
+STATE_MAP = f"{_PARSER}.asl.component.state.exec.state_map.state_map"
+EVENT_MANAGER = f"{_PARSER}.asl.eval.event.event_manager"
+
+#: The interpreter modules that copy a state's data (input, output, stack frame, history details) with copy.deepcopy.
+DEEPCOPY_USERS = (STATES, EXECUTE_STATE, STRING_EXPRESSION, RESULT_PATH, STATE_MAP, EVENT_MANAGER, STATE_TASK_SERVICE)
 
 #: (module, attribute path) of every private symbol the engine relies on.
 TARGETS: tuple[tuple[str, str], ...] = (
@@ -53,6 +63,7 @@ TARGETS: tuple[tuple[str, str], ...] = (
     (RESULT_PATH, "parse"),
     (ASL_PARSER, "AmazonStateLanguageParser.parse"),
     (PREPROCESSOR, "Preprocessor"),
+    *((module, "copy") for module in DEEPCOPY_USERS),
 )
 
 
@@ -106,6 +117,29 @@ class UuidShim:
 
     def __getattr__(self, name: str) -> Any:
         return getattr(_uuid, name)
+
+
+class CopyShim:
+    """Stands in for an interpreter module's ``copy``: ``deepcopy`` of a dict or list is a pickle round trip.
+
+    moto copies a state's data about eight times per state (its input, output, stack frame and
+    history details). copy.deepcopy walks it in Python: ~2 ms per transition of a 10 KB input,
+    more than the rest of the transition, and all of it on the engine process's GIL. A pickle
+    round trip makes the same deep copy (shared references stay shared) in C. A value pickle
+    cannot take (or a memo from a caller) goes to copy.deepcopy, as before.
+    """
+
+    @staticmethod
+    def deepcopy(value: Any, memo: dict[int, Any] | None = None) -> Any:
+        if memo is None and type(value) in (dict, list):
+            try:
+                return pickle.loads(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))  # noqa: S301 - our own bytes
+            except Exception:  # noqa: BLE001 - not picklable: the general copy below
+                pass
+        return _copy.deepcopy(value, memo)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(_copy, name)
 
 
 def patch_botocore(patches: Patches, sleep: Callable[[float], None]) -> None:

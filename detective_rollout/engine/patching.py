@@ -17,6 +17,9 @@ Why each one (see docs/engine.md, "Hooks"):
   again at every StartExecution (0.1-0.2 s of CPU for the enable machine, before the first state).
 * ``json_path.parse`` and ``result_path.parse`` -> cached: jsonpath_ng builds a new parser for every
   expression it parses (milliseconds each), and moto parses a state's paths again at every visit.
+* ``copy`` of the interpreter modules that deep-copy state data -> :class:`hooks.CopyShim`: a pickle
+  round trip for dicts and lists. copy.deepcopy of the state's data, about eight times per state,
+  cost more than the rest of a transition.
 * ``ErrorEqualsDecl._eval_body`` -> States.ALL does not match States.DataLimitExceeded / States.Runtime,
   which AWS reports as terminal (moto matched them).
 """
@@ -138,6 +141,9 @@ def _install(patches: hooks.Patches, engine: LocalEngine) -> None:
     patches.set(hooks.ASL_PARSER, "AmazonStateLanguageParser.parse", staticmethod(_parse_once(parse)))
     for module in (hooks.JSON_PATH, hooks.RESULT_PATH):
         patches.set(module, "parse", functools.lru_cache(maxsize=1024)(getattr(*hooks.resolve(module, "parse"))))
+
+    for module in hooks.DEEPCOPY_USERS:
+        patches.set(module, "copy", hooks.CopyShim())
 
     patches.set(hooks.STATE_TASK_LAMBDA, "is_within_size_quota", _within_quota)
     patches.set(hooks.STATE_TASK_SERVICE, "is_within_size_quota", _within_quota)
