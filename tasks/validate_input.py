@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, cast
 
 from tasks import __version__, clock, errors, settings
 from tasks.aws import Aws, default_aws, translate_errors
@@ -83,12 +83,37 @@ def read_accounts_csv(s3: Any, bucket: str, key: str, problems: Problems) -> byt
 
 def admin_enabled_regions(aws: Aws, candidates: Iterable[str]) -> frozenset[str]:
     """Detective Regions the administrator has enabled (opt-in ones are probed only among ``candidates``)."""
+    return enabled_regions(aws, listed_regions(aws), candidates)
+
+
+def listed_regions(aws: Aws) -> frozenset[str] | None:
+    """The Detective Regions account:ListRegions says the administrator enabled; None when that is denied."""
     try:
         return frozenset(_list_enabled_regions(aws.client("account"))) & frozenset(DETECTIVE_REGIONS)
     except errors.AccessDenied:
         logger.warning("account:ListRegions denied; probing opt-in Regions with detective:ListGraphs")
+        return None
+
+
+def enabled_regions(aws: Aws, listed: frozenset[str] | None, candidates: Iterable[str]) -> frozenset[str]:
+    """``listed`` when ListRegions answered; else the Regions that are not opt-in, plus the probed candidates."""
+    if listed is not None:
+        return listed
     probe = [r for r in in_detective_order(candidates) if r in OPT_IN_REGIONS]
     return frozenset(r for r in DETECTIVE_REGIONS if r not in OPT_IN_REGIONS) | {r for r in probe if _probe(aws, r)}
+
+
+def caller_and_listed_regions(aws: Aws) -> tuple[str, frozenset[str] | None | Exception]:
+    """GetCallerIdentity and account:ListRegions at once: two round trips in a row on every rollout's critical path.
+
+    The identity's error is raised here, as before; the Regions' (an answer or an error) is
+    returned for after the input has been checked, where it was read before.
+    """
+    calls: list[Callable[[], object]] = [aws.caller_account, lambda: listed_regions(aws)]
+    admin, listed = fan_out(lambda call: call(), calls)
+    if isinstance(admin, Exception):
+        raise admin
+    return str(admin), cast("frozenset[str] | None | Exception", listed)
 
 
 def _list_enabled_regions(account: Any) -> set[str]:
@@ -143,12 +168,14 @@ def validate_input(aws: Aws, config: Settings, event_input: Any, execution: str,
     check_execution_name(execution, problems)
     request = check_request(event_input, enable_options(config), problems, require_email=True)
     entries = requested_accounts(aws.client("s3"), request, problems, require_email=True)
-    admin = aws.caller_account()
+    admin, listed = caller_and_listed_regions(aws)
     merged = merge_accounts(entries, problems, admin_account_id=admin)
     problems.raise_if_any()
 
     options = request.options
-    enabled = admin_enabled_regions(aws, candidate_regions(options["regions"], merged))
+    if isinstance(listed, Exception):
+        raise listed
+    enabled = enabled_regions(aws, listed, candidate_regions(options["regions"], merged))
     accounts = resolve_regions(merged, options["regions"], enabled)
     regions = in_detective_order(r for a in accounts for r in a.regions)
     if not regions:

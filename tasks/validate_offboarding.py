@@ -29,8 +29,9 @@ from tasks.problems import Problems, show
 from tasks.regions import in_detective_order
 from tasks.settings import Settings
 from tasks.validate_input import (
-    admin_enabled_regions,
+    caller_and_listed_regions,
     candidate_regions,
+    enabled_regions,
     requested_accounts,
     resolve_regions,
     run_validation,
@@ -94,12 +95,14 @@ def validate_offboarding(
                             accounts_required=False)
     entries = requested_accounts(aws.client("s3"), request, problems, require_email=False)
     options = request.options
-    admin = aws.caller_account()
+    admin, listed = caller_and_listed_regions(aws)
     check_scope(event_input, options, admin, problems)
     merged = merge_accounts(entries, problems, admin_account_id=admin)
     problems.raise_if_any()
 
-    enabled = admin_enabled_regions(aws, candidate_regions(options["regions"], merged))
+    if isinstance(listed, Exception):
+        raise listed
+    enabled = enabled_regions(aws, listed, candidate_regions(options["regions"], merged))
     if options["all_members"]:
         regions = in_detective_order(enabled) if options["regions"] == ALL else tuple(options["regions"])
         accounts = current_members(aws, [r for r in regions if r in enabled])

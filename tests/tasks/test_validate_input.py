@@ -7,6 +7,7 @@ Stubber where the request shape matters), so each test states the administrator'
 from __future__ import annotations
 
 import json
+import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from datetime import UTC, datetime
@@ -323,6 +324,51 @@ def test_list_regions_denied_falls_back_to_probing_requested_opt_in_regions(s3: 
     output = run(aws, {"accounts": [acct(1)], "regions": ["us-east-1", "me-south-1", "af-south-1"]})
     assert output["admin_disabled_regions"] == ["af-south-1"]
     assert sorted(set(aws.detective_regions)) == ["af-south-1", "me-south-1", "us-east-1"]
+
+
+class MeetingAws(FakeAws):
+    """GetCallerIdentity and ListRegions each wait for the other: only concurrent calls get through."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.meeting = threading.Barrier(2, timeout=5)
+
+    def caller_account(self) -> str:
+        self.meeting.wait()
+        return super().caller_account()
+
+    def client(self, service: str, region: str | None = None) -> Any:
+        found = super().client(service, region)
+        if service == "account":
+            list_regions = found.list_regions
+
+            def first_page_meets(**params: Any) -> dict[str, Any]:
+                if "NextToken" not in params:
+                    self.meeting.wait()
+                return list_regions(**params)
+
+            found.list_regions = first_page_meets
+        return found
+
+
+def test_caller_identity_and_enabled_regions_are_read_at_once(s3: Any) -> None:
+    output = run(MeetingAws(), {"accounts": [acct(1)]})  # sequential calls would break the barrier
+    assert output["admin_account_id"] == ADMIN and "us-east-1" in output["regions"]
+
+
+def test_a_list_regions_error_comes_after_the_input_problems(s3: Any) -> None:
+    class Throttled(FakeAccount):
+        def list_regions(self, **params: Any) -> dict[str, Any]:
+            raise client_error("ThrottlingException", 400)
+
+    aws = FakeAws()
+    plain_client = aws.client
+    aws.client = lambda service, region=None: (  # type: ignore[method-assign]
+        Throttled(set(), False) if service == "account" else plain_client(service, region))
+    with pytest.raises(errors.InvalidInput, match="account_id"):
+        run(aws, {"accounts": [{"account_id": "12345", "email": "a@example.com"}]})
+    with pytest.raises(errors.RolloutError, match="ThrottlingException"):
+        run(aws, {"accounts": [acct(1)]})
 
 
 def test_list_regions_is_paged_with_next_token_through_a_real_client() -> None:
