@@ -28,21 +28,32 @@ class GraphOutcome:
     planned: str | None  # dry run: the change it would make
 
 
-def ensure_graph(detective: Any, region: str, tags: dict[str, str], dry_run: bool) -> GraphOutcome:
+def ensure_graph(
+    detective: Any, region: str, tags: dict[str, str], dry_run: bool, seen: bool | None = None
+) -> GraphOutcome:
+    """The Region's graph, created if missing, with the project's and the request's tags.
+
+    ``seen``: whether ValidateInput found a graph in the Region (None: not known). Where it found
+    none, CreateGraph is called straight away - one round trip instead of ListGraphs first, on
+    the critical path of every first rollout - and ListGraphs only if CreateGraph answers that
+    the account has one after all (ConflictException: one graph per account and Region).
+    """
     wanted = {**PROJECT_TAG, **tags}
-    arns = list_graph_arns(detective)
-    if not arns:
-        if dry_run:
-            return GraphOutcome(region, None, False, False, f"create a behavior graph in {region}")
-        try:
-            with translate_errors():
-                arn = str(detective.create_graph(Tags=wanted)["GraphArn"])
+    arns: list[str] = []
+    if seen is False and not dry_run:
+        arn = _create(detective, wanted)
+        if arn is not None:
             return GraphOutcome(region, arn, True, False, None)
-        except errors.Conflict:
-            # Another execution created it since ListGraphs (one graph per account and Region): use that one.
-            arns = list_graph_arns(detective)
-            if not arns:
-                raise
+    else:
+        arns = list_graph_arns(detective)
+        if not arns and dry_run:
+            return GraphOutcome(region, None, False, False, f"create a behavior graph in {region}")
+        if not arns and (arn := _create(detective, wanted)) is not None:
+            return GraphOutcome(region, arn, True, False, None)
+    if not arns:  # another execution created it meanwhile: use that one
+        arns = list_graph_arns(detective)
+        if not arns:
+            raise errors.Conflict(f"CreateGraph says a behavior graph exists in {region}; ListGraphs lists none")
     arn = arns[0]
     with translate_errors():
         current = detective.list_tags_for_resource(ResourceArn=arn).get("Tags", {})
@@ -56,13 +67,24 @@ def ensure_graph(detective: Any, region: str, tags: dict[str, str], dry_run: boo
     return GraphOutcome(region, arn, False, True, None)
 
 
+def _create(detective: Any, tags: dict[str, str]) -> str | None:
+    """CreateGraph's ARN; None when the account already has a graph in the Region."""
+    try:
+        with translate_errors():
+            return str(detective.create_graph(Tags=tags)["GraphArn"])
+    except errors.Conflict:
+        return None
+
+
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     plan = event["plan"]
     tags, dry_run = plan.get("tags") or {}, bool(plan["dry_run"])
+    with_graph = plan.get("graph_regions")  # absent from plans of earlier versions: not known
 
     def ensure(region_outcome: Outcome) -> Outcome:
         region = region_outcome["region"]
-        outcome = ensure_graph(default_aws().client("detective", region), region, tags, dry_run)
+        seen = None if with_graph is None else region in with_graph
+        outcome = ensure_graph(default_aws().client("detective", region), region, tags, dry_run, seen)
         logger.info("behavior graph", extra={**keys(plan["execution"], region=region), "graph_arn": outcome.graph_arn,
                                             "graph_created": outcome.created, "graph_tagged": outcome.tagged})
         return {**region_outcome, "graph": asdict(outcome)}

@@ -137,29 +137,34 @@ def _probe(aws: Aws, region: str) -> bool:
     return True
 
 
-def check_member_limit(aws: Aws, accounts: Sequence[Account], regions: Iterable[str], problems: Problems) -> None:
-    """Refuse a request that would take an existing (or new) graph past 1,200 members.
+def check_member_limit(
+    aws: Aws, accounts: Sequence[Account], regions: Iterable[str], problems: Problems
+) -> frozenset[str]:
+    """Refuse a request that would take an existing (or new) graph past 1,200 members; the Regions with a graph.
 
     The Regions' members are read concurrently (this state is on every rollout's critical path);
     the first Region's error, in Region order, is raised as before.
     """
 
-    def members(region: str) -> set[str]:
+    def members(region: str) -> set[str] | None:
         detective = aws.client("detective", region)
         arns = list_graph_arns(detective)
-        return set(list_members(detective, arns[0])) if arns else set()
+        return set(list_members(detective, arns[0])) if arns else None
 
     regions = list(regions)
     found = fan_out(members, regions)
+    with_graph = frozenset(region for region, existing in zip(regions, found, strict=True) if existing is not None)
     for region, existing in zip(regions, found, strict=True):
         if isinstance(existing, Exception):
             raise existing
+        existing = existing or set()
         requested = {a.account_id for a in accounts if region in a.regions}
         new = requested - existing
         if len(existing) + len(new) > GRAPH_MEMBER_LIMIT:
             problems.add(f"accounts in {region}", f"{len(existing)} existing members + {len(new)} new accounts = "
                                                   f"{len(existing) + len(new)}, above Detective's {GRAPH_MEMBER_LIMIT} "
                                                   "members per behavior graph")
+    return with_graph
 
 
 def validate_input(aws: Aws, config: Settings, event_input: Any, execution: str, now: datetime) -> dict[str, Any]:
@@ -180,7 +185,7 @@ def validate_input(aws: Aws, config: Settings, event_input: Any, execution: str,
     regions = in_detective_order(r for a in accounts for r in a.regions)
     if not regions:
         problems.add("regions", "no Detective Region is enabled for the administrator account")
-    check_member_limit(aws, accounts, [r for r in regions if r in enabled], problems)
+    with_graph = check_member_limit(aws, accounts, [r for r in regions if r in enabled], problems)
     problems.raise_if_any()
 
     plan = _plan(execution, admin, accounts, regions, enabled, options, event_input, now)
@@ -194,6 +199,7 @@ def validate_input(aws: Aws, config: Settings, event_input: Any, execution: str,
         "guardduty_min_age_hours": options["guardduty_min_age_hours"],
         "invitation_wait_seconds": options["invitation_wait_seconds"], "tags": options["tags"],
         "account_count": len(accounts), "pair_count": len(plan.pairs()),
+        "graph_regions": [r for r in regions if r in with_graph],
     }  # fmt: skip
 
 

@@ -83,8 +83,8 @@ FAULTS: list[FaultCase] = [
     FaultCase("5xx-short-burst", "a short burst: the first 10 calls answer 5xx",
               fleet(events=[{"type": "error_burst", "after_calls": 0, "calls": 10}]), {"ENABLED": ALL}, "SUCCEEDED", 0,
               "botocore's retries outlast it: every pair ENABLED"),
-    FaultCase("5xx-burst", "a long burst: 40 consecutive calls answer 5xx (from the 16th call)",
-              fleet(events=[{"type": "error_burst", "after_calls": 15, "calls": 40}]),
+    FaultCase("5xx-burst", "a long burst: 40 consecutive calls answer 5xx (from the 14th call)",
+              fleet(events=[{"type": "error_burst", "after_calls": 13, "calls": 40}]),
               {"FAILED/ERROR": ALL}, "RolloutIncomplete", ALL,
               "the pairs whose retries ran out inside the burst (here the whole acceptance) are FAILED / ERROR naming "
               "the 5xx error, left INVITED"),

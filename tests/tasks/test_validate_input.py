@@ -279,7 +279,7 @@ def test_list_input_writes_the_plan_and_returns_a_small_output(s3: Any) -> None:
         "request_key": "work/enable/run-1/request.json", "regions": ["us-east-1", "us-west-2"],
         "admin_disabled_regions": [], "batches": [0, 1], "batch_size": 1, "max_concurrency": 10, "dry_run": False,
         "guardduty_wait": "wait", "guardduty_min_age_hours": 48, "invitation_wait_seconds": 60,
-        "tags": {"owner": "security"}, "account_count": 2, "pair_count": 4,
+        "tags": {"owner": "security"}, "account_count": 2, "pair_count": 4, "graph_regions": [],
     }
     plan = stored_plan(s3, output)
     assert plan["accounts"][0] == {"account_id": "200000000001", "email": "member1@example.com",
@@ -477,3 +477,10 @@ def test_fleet_administrator_listed_as_member_is_refused_via_sts(s3: Any, fleet_
                        {"accounts": [acct(1), {"account_id": FLEET_ADMIN, "email": "admin@example.com"}]},
                        "fleet-3", NOW)
     assert written(s3) == [] and fleet.mutating_calls() == []
+
+
+def test_fleet_output_names_the_regions_that_already_have_a_graph(s3: Any, fleet_aws: Any) -> None:
+    fleet_aws(existing_graph_regions=["eu-west-1"])
+    output = validate_input(module.Aws(), SETTINGS, {"accounts": [acct(1)], "regions": ["us-east-1", "eu-west-1"]},
+                            "fleet-3", NOW)
+    assert output["graph_regions"] == ["eu-west-1"]  # EnsureGraph creates straight away in us-east-1
