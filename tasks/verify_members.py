@@ -1,10 +1,12 @@
 """State ``VerifyMembers``: the administrator's view of every requested member, in every ready Region.
 
-Reads member status with GetMembers (50 per call) and records it in ``verify/<region>.json``,
-all Regions concurrently in one invocation. While some member is still VERIFICATION_IN_PROGRESS
-it asks the state machine to wait and call again (``retry``), at most ``MAX_ATTEMPTS`` times;
-what is still in progress then is reported as VERIFICATION_TIMEOUT. The attempt number lives in
-``verify/progress.json``, so the call needs no counter in the state's input.
+Reads member status with GetMembers (50 per call), all Regions concurrently in one invocation,
+and records every Region's in one document, ``verify.json``: one S3 write per attempt instead of
+one per Region, and one read for the report. A Region whose verification failed this time keeps
+its previous attempt's record there. While some member is still VERIFICATION_IN_PROGRESS it asks
+the state machine to wait and call again (``retry``), at most ``MAX_ATTEMPTS`` times; what is
+still in progress then is reported as VERIFICATION_TIMEOUT. The attempt number is kept in the
+same document, so the call needs no counter in the state's input.
 """
 
 from __future__ import annotations
@@ -20,6 +22,8 @@ from tasks.region_outcomes import Outcome, error_of, retried
 from tasks.workstore import WorkStore
 
 MAX_ATTEMPTS = 8
+#: ``{"attempt": n, "regions": {region: {"region", "attempt", "members"}}}``.
+VERIFIED = "verify.json"
 
 
 def verify_members(detective: Any, plan: Plan, region: str, graph_arn: str | None) -> dict[str, dict[str, Any]]:
@@ -42,7 +46,9 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     aws = default_aws()
     store = WorkStore.for_state(aws, event, "enable")
     plan = store.plan()
-    attempt = int((store.find("verify/progress.json") or {}).get("attempt", 0)) + 1
+    previous = store.find(VERIFIED) or {}
+    attempt = int(previous.get("attempt", 0)) + 1
+    records: dict[str, dict[str, Any]] = dict(previous.get("regions") or {})
     outcomes: list[Outcome] = event["regions"]
     ready = [o for o in outcomes if o.get("status") == "READY"]
 
@@ -50,14 +56,14 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         region = outcome["region"]
         members = verify_members(aws.client("detective", region), plan, region,
                                  (outcome.get("graph") or {}).get("graph_arn"))
-        store.put(f"verify/{region}.json", {"region": region, "attempt": attempt, "members": members})
+        records[region] = {"region": region, "attempt": attempt, "members": members}
         pending = sum(1 for m in members.values() if m["status"] == "VERIFICATION_IN_PROGRESS")
         logger.info("members verified", extra={**keys(plan.execution, region=region), "pending": pending})
         return {"region": region, "verified": True, "pending": pending}
 
     done = {o["region"]: r for o, r in zip(ready, fan_out(retried(verify), ready), strict=True)}
     regions = [_verification(o["region"], done.get(o["region"])) for o in outcomes]
-    store.put("verify/progress.json", {"attempt": attempt})
+    store.put(VERIFIED, {"attempt": attempt, "regions": records})
     pending = sum(int(r.get("pending") or 0) for r in regions)
     return {"regions": regions, "attempt": attempt, "pending": pending,
             "retry": pending > 0 and attempt < MAX_ATTEMPTS}  # fmt: skip

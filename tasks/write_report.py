@@ -17,6 +17,7 @@ from tasks.plan import Plan
 from tasks.region_outcomes import complete
 from tasks.replay import merge_replayed
 from tasks.report import Row, document, outcome
+from tasks.verify_members import VERIFIED
 from tasks.workstore import WorkStore, report_key
 
 
@@ -44,12 +45,12 @@ def gather(store: WorkStore, plan: Plan, event: dict[str, Any]) -> Evidence:
     event = from_state(event, plan)
     evidence = Evidence(regions={r["region"]: r for r in event.get("regions", [])})
     accept_names = [f"accept/{index}.json" for index in range(plan.batch_count)]
-    found = store.find_all([f"{kind}/{region}.json" for region in plan.regions for kind in ("invite", "verify")]
-                           + accept_names)  # fmt: skip
+    found = store.find_all([f"invite/{region}.json" for region in plan.regions] + [VERIFIED] + accept_names)
+    verified = (found[VERIFIED] or {}).get("regions") or _verified_per_region(store, plan)
     for region in plan.regions:
         if invite := found[f"invite/{region}.json"]:
             evidence.invites[region] = invite
-        if verify := found[f"verify/{region}.json"]:
+        if verify := verified.get(region):
             evidence.verified[region] = verify
     for batch in event.get("batches", []):
         if batch.get("status") == "FAILED":
@@ -64,6 +65,12 @@ def gather(store: WorkStore, plan: Plan, event: dict[str, Any]) -> Evidence:
         if accepted := found[name]:
             evidence.accepts.update(accepted.get("accounts", {}))
     return evidence
+
+
+def _verified_per_region(store: WorkStore, plan: Plan) -> dict[str, Any]:
+    """The verification records of an execution whose VerifyMembers wrote one file per Region (before verify.json)."""
+    found = store.find_all([f"verify/{region}.json" for region in plan.regions])
+    return {region: doc for region in plan.regions if (doc := found[f"verify/{region}.json"])}
 
 
 def enable_rows(evidence: Evidence, plan: Plan) -> list[Row]:
