@@ -3,8 +3,9 @@
 Members already ENABLED or INVITED are left alone; VERIFICATION_FAILED members whose email is
 now different are repaired (DeleteMembers + CreateMembers, as the console does);
 ACCEPTED_BUT_DISABLED members get StartMonitoringMember; the rest are invited with
-CreateMembers in chunks of 50. Every account gets one record in ``invite/<region>.json`` -
-an error in one chunk never loses another chunk's accounts.
+CreateMembers in chunks of 50. Every account gets one record in its Region's entry of
+``invite.json`` - an error in one chunk never loses another chunk's accounts. Every Region's
+entry is in that one document: one S3 write per invocation, one read for the report.
 
 One invocation handles every READY Region of the per-Region outcome list concurrently
 (tasks.region_outcomes), then writes each batch's accept targets (tasks.targets), so that
@@ -25,7 +26,7 @@ from tasks.log import keys, logger
 from tasks.plan import Account, Plan
 from tasks.region_outcomes import Outcome, for_each_ready, ready_regions
 from tasks.retrying import bounded
-from tasks.targets import write_slices
+from tasks.targets import INVITED, write_slices
 from tasks.workstore import WorkStore
 
 WAITING = {"INVITED", "VERIFICATION_IN_PROGRESS"}
@@ -204,9 +205,8 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         graph_arn = graph.get("graph_arn")
         records = invite_members(aws.client("detective", region), plan, region, graph_arn,
                                  new_graph=bool(graph.get("created")))
-        document = {"region": region, "graph_arn": graph_arn, "members": {k: asdict(v) for k, v in records.items()}}
-        store.put(f"invite/{region}.json", document)
-        invites[region] = document
+        invites[region] = {"region": region, "graph_arn": graph_arn,
+                           "members": {k: asdict(v) for k, v in records.items()}}
         counts: dict[str, int] = {}
         for record in records.values():
             counts[record.action] = counts.get(record.action, 0) + 1
@@ -216,6 +216,7 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         return {**outcome, "invite": {"region": region, "accounts": len(records), "counts": counts}}
 
     outcomes = for_each_ready(event["regions"], invite)
+    store.put(INVITED, {"regions": invites})
     ready = ready_regions(outcomes)
     write_slices(store, plan, {r: invites[r] for r in ready})
     return {"regions": outcomes, "ready": ready}

@@ -21,6 +21,8 @@ from tasks.plan import Account, Plan
 from tasks.workstore import WorkStore
 
 Targets = dict[str, list[Target]]
+#: What InviteMembers writes: ``{"regions": {region: {"region", "graph_arn", "members"}}}``.
+INVITED = "invite.json"
 
 
 def slice_name(batch: int) -> str:
@@ -30,7 +32,7 @@ def slice_name(batch: int) -> str:
 def targets_from_invites(plan: Plan, accounts: tuple[Account, ...], invites: Mapping[str, Any]) -> Targets:
     """Regions per account where an invitation is expected (dry run: every Region it was planned in).
 
-    ``invites``: invite documents (``invite/<region>.json``) by Region, for the Regions that are ready.
+    ``invites``: invite records (the Regions of ``invite.json``) by Region, for the Regions that are ready.
     """
     targets: Targets = {}
     for region, invite in invites.items():
@@ -73,7 +75,8 @@ def read_batch(store: WorkStore, batch: int) -> tuple[Plan, tuple[Account, ...],
     plan = store.plan()
     if document is not None:
         return plan, plan.batch(batch), _targets(document)
-    invites = {r: doc for r in plan.regions if (doc := store.find(f"invite/{r}.json"))}
+    invites = (store.find(INVITED) or {}).get("regions") or {
+        r: doc for r in plan.regions if (doc := store.find(f"invite/{r}.json"))}  # written per Region before
     return plan, plan.batch(batch), targets_from_invites(plan, plan.batch(batch), invites)
 
 

@@ -17,6 +17,7 @@ from tasks.plan import Plan
 from tasks.region_outcomes import complete
 from tasks.replay import merge_replayed
 from tasks.report import Row, document, outcome
+from tasks.targets import INVITED
 from tasks.verify_members import VERIFIED
 from tasks.workstore import WorkStore, report_key
 
@@ -45,10 +46,11 @@ def gather(store: WorkStore, plan: Plan, event: dict[str, Any]) -> Evidence:
     event = from_state(event, plan)
     evidence = Evidence(regions={r["region"]: r for r in event.get("regions", [])})
     accept_names = [f"accept/{index}.json" for index in range(plan.batch_count)]
-    found = store.find_all([f"invite/{region}.json" for region in plan.regions] + [VERIFIED] + accept_names)
-    verified = (found[VERIFIED] or {}).get("regions") or _verified_per_region(store, plan)
+    found = store.find_all([INVITED, VERIFIED, *accept_names])
+    invited = (found[INVITED] or {}).get("regions") or _per_region(store, plan, "invite")
+    verified = (found[VERIFIED] or {}).get("regions") or _per_region(store, plan, "verify")
     for region in plan.regions:
-        if invite := found[f"invite/{region}.json"]:
+        if invite := invited.get(region):
             evidence.invites[region] = invite
         if verify := verified.get(region):
             evidence.verified[region] = verify
@@ -67,10 +69,10 @@ def gather(store: WorkStore, plan: Plan, event: dict[str, Any]) -> Evidence:
     return evidence
 
 
-def _verified_per_region(store: WorkStore, plan: Plan) -> dict[str, Any]:
-    """The verification records of an execution whose VerifyMembers wrote one file per Region (before verify.json)."""
-    found = store.find_all([f"verify/{region}.json" for region in plan.regions])
-    return {region: doc for region in plan.regions if (doc := found[f"verify/{region}.json"])}
+def _per_region(store: WorkStore, plan: Plan, kind: str) -> dict[str, Any]:
+    """The records of an execution written one file per Region (``invite/`` or ``verify/``, before the one document)."""
+    found = store.find_all([f"{kind}/{region}.json" for region in plan.regions])
+    return {region: doc for region in plan.regions if (doc := found[f"{kind}/{region}.json"])}
 
 
 def enable_rows(evidence: Evidence, plan: Plan) -> list[Row]:

@@ -1,4 +1,4 @@
-"""WriteReport reads the verification where VerifyMembers left it: verify.json, or one file per Region before it."""
+"""WriteReport reads invitations and verification where their states left them: one document, or a file per Region."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 from moto import mock_aws
 
 from tasks.plan import Account, Plan
+from tasks.targets import INVITED
 from tasks.verify_members import VERIFIED
 from tasks.workstore import WorkStore
 from tasks.write_report import gather
@@ -33,16 +34,22 @@ def record(region: str, status: str) -> dict[str, Any]:
     return {"region": region, "attempt": 1, "members": {"222222222222": {"status": status}}}
 
 
-def test_every_region_is_read_from_the_one_verification_document(store: WorkStore) -> None:
+def statuses(found: dict[str, Any]) -> dict[str, str]:
+    return {region: doc["members"]["222222222222"]["status"] for region, doc in found.items()}
+
+
+def test_every_region_is_read_from_the_one_invitation_and_the_one_verification_document(store: WorkStore) -> None:
+    store.put(INVITED, {"regions": {r: record(r, "INVITED") for r in REGIONS}})
     store.put(VERIFIED, {"attempt": 2, "regions": {r: record(r, "ENABLED") for r in REGIONS}})
     store.put("verify/us-east-1.json", record("us-east-1", "INVITED"))  # a stray file of another version: ignored
     evidence = gather(store, PLAN, {"regions": [], "batches": [], "verification": []})
-    assert {r: v["members"]["222222222222"]["status"] for r, v in evidence.verified.items()} == {
-        "us-east-1": "ENABLED", "eu-west-1": "ENABLED"}
+    assert statuses(evidence.invites) == {"us-east-1": "INVITED", "eu-west-1": "INVITED"}
+    assert statuses(evidence.verified) == {"us-east-1": "ENABLED", "eu-west-1": "ENABLED"}
 
 
-def test_an_execution_verified_one_file_per_region_is_still_reported(store: WorkStore) -> None:
+def test_an_execution_that_wrote_one_file_per_region_is_still_reported(store: WorkStore) -> None:
+    store.put("invite/eu-west-1.json", record("eu-west-1", "INVITED"))
     store.put("verify/eu-west-1.json", record("eu-west-1", "ACCEPTED_BUT_DISABLED"))
     evidence = gather(store, PLAN, {"regions": [], "batches": [], "verification": []})
-    assert list(evidence.verified) == ["eu-west-1"]
-    assert evidence.verified["eu-west-1"]["members"]["222222222222"]["status"] == "ACCEPTED_BUT_DISABLED"
+    assert statuses(evidence.invites) == {"eu-west-1": "INVITED"}
+    assert statuses(evidence.verified) == {"eu-west-1": "ACCEPTED_BUT_DISABLED"}
