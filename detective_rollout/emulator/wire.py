@@ -125,7 +125,25 @@ def _routes(service: str) -> list[tuple[str, re.Pattern[str], tuple[str, ...], s
     return routes
 
 
+@cache
+def _literal_routes(service: str) -> dict[tuple[str, str], list[tuple[tuple[str, ...], str]]]:
+    """The routes without a path parameter by (method, path), in ``_routes`` order: most requests need no regex.
+
+    A literal template matches exactly one path, so looking it up first picks what the ordered
+    scan would have picked (literal templates sort first there too).
+    """
+    found: dict[tuple[str, str], list[tuple[tuple[str, ...], str]]] = {}
+    for method, pattern, required, name in _routes(service):
+        if "(?P<" not in pattern.pattern:
+            literal = re.sub(r"\\(.)", r"\1", pattern.pattern[1:-3])  # ^<escaped path>/?$
+            found.setdefault((method, literal.rstrip("/") or "/"), []).append((required, name))
+    return found
+
+
 def _match_rest(service: str, method: str, path: str, query: dict[str, list[str]]) -> tuple[str, dict[str, str]]:
+    for required, name in _literal_routes(service).get((method, path.rstrip("/") or "/"), ()):
+        if all(q in query for q in required):
+            return name, {}
     for route_method, pattern, required, name in _routes(service):
         match = pattern.match(path)
         if route_method == method and match and all(q in query for q in required):
