@@ -39,19 +39,14 @@ def ensure_graph(
     the account has one after all (ConflictException: one graph per account and Region).
     """
     wanted = {**PROJECT_TAG, **tags}
-    arns: list[str] = []
-    if seen is False and not dry_run:
+    arns = [] if seen is False and not dry_run else list_graph_arns(detective)
+    if not arns:
+        if dry_run:
+            return GraphOutcome(region, None, False, False, f"create a behavior graph in {region}")
         arn = _create(detective, wanted)
         if arn is not None:
             return GraphOutcome(region, arn, True, False, None)
-    else:
-        arns = list_graph_arns(detective)
-        if not arns and dry_run:
-            return GraphOutcome(region, None, False, False, f"create a behavior graph in {region}")
-        if not arns and (arn := _create(detective, wanted)) is not None:
-            return GraphOutcome(region, arn, True, False, None)
-    if not arns:  # another execution created it meanwhile: use that one
-        arns = list_graph_arns(detective)
+        arns = list_graph_arns(detective)  # another execution created it meanwhile: use that one
         if not arns:
             raise errors.Conflict(f"CreateGraph says a behavior graph exists in {region}; ListGraphs lists none")
     arn = arns[0]

@@ -75,8 +75,7 @@ def read_batch(store: WorkStore, batch: int) -> tuple[Plan, tuple[Account, ...],
     plan = store.plan()
     if document is not None:
         return plan, plan.batch(batch), _targets(document)
-    invites = (store.find(INVITED) or {}).get("regions") or {
-        r: doc for r in plan.regions if (doc := store.find(f"invite/{r}.json"))}  # written per Region before
+    invites = (store.find(INVITED) or {}).get("regions") or store.find_by_region("invite", plan.regions)
     return plan, plan.batch(batch), targets_from_invites(plan, plan.batch(batch), invites)
 
 

@@ -81,11 +81,6 @@ def read_accounts_csv(s3: Any, bucket: str, key: str, problems: Problems) -> byt
     return data
 
 
-def admin_enabled_regions(aws: Aws, candidates: Iterable[str]) -> frozenset[str]:
-    """Detective Regions the administrator has enabled (opt-in ones are probed only among ``candidates``)."""
-    return enabled_regions(aws, listed_regions(aws), candidates)
-
-
 def listed_regions(aws: Aws) -> frozenset[str] | None:
     """The Detective Regions account:ListRegions says the administrator enabled; None when that is denied."""
     try:
@@ -95,8 +90,16 @@ def listed_regions(aws: Aws) -> frozenset[str] | None:
         return None
 
 
-def enabled_regions(aws: Aws, listed: frozenset[str] | None, candidates: Iterable[str]) -> frozenset[str]:
-    """``listed`` when ListRegions answered; else the Regions that are not opt-in, plus the probed candidates."""
+def enabled_regions(
+    aws: Aws, listed: frozenset[str] | None | Exception, candidates: Iterable[str]
+) -> frozenset[str]:
+    """Detective Regions the administrator has enabled, from what :func:`caller_and_listed_regions` read.
+
+    ``listed`` when ListRegions answered (its error is raised here); when it was denied, the
+    Regions that are not opt-in plus the opt-in ``candidates`` that answer a probe.
+    """
+    if isinstance(listed, Exception):
+        raise listed
     if listed is not None:
         return listed
     probe = [r for r in in_detective_order(candidates) if r in OPT_IN_REGIONS]
@@ -152,19 +155,21 @@ def check_member_limit(
         return set(list_members(detective, arns[0])) if arns else None
 
     regions = list(regions)
-    found = fan_out(members, regions)
-    with_graph = frozenset(region for region, existing in zip(regions, found, strict=True) if existing is not None)
-    for region, existing in zip(regions, found, strict=True):
+    with_graph: set[str] = set()
+    for region, existing in zip(regions, fan_out(members, regions), strict=True):
         if isinstance(existing, Exception):
             raise existing
-        existing = existing or set()
+        if existing is None:
+            existing = set()
+        else:
+            with_graph.add(region)
         requested = {a.account_id for a in accounts if region in a.regions}
         new = requested - existing
         if len(existing) + len(new) > GRAPH_MEMBER_LIMIT:
             problems.add(f"accounts in {region}", f"{len(existing)} existing members + {len(new)} new accounts = "
                                                   f"{len(existing) + len(new)}, above Detective's {GRAPH_MEMBER_LIMIT} "
                                                   "members per behavior graph")
-    return with_graph
+    return frozenset(with_graph)
 
 
 def validate_input(aws: Aws, config: Settings, event_input: Any, execution: str, now: datetime) -> dict[str, Any]:
@@ -178,8 +183,6 @@ def validate_input(aws: Aws, config: Settings, event_input: Any, execution: str,
     problems.raise_if_any()
 
     options = request.options
-    if isinstance(listed, Exception):
-        raise listed
     enabled = enabled_regions(aws, listed, candidate_regions(options["regions"], merged))
     accounts = resolve_regions(merged, options["regions"], enabled)
     regions = in_detective_order(r for a in accounts for r in a.regions)

@@ -100,8 +100,6 @@ def validate_offboarding(
     merged = merge_accounts(entries, problems, admin_account_id=admin)
     problems.raise_if_any()
 
-    if isinstance(listed, Exception):
-        raise listed
     enabled = enabled_regions(aws, listed, candidate_regions(options["regions"], merged))
     if options["all_members"]:
         regions = in_detective_order(enabled) if options["regions"] == ALL else tuple(options["regions"])

@@ -65,6 +65,12 @@ class WorkStore:
         """
         return dict(zip(names, all_or_raise(fan_out(self.find, names)), strict=True))
 
+    def find_by_region(self, folder: str, regions: Sequence[str]) -> dict[str, Any]:
+        """The ``<folder>/<region>.json`` documents that exist, by Region: how an execution written before a
+        state kept every Region in one document (``invite.json``, ``verify.json``) stored them."""
+        found = self.find_all([f"{folder}/{region}.json" for region in regions])
+        return {region: doc for region in regions if (doc := found[f"{folder}/{region}.json"])}
+
     def find_key(self, key: str) -> Any | None:
         """Any JSON document of the bucket (e.g. an earlier execution's report), or None when absent."""
         try:

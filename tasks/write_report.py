@@ -47,8 +47,8 @@ def gather(store: WorkStore, plan: Plan, event: dict[str, Any]) -> Evidence:
     evidence = Evidence(regions={r["region"]: r for r in event.get("regions", [])})
     accept_names = [f"accept/{index}.json" for index in range(plan.batch_count)]
     found = store.find_all([INVITED, VERIFIED, *accept_names])
-    invited = (found[INVITED] or {}).get("regions") or _per_region(store, plan, "invite")
-    verified = (found[VERIFIED] or {}).get("regions") or _per_region(store, plan, "verify")
+    invited = (found[INVITED] or {}).get("regions") or store.find_by_region("invite", plan.regions)
+    verified = (found[VERIFIED] or {}).get("regions") or store.find_by_region("verify", plan.regions)
     for region in plan.regions:
         if invite := invited.get(region):
             evidence.invites[region] = invite
@@ -67,12 +67,6 @@ def gather(store: WorkStore, plan: Plan, event: dict[str, Any]) -> Evidence:
         if accepted := found[name]:
             evidence.accepts.update(accepted.get("accounts", {}))
     return evidence
-
-
-def _per_region(store: WorkStore, plan: Plan, kind: str) -> dict[str, Any]:
-    """The records of an execution written one file per Region (``invite/`` or ``verify/``, before the one document)."""
-    found = store.find_all([f"{kind}/{region}.json" for region in plan.regions])
-    return {region: doc for region in plan.regions if (doc := found[f"{kind}/{region}.json"])}
 
 
 def enable_rows(evidence: Evidence, plan: Plan) -> list[Row]:
