@@ -10,15 +10,22 @@ entry is in that one document: one S3 write per invocation, one read for the rep
 One invocation handles every READY Region of the per-Region outcome list concurrently
 (tasks.region_outcomes), then writes each batch's accept targets (tasks.targets), so that
 AcceptInvitations reads one small file per batch instead of every Region's invite file.
+
+It also says until when the workflow must wait (``visible_at``): invitations need a while to
+reach members, counted from when each was sent - Detective's InvitedTime of the newest
+invitation an account will accept, plus ``invitation_wait_seconds``. Time this state spent
+after sending is not waited again, and a run with no invitation to accept (a rerun over an
+enabled fleet, a replay of accounts invited long ago) does not wait at all.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tasks import errors
+from tasks import clock, errors, settings
 from tasks.aws import default_aws, translate_errors
 from tasks.detective import chunks, create_members, delete_members, get_members, list_members
 from tasks.fanout import all_or_raise, fan_out_within
@@ -41,6 +48,8 @@ class InviteRecord:
     changed: bool
     error: str | None = None
     detail: str | None = None
+    #: When the invitation the account waits on was sent (ISO 8601 UTC), where Detective said so.
+    invited_at: str | None = None
 
 
 def error_reason(exc: errors.RolloutError) -> str:
@@ -54,6 +63,30 @@ def error_reason(exc: errors.RolloutError) -> str:
 def _failed(prior: str | None, action: str, error: str, detail: str, changed: bool = False) -> InviteRecord:
     """An account this state could not bring into the graph (its member status is unchanged)."""
     return InviteRecord(prior, action, prior, False, changed, error=error, detail=detail)
+
+
+def invited_at(member: dict[str, Any] | None) -> str | None:
+    """The member's InvitedTime as ISO 8601 UTC (microseconds kept), None when absent."""
+    moment = (member or {}).get("InvitedTime")
+    if not isinstance(moment, datetime):
+        return None
+    return moment.astimezone(UTC).isoformat().replace("+00:00", "Z")
+
+
+def invitations_visible_at(records: Iterable[InviteRecord], wait_seconds: int, now: datetime) -> str | None:
+    """When every invitation an account will accept has had ``wait_seconds`` to propagate; None: nothing to wait for.
+
+    An account expecting an invitation whose sending time is unknown counts as invited ``now``
+    (the wait as long as before). Rounded up to the whole second: Step Functions' timestamps
+    carry whole seconds, and the wait must never end early.
+    """
+    sent = [clock.parse_iso(r.invited_at) if r.invited_at else now for r in records if r.expect_invitation]
+    if not sent:
+        return None
+    moment = max(sent) + timedelta(seconds=wait_seconds)
+    if moment.microsecond:
+        moment = moment.replace(microsecond=0) + timedelta(seconds=1)
+    return clock.iso(moment)
 
 
 def _decide(account: Account, member: dict[str, Any] | None) -> str:
@@ -92,7 +125,8 @@ def invite_members(
             detail = None
             if prior == "VERIFICATION_FAILED":
                 detail = "the email must be the account's root email; the invitation was sent to the same email"
-            records[account.account_id] = InviteRecord(prior, "none", prior, prior in WAITING, False, detail=detail)
+            records[account.account_id] = InviteRecord(prior, "none", prior, prior in WAITING, False, detail=detail,
+                                                       invited_at=invited_at(member) if prior in WAITING else None)
     if plan.dry_run or not graph_arn:
         return records
     records.update(_repair(detective, plan, graph_arn, to_repair))
@@ -173,10 +207,12 @@ def _invite_chunk(
     for a in chunk:
         if a.account_id in members:
             status = members[a.account_id].get("Status")
-            records[a.account_id] = InviteRecord(prior, action, status, status in WAITING, True)
+            records[a.account_id] = InviteRecord(prior, action, status, status in WAITING, True,
+                                                 invited_at=invited_at(members[a.account_id]))
         elif a.account_id in invited_meanwhile:  # by a concurrent execution: as if it had been listed
             status = invited_meanwhile[a.account_id].get("Status")
-            records[a.account_id] = InviteRecord(status, "none", status, status in WAITING, False)
+            records[a.account_id] = InviteRecord(status, "none", status, status in WAITING, False,
+                                                 invited_at=invited_at(invited_meanwhile[a.account_id]))
         else:
             reason = unprocessed.get(a.account_id, "not returned by CreateMembers")
             records[a.account_id] = _failed(prior, action, "ERROR", f"CreateMembers did not process it: {reason}",
@@ -199,6 +235,7 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     store = WorkStore.for_state(aws, event, "enable")
     plan = store.plan()
     invites: dict[str, dict[str, Any]] = {}
+    by_region: dict[str, dict[str, InviteRecord]] = {}
 
     def invite(outcome: Outcome) -> Outcome:
         region, graph = outcome["region"], outcome.get("graph") or {}
@@ -207,6 +244,7 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
                                  new_graph=bool(graph.get("created")))
         invites[region] = {"region": region, "graph_arn": graph_arn,
                            "members": {k: asdict(v) for k, v in records.items()}}
+        by_region[region] = records
         counts: dict[str, int] = {}
         for record in records.values():
             counts[record.action] = counts.get(record.action, 0) + 1
@@ -219,4 +257,7 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     store.put(INVITED, {"regions": invites})
     ready = ready_regions(outcomes)
     write_slices(store, plan, {r: invites[r] for r in ready})
-    return {"regions": outcomes, "ready": ready}
+    ready_records = [record for region in ready for record in by_region[region].values()]
+    # What the Wait state waited before it waited until ``visible_at``: the plan's seconds.
+    wait = int(event["plan"].get("invitation_wait_seconds", settings.load().invitation_wait_seconds))
+    return {"regions": outcomes, "ready": ready, "visible_at": invitations_visible_at(ready_records, wait, clock.now())}

@@ -1,0 +1,50 @@
+"""InviteMembers' ``visible_at``: when the Wait state lets the acceptance start."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+from tasks.invite_members import InviteRecord, invitations_visible_at, invited_at
+
+NOW = datetime(2026, 11, 26, 9, 0, 0, tzinfo=UTC)
+
+
+def waiting(sent: str | None) -> InviteRecord:
+    return InviteRecord(None, "invite", "VERIFICATION_IN_PROGRESS", True, True, invited_at=sent)
+
+
+def enabled() -> InviteRecord:
+    return InviteRecord("ENABLED", "none", "ENABLED", False, False)
+
+
+def test_nothing_to_accept_means_no_wait() -> None:
+    assert invitations_visible_at([enabled(), enabled()], 60, NOW) is None
+    assert invitations_visible_at([], 60, NOW) is None
+
+
+def test_the_wait_counts_from_the_newest_invitation() -> None:
+    records = [waiting("2026-11-26T08:58:00Z"), waiting("2026-11-26T08:59:30Z"), enabled()]
+    assert invitations_visible_at(records, 60, NOW) == "2026-11-26T09:00:30Z"
+
+
+def test_an_invitation_sent_long_ago_needs_no_more_wait() -> None:
+    # The timestamp is in the past: the Wait state ends at once.
+    assert invitations_visible_at([waiting("2026-11-25T09:00:00Z")], 60, NOW) == "2026-11-25T09:01:00Z"
+
+
+def test_an_unknown_sending_time_counts_as_now() -> None:
+    assert invitations_visible_at([waiting(None), waiting("2026-11-26T08:00:00Z")], 60, NOW) == "2026-11-26T09:01:00Z"
+
+
+def test_fractions_of_a_second_round_up_so_the_wait_never_ends_early() -> None:
+    assert invitations_visible_at([waiting("2026-11-26T08:59:00.001000Z")], 60, NOW) == "2026-11-26T09:00:01Z"
+    assert invitations_visible_at([waiting("2026-11-26T08:59:00Z")], 0, NOW) == "2026-11-26T08:59:00Z"
+
+
+def test_invited_at_reads_detectives_invited_time_in_utc() -> None:
+    sent = datetime(2026, 11, 26, 10, 0, 0, 250000, tzinfo=UTC)
+    assert invited_at({"InvitedTime": sent}) == "2026-11-26T10:00:00.250000Z"
+    other_zone = sent.astimezone(timezone(timedelta(hours=2)))
+    assert invited_at({"InvitedTime": other_zone}) == "2026-11-26T10:00:00.250000Z"
+    assert invited_at({"Status": "INVITED"}) is None
+    assert invited_at(None) is None
