@@ -25,7 +25,7 @@ from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from tasks import clock, errors, settings
+from tasks import clock, errors
 from tasks.aws import default_aws, translate_errors
 from tasks.detective import chunks, create_members, delete_members, get_members, list_members
 from tasks.fanout import all_or_raise, fan_out_within
@@ -258,6 +258,5 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     ready = ready_regions(outcomes)
     write_slices(store, plan, {r: invites[r] for r in ready})
     ready_records = [record for region in ready for record in by_region[region].values()]
-    # What the Wait state waited before it waited until ``visible_at``: the plan's seconds.
-    wait = int(event["plan"].get("invitation_wait_seconds", settings.load().invitation_wait_seconds))
+    wait = int(event["plan"]["invitation_wait_seconds"])  # what the Wait state read before visible_at
     return {"regions": outcomes, "ready": ready, "visible_at": invitations_visible_at(ready_records, wait, clock.now())}
