@@ -1,5 +1,8 @@
 # detective-rollout: every target runs inside .venv (created on first use).
-PYTHON ?= python3
+# The Lambda runtime's minor version (infra/template.yaml: Runtime python3.12): develop, test and package on it.
+# pyenv installs it without putting it on PATH, so its versions are looked at too.
+PYTHON ?= $(shell for p in python3.12 "$$(pyenv root 2>/dev/null)"/versions/3.12*/bin/python3.12; do \
+	"$$p" -c '' 2>/dev/null && { command -v "$$p"; break; }; done)
 VENV := .venv
 BIN := $(VENV)/bin
 ASL := $(wildcard statemachines/*.asl.json)
@@ -7,6 +10,7 @@ ASL := $(wildcard statemachines/*.asl.json)
 .PHONY: test demo lint bench package clean
 
 $(VENV): pyproject.toml
+	@test -n "$(PYTHON)" || { echo "python3.12 (the Lambda runtime's version) not found: install it or pass PYTHON=" >&2; exit 2; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[dev]'
@@ -22,7 +26,8 @@ demo: $(VENV)
 
 lint: $(VENV)
 	$(BIN)/ruff check detective_rollout tasks tests
-	$(BIN)/mypy tasks
+	$(BIN)/ruff format --check detective_rollout tasks tests
+	$(BIN)/mypy tasks detective_rollout
 	$(BIN)/statelint $(ASL)
 	$(BIN)/cfn-lint infra/*.yaml
 

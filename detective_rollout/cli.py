@@ -106,14 +106,21 @@ def read_input_file(value: str) -> dict[str, Any]:
     except (OSError, ValueError) as exc:
         _fail(f"--input: {value}: {exc}")
     if not isinstance(loaded, dict):
-        _fail(f"--input: {value}: expected a JSON object (the execution input), got {type(loaded).__name__} "
-              f"{json.dumps(loaded)[:60]}")
+        _fail(
+            f"--input: {value}: expected a JSON object (the execution input), got {type(loaded).__name__} "
+            f"{json.dumps(loaded)[:60]}"
+        )
     return dict(loaded)
 
 
 @click.group()
-@click.option("--clock", "clock_spec", default="instant", show_default=True,
-              help="Local runs: instant | real | speed=N (every wait and retry interval divided by N).")
+@click.option(
+    "--clock",
+    "clock_spec",
+    default="instant",
+    show_default=True,
+    help="Local runs: instant | real | speed=N (every wait and retry interval divided by N).",
+)
 @click.option("--verbose", is_flag=True, help="Local runs: print the task code's structured JSON logs.")
 @click.pass_context
 def main(ctx: click.Context, clock_spec: str, verbose: bool) -> None:
@@ -190,8 +197,17 @@ def start_local(
     finish_local(run, report_path, as_json)
 
 
-def start_aws(factory: Factory, workflow: str, accounts: str | None, regions: str | None, input_path: str | None,
-              overrides: dict[str, Any], report_path: str | None, as_json: bool, aws: dict[str, Any]) -> NoReturn:
+def start_aws(
+    factory: Factory,
+    workflow: str,
+    accounts: str | None,
+    regions: str | None,
+    input_path: str | None,
+    overrides: dict[str, Any],
+    report_path: str | None,
+    as_json: bool,
+    aws: dict[str, Any],
+) -> NoReturn:
     """The same options as a local run, started on the deployed stack; exits with the result's code."""
     from detective_rollout.ops.start import aws_input, start_on_aws
 
@@ -200,18 +216,36 @@ def start_aws(factory: Factory, workflow: str, accounts: str | None, regions: st
 
 
 @main.command()
-@click.option("--local", "scenario", type=click.Path(dir_okay=False),
-              help="Run on the embedded engine over the fleet this scenario file describes (else: on AWS).")
+@click.option(
+    "--local",
+    "scenario",
+    type=click.Path(dir_okay=False),
+    help="Run on the embedded engine over the fleet this scenario file describes (else: on AWS).",
+)
 @click.option("--accounts", help="Account CSV (account_id,email[,regions]): a local file or s3://bucket/key.")
 @click.option("--regions", help="Comma-separated Regions, or 'all' (Detective Regions the administrator enabled).")
-@click.option("--guardduty-wait", type=click.Choice(["wait", "skip"]),
-              help="Wait for a young GuardDuty detector, or skip.")
+@click.option(
+    "--guardduty-wait", type=click.Choice(["wait", "skip"]), help="Wait for a young GuardDuty detector, or skip."
+)
 @run_output_options
 @aws_start_options
 @click.pass_obj
-def enable(factory: Factory, scenario: str | None, accounts: str | None, regions: str | None,
-           guardduty_wait: str | None, plan: bool, report_path: str | None, input_path: str | None, as_json: bool,
-           profile: str | None, region: str | None, stack_name: str, wait: bool, interval: float) -> None:  # fmt: skip
+def enable(
+    factory: Factory,
+    scenario: str | None,
+    accounts: str | None,
+    regions: str | None,
+    guardduty_wait: str | None,
+    plan: bool,
+    report_path: str | None,
+    input_path: str | None,
+    as_json: bool,
+    profile: str | None,
+    region: str | None,
+    stack_name: str,
+    wait: bool,
+    interval: float,
+) -> None:
     """Enable Detective for --accounts (locally: the scenario's members by default) in --regions.
 
     Without --local the execution starts on the deployed stack (--profile, --region, --stack-name).
@@ -224,14 +258,19 @@ def enable(factory: Factory, scenario: str | None, accounts: str | None, regions
     if scenario is None:
         aws = {"profile": profile, "region": region, "stack_name": stack_name, "wait": wait, "interval": interval}
         start_aws(factory, "enable", accounts, regions, input_path, overrides, report_path, as_json, aws)
-    start_local(factory, scenario, "enable", accounts, regions, input_path, default_accounts, overrides,
-                report_path, as_json)
+    start_local(
+        factory, scenario, "enable", accounts, regions, input_path, default_accounts, overrides, report_path, as_json
+    )
 
 
 @main.command()
-@click.option("--local", "scenario", type=click.Path(dir_okay=False),
-              help="Run on the embedded engine over the fleet this scenario file describes (its existing graphs "
-                   "and memberships); else on AWS.")
+@click.option(
+    "--local",
+    "scenario",
+    type=click.Path(dir_okay=False),
+    help="Run on the embedded engine over the fleet this scenario file describes (its existing graphs "
+    "and memberships); else on AWS.",
+)
 @click.option("--accounts", help="Account CSV (account_id[,email[,regions]]): a local file or s3://bucket/key.")
 @click.option("--all-members", is_flag=True, help="Every current member of the administrator's graphs.")
 @click.option("--regions", help="Comma-separated Regions, or 'all' (Detective Regions the administrator enabled).")
@@ -241,10 +280,25 @@ def enable(factory: Factory, scenario: str | None, accounts: str | None, regions
 @run_output_options
 @aws_start_options
 @click.pass_obj
-def disable(factory: Factory, scenario: str | None, accounts: str | None, all_members: bool, regions: str | None,
-            disassociate: bool, delete_graph: bool, confirm_account: str | None, plan: bool, report_path: str | None,
-            input_path: str | None, as_json: bool, profile: str | None, region: str | None, stack_name: str,
-            wait: bool, interval: float) -> None:
+def disable(
+    factory: Factory,
+    scenario: str | None,
+    accounts: str | None,
+    all_members: bool,
+    regions: str | None,
+    disassociate: bool,
+    delete_graph: bool,
+    confirm_account: str | None,
+    plan: bool,
+    report_path: str | None,
+    input_path: str | None,
+    as_json: bool,
+    profile: str | None,
+    region: str | None,
+    stack_name: str,
+    wait: bool,
+    interval: float,
+) -> None:
     """Remove the scenario's members (or --accounts, or --all-members) from Detective in --regions.
 
     The rules (--delete-graph only with --all-members and --confirm <administrator id>) are the
@@ -252,8 +306,12 @@ def disable(factory: Factory, scenario: str | None, accounts: str | None, all_me
     """
     from detective_rollout.local import default_accounts
 
-    flags = {"all_members": all_members, "disassociate_in_member": disassociate, "delete_graph": delete_graph,
-             "dry_run": plan}
+    flags = {
+        "all_members": all_members,
+        "disassociate_in_member": disassociate,
+        "delete_graph": delete_graph,
+        "dry_run": plan,
+    }
     overrides: dict[str, Any] = {k: True for k, on in flags.items() if on}
     if confirm_account is not None:
         overrides["confirm_delete_graph"] = confirm_account
@@ -264,8 +322,9 @@ def disable(factory: Factory, scenario: str | None, accounts: str | None, all_me
     if scenario is None:
         aws = {"profile": profile, "region": region, "stack_name": stack_name, "wait": wait, "interval": interval}
         start_aws(factory, "disable", accounts, regions, input_path, overrides, report_path, as_json, aws)
-    start_local(factory, scenario, "disable", accounts, regions, input_path, member_ids, overrides,
-                report_path, as_json)
+    start_local(
+        factory, scenario, "disable", accounts, regions, input_path, member_ids, overrides, report_path, as_json
+    )
 
 
 @main.group()

@@ -76,8 +76,9 @@ def run_local(
     fleet = fleet or Fleet(load_scenario(scenario), clock)
     name = name or execution_name(workflow)
     machine = WORKFLOW_MACHINES[workflow]
-    with LocalEngine(fleet, clock, template=str(TEMPLATE), statemachines_dir=str(STATEMACHINES),
-                     workers=workers) as engine:  # fmt: skip
+    with LocalEngine(
+        fleet, clock, template=str(TEMPLATE), statemachines_dir=str(STATEMACHINES), workers=workers
+    ) as engine:
         bucket = engine.substitutions(machine)["ReportBucket"]
         for earlier in reports:
             engine.put_json(bucket, report_key(earlier["workflow"], earlier["execution"]), earlier)

@@ -31,10 +31,17 @@ def render_report(report: dict[str, Any]) -> str:
     enable = report["workflow"] == "enable"  # only the enable workflow has a GuardDuty gate per Region
     lines += _table(
         ["REGION", "STATUS", "REASON", *(["GUARDDUTY AGE (h)"] if enable else []), "DETAIL"],
-        [[r["region"], r["status"], _cell(r.get("reason")), *([_cell(r.get("guardduty_age_hours"))] if enable else []),
-          _cell(r.get("qualifies_at") and f"qualifies at {r['qualifies_at']}" or r.get("detail"), 60)]
-         for r in report.get("regions", [])],
-    )  # fmt: skip
+        [
+            [
+                r["region"],
+                r["status"],
+                _cell(r.get("reason")),
+                *([_cell(r.get("guardduty_age_hours"))] if enable else []),
+                _cell(r.get("qualifies_at") and f"qualifies at {r['qualifies_at']}" or r.get("detail"), 60),
+            ]
+            for r in report.get("regions", [])
+        ],
+    )
     results = report.get("results", [])
     routine = ROUTINE.get(report["workflow"], ())
     shown = results if len(results) <= FULL_TABLE_ROWS else [r for r in results if r["status"] not in routine]
@@ -43,8 +50,18 @@ def render_report(report: dict[str, Any]) -> str:
         lines.append(f"{len(results) - len(shown)} {' / '.join(routine)} rows not shown; the report has every row.")
     lines += _table(
         ["ACCOUNT", "REGION", "STATUS", "MEMBER STATUS", "REASON", "CHANGED", "DETAIL"],
-        [[r["account_id"], r["region"], r["status"], _cell(r.get("member_status")), _cell(r.get("reason")),
-          "yes" if r.get("changed") else "no", _cell(r.get("detail"))] for r in shown],
+        [
+            [
+                r["account_id"],
+                r["region"],
+                r["status"],
+                _cell(r.get("member_status")),
+                _cell(r.get("reason")),
+                "yes" if r.get("changed") else "no",
+                _cell(r.get("detail")),
+            ]
+            for r in shown
+        ],
     )
     summary = report.get("summary", {})
     counts = ", ".join(f"{k} {v}" for k, v in summary.items() if k != "total")

@@ -119,8 +119,11 @@ def _explain_disabled(admin: Aws, pairs: list[Pair], records: list[MemberRecord]
         if isinstance(found, Exception):
             logger.warning("member status not readable", extra={**keys(region=region), "error": repr(found)})
             continue
-        unknown |= {(account_id, region) for account_id, m in found.items()
-                    if m.get("Status") == "ACCEPTED_BUT_DISABLED" and m.get("DisabledReason") != "VOLUME_TOO_HIGH"}
+        unknown |= {
+            (account_id, region)
+            for account_id, m in found.items()
+            if m.get("Status") == "ACCEPTED_BUT_DISABLED" and m.get("DisabledReason") != "VOLUME_TOO_HIGH"
+        }
     probe = [i for i, (account_id, _, target) in enumerate(pairs) if (account_id, target.region) in unknown]
     probed = fan_out(lambda i: has_guardduty(pairs[i][1], pairs[i][2].region), probe)
     out = list(records)
@@ -153,14 +156,21 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     name = f"accept/{batch_index}.json"
     previous = (store.find(name) or {}).get("accounts")
     results, retry_at = accept_batch(
-        admin, plan, batch, targets, config.member_role_name,
-        config.member_role_external_id, clock.now(), previous,
+        admin,
+        plan,
+        batch,
+        targets,
+        config.member_role_name,
+        config.member_role_external_id,
+        clock.now(),
+        previous,
     )
     store.put(name, {"batch": batch_index, "accounts": results})
     counts = outcome_counts(results)
     logger.info("invitations accepted", extra={**keys(plan.execution), "batch": batch_index, **counts})
     if retry_at is not None:
         pending = counts.get("PENDING_ACCESS", 0)
-        raise errors.MemberRolePending(f"batch {batch_index}: {pending} account-Regions wait for their member "
-                                       f"role; next try at {retry_at}")
+        raise errors.MemberRolePending(
+            f"batch {batch_index}: {pending} account-Regions wait for their member role; next try at {retry_at}"
+        )
     return {"batch": batch_index, "accounts": len(batch), "counts": counts}

@@ -105,9 +105,7 @@ def _session() -> boto3.Session:
     global _shared_session
     if _shared_session is None:
         session = boto3.Session()
-        session._session.get_component("response_parser_factory").set_parser_defaults(
-            timestamp_parser=fast_timestamp
-        )
+        session._session.get_component("response_parser_factory").set_parser_defaults(timestamp_parser=fast_timestamp)
         _shared_session = session
     return _shared_session
 

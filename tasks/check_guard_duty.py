@@ -41,8 +41,13 @@ def check_guard_duty(
     guardduty: Any, region: str, min_age_hours: float, now: datetime, admin_region_enabled: bool = True
 ) -> GuardDutyGate:
     if not admin_region_enabled:
-        return GuardDutyGate(region, "ADMIN_REGION_NOT_ENABLED", None, None,
-                             f"the administrator account has not enabled the opt-in Region {region}")
+        return GuardDutyGate(
+            region,
+            "ADMIN_REGION_NOT_ENABLED",
+            None,
+            None,
+            f"the administrator account has not enabled the opt-in Region {region}",
+        )
     if min_age_hours <= 0:
         return GuardDutyGate(region, "READY", None, None, "GuardDuty gate disabled (guardduty_min_age_hours = 0)")
     try:
@@ -50,13 +55,19 @@ def check_guard_duty(
             detector_ids = guardduty.list_detectors().get("DetectorIds", [])
             detectors = [guardduty.get_detector(DetectorId=d) for d in detector_ids]
     except errors.RegionNotEnabled:
-        return GuardDutyGate(region, "ADMIN_REGION_NOT_ENABLED", None, None,
-                             f"the administrator account has not enabled the opt-in Region {region}")
+        return GuardDutyGate(
+            region,
+            "ADMIN_REGION_NOT_ENABLED",
+            None,
+            None,
+            f"the administrator account has not enabled the opt-in Region {region}",
+        )
     enabled = [d for d in detectors if d.get("Status") == "ENABLED"]
     if not enabled:
         state = "is disabled" if detectors else "does not exist"
-        return GuardDutyGate(region, "GUARDDUTY_NOT_ENABLED", None, None,
-                             f"the administrator's GuardDuty detector in {region} {state}")
+        return GuardDutyGate(
+            region, "GUARDDUTY_NOT_ENABLED", None, None, f"the administrator's GuardDuty detector in {region} {state}"
+        )
     created = min(_created_at(d) for d in enabled)
     age_hours = round((now - created).total_seconds() / 3600, 2)
     qualifies = created + timedelta(hours=min_age_hours)
@@ -64,9 +75,14 @@ def check_guard_duty(
         return GuardDutyGate(region, "READY", age_hours, None, f"GuardDuty enabled for {age_hours} h")
     # Round up to the next whole second so the Wait never ends before the gate opens.
     qualifies = qualifies.replace(microsecond=0) + timedelta(seconds=math.ceil(qualifies.microsecond / 1e6))
-    return GuardDutyGate(region, "GUARDDUTY_TOO_YOUNG", age_hours, clock.iso(qualifies),
-                         f"GuardDuty enabled for {age_hours} h; Detective needs {min_age_hours:g} h "
-                         f"(qualifies at {clock.iso(qualifies)})")
+    return GuardDutyGate(
+        region,
+        "GUARDDUTY_TOO_YOUNG",
+        age_hours,
+        clock.iso(qualifies),
+        f"GuardDuty enabled for {age_hours} h; Detective needs {min_age_hours:g} h "
+        f"(qualifies at {clock.iso(qualifies)})",
+    )
 
 
 def _created_at(detector: dict[str, Any]) -> datetime:

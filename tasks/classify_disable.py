@@ -52,8 +52,11 @@ def _join(*parts: str | None) -> str | None:
 def gather(store: WorkStore, plan: Plan, event: dict[str, Any]) -> Evidence:
     evidence = Evidence(regions={r["region"]: r for r in event.get("regions", [])})
     kinds = ("remove", "graph") if plan.options.get("delete_graph") else ("remove",)
-    member_side = [f"disassociate/{i}.json" for i in range(plan.batch_count)] \
-        if plan.options.get("disassociate_in_member") else []  # fmt: skip
+    member_side = (
+        [f"disassociate/{i}.json" for i in range(plan.batch_count)]
+        if plan.options.get("disassociate_in_member")
+        else []
+    )
     found = store.find_all([f"{kind}/{region}.json" for region in plan.regions for kind in kinds] + member_side)
     for region in plan.regions:
         if removed := found[f"remove/{region}.json"]:
@@ -80,8 +83,13 @@ def _admin_record(evidence: Evidence, account_id: str, region: str) -> dict[str,
     if record and record["outcome"] != REMOVING:
         return dict(record)
     if record:  # intent recorded, then the state failed: the removal is unconfirmed
-        return {**record, "outcome": "FAILED", "reason": "ERROR", "changed": False,
-                "detail": _join("RemoveMembers failed before confirming the removal", why)}
+        return {
+            **record,
+            "outcome": "FAILED",
+            "reason": "ERROR",
+            "changed": False,
+            "detail": _join("RemoveMembers failed before confirming the removal", why),
+        }
     detail = why or ("the Region was not processed" if outcome is None else "RemoveMembers recorded nothing for it")
     return {"outcome": "FAILED", "prior_status": None, "changed": False, "reason": "ERROR", "detail": detail}
 
@@ -132,8 +140,13 @@ def classify(evidence: Evidence, plan: Plan, account_id: str, region: str, batch
     if deleted:
         how = "DeleteGraph removed it with the graph"
         return row("REMOVED", None, "GRAPH_DELETED", _join(how, failed and f"DeleteMembers: {failed}"), True)
-    return row("FAILED", prior, admin.get("reason") or "ERROR", _join(was, admin.get("detail"), note),
-               bool(admin.get("changed")))
+    return row(
+        "FAILED",
+        prior,
+        admin.get("reason") or "ERROR",
+        _join(was, admin.get("detail"), note),
+        bool(admin.get("changed")),
+    )
 
 
 def _region_status(evidence: Evidence, plan: Plan, region: str) -> tuple[str, str | None, str | None]:
@@ -161,14 +174,16 @@ def region_rows(evidence: Evidence, plan: Plan) -> list[dict[str, Any]]:
     for region in plan.regions:
         status, reason, detail = _region_status(evidence, plan, region)
         graph = evidence.graphs.get(region) or {}
-        rows.append({
-            "region": region,
-            "graph_arn": (evidence.removed.get(region) or {}).get("graph_arn") or graph.get("graph_arn"),
-            "status": status,
-            "reason": reason,
-            "detail": short(detail),
-            "graph_deleted": graph.get("outcome") == "DELETED",
-        })
+        rows.append(
+            {
+                "region": region,
+                "graph_arn": (evidence.removed.get(region) or {}).get("graph_arn") or graph.get("graph_arn"),
+                "status": status,
+                "reason": reason,
+                "detail": short(detail),
+                "graph_deleted": graph.get("outcome") == "DELETED",
+            }
+        )
     return rows
 
 

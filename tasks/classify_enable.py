@@ -84,13 +84,21 @@ def classify(evidence: Evidence, plan: Plan, account_id: str, region: str, batch
         return _planned(account_id, region, invite, accept)
     if region in evidence.unverified:
         # The administrator could not read the final status: say so, never report a stale one.
-        return Row(account_id, region, "FAILED", None, "ERROR",
-                   short(f"the member's final status could not be read: {evidence.unverified[region]}"), changed)
+        return Row(
+            account_id,
+            region,
+            "FAILED",
+            None,
+            "ERROR",
+            short(f"the member's final status could not be read: {evidence.unverified[region]}"),
+            changed,
+        )
     verified = evidence.verified.get(region)
     member = (verified or {}).get("members", {}).get(account_id) if verified else None
     status = member["status"] if member else (None if verified else invite.get("member_status"))
-    return _by_status(account_id, region, status, member or {}, invite, accept, changed,
-                      evidence.failed_batches.get(batch))
+    return _by_status(
+        account_id, region, status, member or {}, invite, accept, changed, evidence.failed_batches.get(batch)
+    )
 
 
 def _planned(account_id: str, region: str, invite: dict[str, Any], accept: dict[str, Any]) -> Row:
@@ -99,13 +107,26 @@ def _planned(account_id: str, region: str, invite: dict[str, Any], accept: dict[
     if accept.get("outcome") not in (None, "PLANNED"):
         predicted = INVITED_REASONS.get(accept["outcome"], accept["outcome"])
         detail = f"{detail}; expected to fail: {accept.get('detail')}"
-    return Row(account_id, region, "PLANNED", invite.get("prior_status"), predicted or invite.get("error"),
-               short(detail), False)
+    return Row(
+        account_id,
+        region,
+        "PLANNED",
+        invite.get("prior_status"),
+        predicted or invite.get("error"),
+        short(detail),
+        False,
+    )
 
 
 def _by_status(
-    account_id: str, region: str, status: str | None, member: dict[str, Any], invite: dict[str, Any],
-    accept: dict[str, Any], changed: bool, batch_error: str | None,
+    account_id: str,
+    region: str,
+    status: str | None,
+    member: dict[str, Any],
+    invite: dict[str, Any],
+    accept: dict[str, Any],
+    changed: bool,
+    batch_error: str | None,
 ) -> Row:
     def row(result: str, reason: str | None, detail: str | None) -> Row:
         return Row(account_id, region, result, status, reason, short(detail), changed)

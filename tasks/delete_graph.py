@@ -28,7 +28,10 @@ DELETING = "DELETING"
 
 
 def delete_region_graph(
-    detective: Any, plan: Plan, region: str, previous: dict[str, Any] | None,
+    detective: Any,
+    plan: Plan,
+    region: str,
+    previous: dict[str, Any] | None,
     store_intent: Callable[[dict[str, Any]], None],
 ) -> dict[str, Any]:
     """The Region's graph record: outcome DELETED | NO_GRAPH | SKIPPED | PLANNED, graph ARN, members it held."""
@@ -71,6 +74,8 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
     record = delete_region_graph(aws.client("detective", region), plan, region, store.find(name), store_intent)
     store.put(name, record)
-    logger.info("behavior graph", extra={**keys(plan.execution, region=region), "outcome": record["outcome"],
-                                         "members": len(record["members"])})
+    logger.info(
+        "behavior graph",
+        extra={**keys(plan.execution, region=region), "outcome": record["outcome"], "members": len(record["members"])},
+    )
     return {"region": region, "outcome": record["outcome"], "graph_arn": record["graph_arn"]}

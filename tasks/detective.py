@@ -19,7 +19,7 @@ PAGE_SIZE = 200
 T = TypeVar("T")
 
 
-def chunks(items: Sequence[T], size: int = API_CHUNK) -> Iterator[Sequence[T]]:
+def chunks[T](items: Sequence[T], size: int = API_CHUNK) -> Iterator[Sequence[T]]:
     for start in range(0, len(items), size):
         yield items[start : start + size]
 

@@ -43,8 +43,9 @@ def leave_in_region(member: Aws, region: str, admin_account_id: str, dry_run: bo
             return MemberRecord("PLANNED", False, None, f"the member still sees its membership ({statuses})")
         results = [_leave(detective, i) for i in mine]
     except errors.RegionNotEnabled:
-        return MemberRecord("REGION_NOT_ENABLED", False, None,
-                            f"the member account has not enabled the opt-in Region {region}")
+        return MemberRecord(
+            "REGION_NOT_ENABLED", False, None, f"the member account has not enabled the opt-in Region {region}"
+        )
     except errors.RolloutError as exc:
         return MemberRecord(role_failure_outcome(exc), False, None, exc.message)
     return next((r for r in results if r.changed), results[0])
@@ -58,8 +59,9 @@ def _graph_owner(invitation: dict[str, Any]) -> str:
 def _leave(detective: Any, invitation: dict[str, Any]) -> MemberRecord:
     graph_arn, status = str(invitation["GraphArn"]), invitation.get("Status")
     if status not in ("ENABLED", "INVITED"):
-        return MemberRecord("NOT_ENABLED", False, None, f"the membership is {status}: only the administrator "
-                                                        "can remove it")
+        return MemberRecord(
+            "NOT_ENABLED", False, None, f"the membership is {status}: only the administrator can remove it"
+        )
     try:
         if status == "ENABLED":
             disassociate_membership(detective, graph_arn)
@@ -98,8 +100,9 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     admin = default_aws()
     store = WorkStore.for_state(admin, event, WORKFLOW)
     plan = store.plan()
-    results = disassociate_batch(admin, plan, plan.batch(batch_index), config.member_role_name,
-                                 config.member_role_external_id)
+    results = disassociate_batch(
+        admin, plan, plan.batch(batch_index), config.member_role_name, config.member_role_external_id
+    )
     store.put(f"disassociate/{batch_index}.json", {"batch": batch_index, "accounts": results})
     counts = outcome_counts(results)
     logger.info("member side cleaned up", extra={**keys(plan.execution), "batch": batch_index, **counts})

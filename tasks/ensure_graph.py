@@ -80,8 +80,15 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
         region = region_outcome["region"]
         seen = None if with_graph is None else region in with_graph
         outcome = ensure_graph(default_aws().client("detective", region), region, tags, dry_run, seen)
-        logger.info("behavior graph", extra={**keys(plan["execution"], region=region), "graph_arn": outcome.graph_arn,
-                                            "graph_created": outcome.created, "graph_tagged": outcome.tagged})
+        logger.info(
+            "behavior graph",
+            extra={
+                **keys(plan["execution"], region=region),
+                "graph_arn": outcome.graph_arn,
+                "graph_created": outcome.created,
+                "graph_tagged": outcome.tagged,
+            },
+        )
         return {**region_outcome, "graph": asdict(outcome)}
 
     return {"regions": for_each_ready(event["regions"], ensure)}

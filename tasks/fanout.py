@@ -39,7 +39,7 @@ def _executor() -> ThreadPoolExecutor:
         return _pool
 
 
-def fan_out(fn: Callable[[T], R], items: Iterable[T]) -> list[R | Exception]:
+def fan_out[T, R](fn: Callable[[T], R], items: Iterable[T]) -> list[R | Exception]:
     """``fn(item)`` for every item, in item order; an item whose call raised gets its exception.
 
     One item (a Region, an account, an account-Region pair) failing never loses another's
@@ -53,7 +53,7 @@ def fan_out(fn: Callable[[T], R], items: Iterable[T]) -> list[R | Exception]:
     return [f.result() for f in futures]
 
 
-def fan_out_within(fn: Callable[[T], R], items: Iterable[T], width: int = 4) -> list[R | Exception]:
+def fan_out_within[T, R](fn: Callable[[T], R], items: Iterable[T], width: int = 4) -> list[R | Exception]:
     """:func:`fan_out` for work inside one item of a fan-out: a private pool of at most ``width`` threads.
 
     A Region's CreateMembers or GetMembers chunks (24 of them at 1,200 accounts) took 24 round
@@ -67,7 +67,7 @@ def fan_out_within(fn: Callable[[T], R], items: Iterable[T], width: int = 4) -> 
         return list(pool.map(lambda item: _call(fn, item), work))
 
 
-def all_or_raise(results: Iterable[R | Exception]) -> list[R]:
+def all_or_raise[R](results: Iterable[R | Exception]) -> list[R]:
     """The results of a fan-out whose items must all succeed; raises the first item's exception (in item order)."""
     done: list[R] = []
     for result in results:
@@ -77,7 +77,7 @@ def all_or_raise(results: Iterable[R | Exception]) -> list[R]:
     return done
 
 
-def _call(fn: Callable[[T], R], item: T) -> R | Exception:
+def _call[T, R](fn: Callable[[T], R], item: T) -> R | Exception:
     try:
         return fn(item)
     except Exception as exc:  # noqa: BLE001 - returned to the caller as this item's outcome

@@ -125,8 +125,15 @@ def invite_members(
             detail = None
             if prior == "VERIFICATION_FAILED":
                 detail = "the email must be the account's root email; the invitation was sent to the same email"
-            records[account.account_id] = InviteRecord(prior, "none", prior, prior in WAITING, False, detail=detail,
-                                                       invited_at=invited_at(member) if prior in WAITING else None)
+            records[account.account_id] = InviteRecord(
+                prior,
+                "none",
+                prior,
+                prior in WAITING,
+                False,
+                detail=detail,
+                invited_at=invited_at(member) if prior in WAITING else None,
+            )
     if plan.dry_run or not graph_arn:
         return records
     records.update(_repair(detective, plan, graph_arn, to_repair))
@@ -148,8 +155,15 @@ def _start_monitoring(detective: Any, graph_arn: str, account_id: str) -> Invite
         with translate_errors():
             detective.start_monitoring_member(GraphArn=graph_arn, AccountId=account_id)
     except errors.RolloutError as exc:
-        return InviteRecord("ACCEPTED_BUT_DISABLED", "start_monitoring", "ACCEPTED_BUT_DISABLED", False, False,
-                            error=exc.code, detail=f"StartMonitoringMember failed: {exc.message}")
+        return InviteRecord(
+            "ACCEPTED_BUT_DISABLED",
+            "start_monitoring",
+            "ACCEPTED_BUT_DISABLED",
+            False,
+            False,
+            error=exc.code,
+            detail=f"StartMonitoringMember failed: {exc.message}",
+        )
     return InviteRecord("ACCEPTED_BUT_DISABLED", "start_monitoring", "ACCEPTED_BUT_DISABLED", False, True)
 
 
@@ -163,13 +177,18 @@ def _repair(detective: Any, plan: Plan, graph_arn: str, accounts: Sequence[Accou
                     unprocessed = delete_members(detective, graph_arn, [a.account_id for a in chunk])
         except errors.RolloutError as exc:
             for a in chunk:
-                records[a.account_id] = _failed("VERIFICATION_FAILED", "repair", exc.code,
-                                                f"DeleteMembers failed: {exc.message}")
+                records[a.account_id] = _failed(
+                    "VERIFICATION_FAILED", "repair", exc.code, f"DeleteMembers failed: {exc.message}"
+                )
             continue
         for a in chunk:
             if a.account_id in unprocessed:
-                records[a.account_id] = _failed("VERIFICATION_FAILED", "repair", "ERROR",
-                                                f"DeleteMembers did not process it: {unprocessed[a.account_id]}")
+                records[a.account_id] = _failed(
+                    "VERIFICATION_FAILED",
+                    "repair",
+                    "ERROR",
+                    f"DeleteMembers did not process it: {unprocessed[a.account_id]}",
+                )
             else:
                 removed.append(a)
     records.update(_invite(detective, plan, graph_arn, removed, action="repair", prior="VERIFICATION_FAILED"))
@@ -181,8 +200,11 @@ def _invite(
 ) -> dict[str, InviteRecord]:
     """CreateMembers for ``accounts``, a few 50-account chunks in flight; one record per account."""
     # An exception is a bug, not an AWS answer (those are records): it fails the Region.
-    done = all_or_raise(fan_out_within(lambda chunk: _invite_chunk(detective, plan, graph_arn, chunk, action, prior),
-                                       list(chunks(accounts))))  # fmt: skip
+    done = all_or_raise(
+        fan_out_within(
+            lambda chunk: _invite_chunk(detective, plan, graph_arn, chunk, action, prior), list(chunks(accounts))
+        )
+    )
     return {account_id: record for records in done for account_id, record in records.items()}
 
 
@@ -196,27 +218,34 @@ def _invite_chunk(
         for attempt in bounded(errors.RetryableError):
             with attempt:
                 members, unprocessed = create_members(
-                    detective, graph_arn, [(a.account_id, a.email or "") for a in chunk], message, quiet)
+                    detective, graph_arn, [(a.account_id, a.email or "") for a in chunk], message, quiet
+                )
     except errors.RolloutError as exc:
         for a in chunk:
             detail = f"CreateMembers failed: {exc.message}"
             records[a.account_id] = _failed(prior, action, error_reason(exc), detail, changed=action == "repair")
         return records
-    invited_meanwhile = _members_now(detective, graph_arn, [a for a in chunk if a.account_id not in members]) \
-        if action == "invite" else {}
+    invited_meanwhile = (
+        _members_now(detective, graph_arn, [a for a in chunk if a.account_id not in members])
+        if action == "invite"
+        else {}
+    )
     for a in chunk:
         if a.account_id in members:
             status = members[a.account_id].get("Status")
-            records[a.account_id] = InviteRecord(prior, action, status, status in WAITING, True,
-                                                 invited_at=invited_at(members[a.account_id]))
+            records[a.account_id] = InviteRecord(
+                prior, action, status, status in WAITING, True, invited_at=invited_at(members[a.account_id])
+            )
         elif a.account_id in invited_meanwhile:  # by a concurrent execution: as if it had been listed
             status = invited_meanwhile[a.account_id].get("Status")
-            records[a.account_id] = InviteRecord(status, "none", status, status in WAITING, False,
-                                                 invited_at=invited_at(invited_meanwhile[a.account_id]))
+            records[a.account_id] = InviteRecord(
+                status, "none", status, status in WAITING, False, invited_at=invited_at(invited_meanwhile[a.account_id])
+            )
         else:
             reason = unprocessed.get(a.account_id, "not returned by CreateMembers")
-            records[a.account_id] = _failed(prior, action, "ERROR", f"CreateMembers did not process it: {reason}",
-                                            changed=action == "repair")
+            records[a.account_id] = _failed(
+                prior, action, "ERROR", f"CreateMembers did not process it: {reason}", changed=action == "repair"
+            )
     return records
 
 
@@ -240,10 +269,14 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     def invite(outcome: Outcome) -> Outcome:
         region, graph = outcome["region"], outcome.get("graph") or {}
         graph_arn = graph.get("graph_arn")
-        records = invite_members(aws.client("detective", region), plan, region, graph_arn,
-                                 new_graph=bool(graph.get("created")))
-        invites[region] = {"region": region, "graph_arn": graph_arn,
-                           "members": {k: asdict(v) for k, v in records.items()}}
+        records = invite_members(
+            aws.client("detective", region), plan, region, graph_arn, new_graph=bool(graph.get("created"))
+        )
+        invites[region] = {
+            "region": region,
+            "graph_arn": graph_arn,
+            "members": {k: asdict(v) for k, v in records.items()},
+        }
         by_region[region] = records
         counts: dict[str, int] = {}
         for record in records.values():

@@ -66,8 +66,9 @@ def accept_in_region(
         guardduty = has_guardduty(member, region) if probe_guardduty else None
         return MemberRecord("ACCEPTED" if changed else "ALREADY_ACCEPTED", changed, guardduty)
     except errors.RegionNotEnabled:
-        return MemberRecord("REGION_NOT_ENABLED", False, None,
-                            f"the member account has not enabled the opt-in Region {region}")
+        return MemberRecord(
+            "REGION_NOT_ENABLED", False, None, f"the member account has not enabled the opt-in Region {region}"
+        )
     except InvitationNotVisible as exc:
         return MemberRecord("NOT_VISIBLE", False, None, exc.message)
     except errors.AccessDenied as exc:

@@ -49,8 +49,7 @@ def integer(low: int, high: int) -> Check:
 
 
 def number(low: float) -> Check:
-    return rule(f"a number >= {low:g}",
-                lambda v: (is_int(v) or isinstance(v, float)) and math.isfinite(v) and v >= low)
+    return rule(f"a number >= {low:g}", lambda v: (is_int(v) or isinstance(v, float)) and math.isfinite(v) and v >= low)
 
 
 def choice(*allowed: str) -> Check:
@@ -58,8 +57,11 @@ def choice(*allowed: str) -> Check:
 
 
 def text(low: int, high: int) -> Check:
-    return rule(f"a string of {low} to {high} characters", lambda v: isinstance(v, str) and low <= len(v) <= high,
-                got=lambda v: f"{len(v)} characters" if isinstance(v, str) else show(v))
+    return rule(
+        f"a string of {low} to {high} characters",
+        lambda v: isinstance(v, str) and low <= len(v) <= high,
+        got=lambda v: f"{len(v)} characters" if isinstance(v, str) else show(v),
+    )
 
 
 boolean = rule("true or false", lambda v: isinstance(v, bool))

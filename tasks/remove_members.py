@@ -51,8 +51,9 @@ def remove_members(
         return None, {a: RemoveRecord("SKIPPED", None, False, "ADMIN_REGION_NOT_ENABLED", detail) for a in accounts}
     arns = list_graph_arns(detective)
     if not arns:
-        return None, {a: RemoveRecord("NOT_A_MEMBER", None, False, None, f"no behavior graph in {region}")
-                      for a in accounts}  # fmt: skip
+        return None, {
+            a: RemoveRecord("NOT_A_MEMBER", None, False, None, f"no behavior graph in {region}") for a in accounts
+        }
     graph_arn = arns[0]
     members = list_members(detective, graph_arn)
     records: dict[str, RemoveRecord] = {}
@@ -61,8 +62,9 @@ def remove_members(
         status = members[account_id].get("Status") if account_id in members else None
         earlier = (previous or {}).get(account_id) or {}
         if account_id not in members and earlier.get("outcome") in (REMOVING, "REMOVED"):
-            records[account_id] = RemoveRecord("REMOVED", earlier.get("prior_status"), True,
-                                               detail="removed by an earlier attempt of this state")
+            records[account_id] = RemoveRecord(
+                "REMOVED", earlier.get("prior_status"), True, detail="removed by an earlier attempt of this state"
+            )
         elif account_id not in members:
             records[account_id] = RemoveRecord("NOT_A_MEMBER", None, False, detail=f"not a member in {region}")
         elif plan.dry_run:
@@ -83,8 +85,10 @@ def _delete_chunk(detective: Any, graph_arn: str, chunk: Sequence[tuple[str, str
             with attempt:
                 unprocessed = delete_members(detective, graph_arn, list(prior))
     except errors.RolloutError as exc:
-        return {a: RemoveRecord("FAILED", s, False, error_reason(exc), f"DeleteMembers failed: {exc.message}")
-                for a, s in prior.items()}  # fmt: skip
+        return {
+            a: RemoveRecord("FAILED", s, False, error_reason(exc), f"DeleteMembers failed: {exc.message}")
+            for a, s in prior.items()
+        }
     records = {a: RemoveRecord("REMOVED", s, True) for a, s in prior.items() if a not in unprocessed}
     if unprocessed:
         records.update(_unprocessed(detective, graph_arn, unprocessed, prior))
@@ -103,7 +107,8 @@ def _unprocessed(
         why = ""
     return {
         a: RemoveRecord("FAILED", prior[a], False, "ERROR", f"DeleteMembers did not process it: {reason}{why}")
-        if a in still else RemoveRecord("NOT_A_MEMBER", None, False, detail=f"no longer a member: {reason}")
+        if a in still
+        else RemoveRecord("NOT_A_MEMBER", None, False, detail=f"no longer a member: {reason}")
         for a, reason in unprocessed.items()
     }
 

@@ -21,8 +21,15 @@ from tasks.workstore import WorkStore, report_key
 
 def carried(row: dict[str, Any]) -> Row:
     """An original row kept as it was: nothing was written for it by the replay."""
-    return Row(str(row["account_id"]), str(row["region"]), str(row["status"]), row.get("member_status"),
-               row.get("reason"), row.get("detail"), False)
+    return Row(
+        str(row["account_id"]),
+        str(row["region"]),
+        str(row["status"]),
+        row.get("member_status"),
+        row.get("reason"),
+        row.get("detail"),
+        False,
+    )
 
 
 def merge_rows(original: list[dict[str, Any]], replayed: list[Row]) -> list[Row]:
@@ -48,8 +55,12 @@ def merge_replayed(
         return regions, rows
     original = store.find_key(report_key(plan.workflow, str(original_name)))
     if not isinstance(original, dict):
-        logger.warning("replayed execution has no report; reporting the replayed rows only",
-                       extra={**keys(plan.execution), "replay_of": original_name})
+        logger.warning(
+            "replayed execution has no report; reporting the replayed rows only",
+            extra={**keys(plan.execution), "replay_of": original_name},
+        )
         return regions, rows
-    return (merge_regions(list(original.get("regions", [])), regions),
-            merge_rows(list(original.get("results", [])), rows))
+    return (
+        merge_regions(list(original.get("regions", [])), regions),
+        merge_rows(list(original.get("results", [])), rows),
+    )

@@ -72,8 +72,12 @@ def outcome(report: dict[str, Any], bucket: str, key: str) -> dict[str, Any]:
         f"Detective {verb} {report['execution']}: {summary['total']} account-Regions ({counts}).\n"
         f"Report: s3://{bucket}/{key}"
     )
-    detail = {"workflow": report["workflow"], "execution": report["execution"], "summary": summary,
-              "report": f"s3://{bucket}/{key}"}
+    detail = {
+        "workflow": report["workflow"],
+        "execution": report["execution"],
+        "summary": summary,
+        "report": f"s3://{bucket}/{key}",
+    }
     return {
         "summary": summary,
         "report_bucket": bucket,

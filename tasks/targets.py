@@ -54,9 +54,17 @@ def write_slices(store: WorkStore, plan: Plan, invites: Mapping[str, Any]) -> in
     def write(index: int) -> None:
         accounts = plan.batch(index)
         targets = targets_from_invites(plan, accounts, invites)
-        store.put(slice_name(index), {"batch": index, "plan": header, "accounts": [asdict(a) for a in accounts],
-                                      "targets": {account_id: [[t.region, t.graph_arn] for t in found]
-                                                  for account_id, found in targets.items()}})  # fmt: skip
+        store.put(
+            slice_name(index),
+            {
+                "batch": index,
+                "plan": header,
+                "accounts": [asdict(a) for a in accounts],
+                "targets": {
+                    account_id: [[t.region, t.graph_arn] for t in found] for account_id, found in targets.items()
+                },
+            },
+        )
 
     all_or_raise(fan_out(write, range(plan.batch_count)))
     return plan.batch_count
@@ -80,5 +88,7 @@ def read_batch(store: WorkStore, batch: int) -> tuple[Plan, tuple[Account, ...],
 
 
 def _targets(document: Mapping[str, Any]) -> Targets:
-    return {account_id: [Target(region, arn) for region, arn in found]
-            for account_id, found in (document.get("targets") or {}).items()}  # fmt: skip
+    return {
+        account_id: [Target(region, arn) for region, arn in found]
+        for account_id, found in (document.get("targets") or {}).items()
+    }

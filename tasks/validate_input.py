@@ -46,8 +46,15 @@ ENABLED_STATUSES = frozenset({"ENABLED", "ENABLED_BY_DEFAULT"})
 #: S3 codes meaning "the accounts_csv object is not there (or not ours to read)": the input is wrong.
 _MISSING_OBJECT = frozenset({"404", "NoSuchKey", "NoSuchBucket", "403", "AccessDenied"})
 #: Options that travel in the Plan's ``options`` (the rest are Plan fields or the request block).
-_PLAN_OPTIONS = ("guardduty_min_age_hours", "guardduty_wait", "retry_access_denied_minutes", "invitation_message",
-                 "disable_email_notification", "tags", "invitation_wait_seconds")  # fmt: skip
+_PLAN_OPTIONS = (
+    "guardduty_min_age_hours",
+    "guardduty_wait",
+    "retry_access_denied_minutes",
+    "invitation_message",
+    "disable_email_notification",
+    "tags",
+    "invitation_wait_seconds",
+)
 
 
 def enable_options(config: Settings) -> dict[str, Option]:
@@ -90,9 +97,7 @@ def listed_regions(aws: Aws) -> frozenset[str] | None:
         return None
 
 
-def enabled_regions(
-    aws: Aws, listed: frozenset[str] | None | Exception, candidates: Iterable[str]
-) -> frozenset[str]:
+def enabled_regions(aws: Aws, listed: frozenset[str] | None | Exception, candidates: Iterable[str]) -> frozenset[str]:
     """Detective Regions the administrator has enabled, from what :func:`caller_and_listed_regions` read.
 
     ``listed`` when ListRegions answered (its error is raised here); when it was denied, the
@@ -166,9 +171,12 @@ def check_member_limit(
         requested = {a.account_id for a in accounts if region in a.regions}
         new = requested - existing
         if len(existing) + len(new) > GRAPH_MEMBER_LIMIT:
-            problems.add(f"accounts in {region}", f"{len(existing)} existing members + {len(new)} new accounts = "
-                                                  f"{len(existing) + len(new)}, above Detective's {GRAPH_MEMBER_LIMIT} "
-                                                  "members per behavior graph")
+            problems.add(
+                f"accounts in {region}",
+                f"{len(existing)} existing members + {len(new)} new accounts = "
+                f"{len(existing) + len(new)}, above Detective's {GRAPH_MEMBER_LIMIT} "
+                "members per behavior graph",
+            )
     return frozenset(with_graph)
 
 
@@ -192,18 +200,28 @@ def validate_input(aws: Aws, config: Settings, event_input: Any, execution: str,
     problems.raise_if_any()
 
     plan = _plan(execution, admin, accounts, regions, enabled, options, event_input, now)
-    request_key = WorkStore(aws.client("s3"), config.report_bucket, WORKFLOW, execution).put("request.json",
-                                                                                             plan.to_json())
+    request_key = WorkStore(aws.client("s3"), config.report_bucket, WORKFLOW, execution).put(
+        "request.json", plan.to_json()
+    )
     return {
-        "workflow": WORKFLOW, "execution": execution, "admin_account_id": admin, "request_key": request_key,
-        "regions": list(regions), "admin_disabled_regions": list(plan.admin_disabled_regions),
-        "batches": list(range(plan.batch_count)), "batch_size": plan.batch_size,
-        "max_concurrency": plan.max_concurrency, "dry_run": plan.dry_run, "guardduty_wait": options["guardduty_wait"],
+        "workflow": WORKFLOW,
+        "execution": execution,
+        "admin_account_id": admin,
+        "request_key": request_key,
+        "regions": list(regions),
+        "admin_disabled_regions": list(plan.admin_disabled_regions),
+        "batches": list(range(plan.batch_count)),
+        "batch_size": plan.batch_size,
+        "max_concurrency": plan.max_concurrency,
+        "dry_run": plan.dry_run,
+        "guardduty_wait": options["guardduty_wait"],
         "guardduty_min_age_hours": options["guardduty_min_age_hours"],
-        "invitation_wait_seconds": options["invitation_wait_seconds"], "tags": options["tags"],
-        "account_count": len(accounts), "pair_count": len(plan.pairs()),
+        "invitation_wait_seconds": options["invitation_wait_seconds"],
+        "tags": options["tags"],
+        "account_count": len(accounts),
+        "pair_count": len(plan.pairs()),
         "graph_regions": [r for r in regions if r in with_graph],
-    }  # fmt: skip
+    }
 
 
 def requested_accounts(s3: Any, request: Request, problems: Problems, *, require_email: bool) -> list[AccountEntry]:
@@ -233,24 +251,44 @@ def resolve_regions(
     def resolve(choice: RegionChoice) -> tuple[str, ...]:
         return in_detective_order(enabled) if choice == ALL else tuple(choice)
 
-    return tuple(Account(e.account_id, e.email, resolve(requested if e.regions is None else e.regions))
-                 for e in entries)  # fmt: skip
+    return tuple(
+        Account(e.account_id, e.email, resolve(requested if e.regions is None else e.regions)) for e in entries
+    )
 
 
 def _plan(
-    execution: str, admin: str, accounts: tuple[Account, ...], regions: tuple[str, ...], enabled: Collection[str],
-    options: dict[str, Any], event_input: Any, now: datetime,
-) -> Plan:  # fmt: skip
+    execution: str,
+    admin: str,
+    accounts: tuple[Account, ...],
+    regions: tuple[str, ...],
+    enabled: Collection[str],
+    options: dict[str, Any],
+    event_input: Any,
+    now: datetime,
+) -> Plan:
     minutes = options["retry_access_denied_minutes"]
     return Plan(
-        workflow=WORKFLOW, execution=execution, admin_account_id=admin, regions=regions, accounts=accounts,
-        batch_size=options["batch_size"], max_concurrency=options["max_concurrency"], dry_run=options["dry_run"],
-        started_at=clock.iso(now), admin_disabled_regions=tuple(r for r in regions if r not in enabled),
-        options={**{k: options[k] for k in _PLAN_OPTIONS},
-                 "access_denied_deadline": clock.iso(now + timedelta(minutes=minutes)) if minutes else None},
-        request={"source": options["source"], "input": event_input, "version": __version__,
-                 "replay_of": options["replay_of"]},
-    )  # fmt: skip
+        workflow=WORKFLOW,
+        execution=execution,
+        admin_account_id=admin,
+        regions=regions,
+        accounts=accounts,
+        batch_size=options["batch_size"],
+        max_concurrency=options["max_concurrency"],
+        dry_run=options["dry_run"],
+        started_at=clock.iso(now),
+        admin_disabled_regions=tuple(r for r in regions if r not in enabled),
+        options={
+            **{k: options[k] for k in _PLAN_OPTIONS},
+            "access_denied_deadline": clock.iso(now + timedelta(minutes=minutes)) if minutes else None,
+        },
+        request={
+            "source": options["source"],
+            "input": event_input,
+            "version": __version__,
+            "replay_of": options["replay_of"],
+        },
+    )
 
 
 Validate = Callable[[Aws, Settings, Any, str, datetime], dict[str, Any]]
@@ -268,8 +306,15 @@ def run_validation(event: dict[str, Any], validate: Validate, done: str) -> dict
     except errors.InvalidInput as exc:
         logger.warning("invalid input", extra={**keys(execution), "problems": exc.message})
         raise
-    logger.info(done, extra={**keys(execution), "accounts": output["account_count"],
-                             "pairs": output["pair_count"], "regions": output["regions"]})  # fmt: skip
+    logger.info(
+        done,
+        extra={
+            **keys(execution),
+            "accounts": output["account_count"],
+            "pairs": output["pair_count"],
+            "regions": output["regions"],
+        },
+    )
     return output
 
 

@@ -67,11 +67,17 @@ def check_scope(raw: Any, options: dict[str, Any], admin: str | None, problems: 
     if not options["delete_graph"]:
         return
     if not options["all_members"]:
-        problems.add("delete_graph", 'needs "all_members": true - DeleteGraph removes every member of the graph, '
-                                     "so it never goes with a subset of accounts")
+        problems.add(
+            "delete_graph",
+            'needs "all_members": true - DeleteGraph removes every member of the graph, '
+            "so it never goes with a subset of accounts",
+        )
     if admin is not None and options["confirm_delete_graph"] != admin:
-        problems.add("confirm_delete_graph", f"must be the administrator account id '{admin}' to delete its "
-                                             f"behavior graphs, got {show(options['confirm_delete_graph'])}")
+        problems.add(
+            "confirm_delete_graph",
+            f"must be the administrator account id '{admin}' to delete its "
+            f"behavior graphs, got {show(options['confirm_delete_graph'])}",
+        )
 
 
 def current_members(aws: Aws, regions: Iterable[str]) -> tuple[Account, ...]:
@@ -85,14 +91,13 @@ def current_members(aws: Aws, regions: Iterable[str]) -> tuple[Account, ...]:
     return tuple(Account(account_id, None, tuple(rs)) for account_id, rs in found.items())
 
 
-def validate_offboarding(
-    aws: Aws, config: Settings, event_input: Any, execution: str, now: datetime
-) -> dict[str, Any]:
+def validate_offboarding(aws: Aws, config: Settings, event_input: Any, execution: str, now: datetime) -> dict[str, Any]:
     """Validate, resolve Regions and accounts, write the Plan; return the small state output."""
     problems = Problems()
     check_execution_name(execution, problems)
-    request = check_request(event_input, disable_options(config), problems, require_email=False,
-                            accounts_required=False)
+    request = check_request(
+        event_input, disable_options(config), problems, require_email=False, accounts_required=False
+    )
     entries = requested_accounts(aws.client("s3"), request, problems, require_email=False)
     options = request.options
     admin, listed = caller_and_listed_regions(aws)
@@ -113,22 +118,42 @@ def validate_offboarding(
 
     disabled = tuple(r for r in regions if r not in enabled)
     plan = Plan(
-        workflow=WORKFLOW, execution=execution, admin_account_id=admin, regions=regions, accounts=accounts,
-        batch_size=options["batch_size"], max_concurrency=options["max_concurrency"], dry_run=options["dry_run"],
-        started_at=clock.iso(now), admin_disabled_regions=disabled,
+        workflow=WORKFLOW,
+        execution=execution,
+        admin_account_id=admin,
+        regions=regions,
+        accounts=accounts,
+        batch_size=options["batch_size"],
+        max_concurrency=options["max_concurrency"],
+        dry_run=options["dry_run"],
+        started_at=clock.iso(now),
+        admin_disabled_regions=disabled,
         options={k: options[k] for k in _PLAN_OPTIONS},
-        request={"source": options["source"], "input": event_input, "version": __version__,
-                 "replay_of": options["replay_of"]},
-    )  # fmt: skip
-    request_key = WorkStore(aws.client("s3"), config.report_bucket, WORKFLOW, execution).put("request.json",
-                                                                                             plan.to_json())
+        request={
+            "source": options["source"],
+            "input": event_input,
+            "version": __version__,
+            "replay_of": options["replay_of"],
+        },
+    )
+    request_key = WorkStore(aws.client("s3"), config.report_bucket, WORKFLOW, execution).put(
+        "request.json", plan.to_json()
+    )
     return {
-        "workflow": WORKFLOW, "execution": execution, "admin_account_id": admin, "request_key": request_key,
-        "regions": list(regions), "admin_disabled_regions": list(disabled), "batches": list(range(plan.batch_count)),
-        "batch_size": plan.batch_size, "max_concurrency": plan.max_concurrency, "dry_run": plan.dry_run,
+        "workflow": WORKFLOW,
+        "execution": execution,
+        "admin_account_id": admin,
+        "request_key": request_key,
+        "regions": list(regions),
+        "admin_disabled_regions": list(disabled),
+        "batches": list(range(plan.batch_count)),
+        "batch_size": plan.batch_size,
+        "max_concurrency": plan.max_concurrency,
+        "dry_run": plan.dry_run,
         **{k: options[k] for k in _PLAN_OPTIONS},
-        "account_count": len(accounts), "pair_count": len(plan.pairs()),
-    }  # fmt: skip
+        "account_count": len(accounts),
+        "pair_count": len(plan.pairs()),
+    }
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:

@@ -36,8 +36,11 @@ _ACCOUNT_ID = re.compile(r"[0-9]{12}")
 _EMAIL = re.compile(r"[^@\s]+@(?:(?:(?!-)[A-Za-z0-9-]{1,62})?[A-Za-z0-9]\.)+[A-Za-z]{2,63}")
 _EMAIL_MAX = 64  # botocore's EmailAddress max length
 _S3_URI = re.compile(r"s3://([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])/(.+)", re.DOTALL)
-_HEADER_NAMES = ({"accountid", "account", "id", "awsaccountid"}, {"email", "emailaddress", "rootemail"},
-                 {"regions", "region"})  # fmt: skip
+_HEADER_NAMES = (
+    {"accountid", "account", "id", "awsaccountid"},
+    {"email", "emailaddress", "rootemail"},
+    {"regions", "region"},
+)
 
 
 # --- accounts ------------------------------------------------------------------------------------
@@ -63,11 +66,16 @@ def _account_id(value: Any, where: str, problems: Problems) -> Any:
     if value is None or value == "":
         return problems.bad(where, "missing")
     if is_int(value) or isinstance(value, float):
-        return problems.bad(where, f"must be a string of 12 digits, got the number {show(value)} "
-                                   "(numbers lose leading zeros: quote the id)")
+        return problems.bad(
+            where,
+            f"must be a string of 12 digits, got the number {show(value)} (numbers lose leading zeros: quote the id)",
+        )
     if isinstance(value, str) and value.strip().isdigit() and 9 <= len(value.strip()) < 12:
-        return problems.bad(where, f"expected 12 digits, got {show(value)} ({len(value.strip())} digits: "
-                                   "a leading zero lost in a spreadsheet?)")
+        return problems.bad(
+            where,
+            f"expected 12 digits, got {show(value)} ({len(value.strip())} digits: "
+            "a leading zero lost in a spreadsheet?)",
+        )
     return problems.bad(where, f"expected a string of 12 digits, got {show(value)}")
 
 
@@ -112,8 +120,9 @@ def parse_accounts(value: Any, problems: Problems, *, require_email: bool) -> li
         unknown = [show(k) for k in item if k not in ACCOUNT_FIELDS]
         if unknown:
             problems.add(where, f"unknown field {', '.join(unknown)} (expected {', '.join(ACCOUNT_FIELDS)})")
-        entry = _entry(where, ".", (item.get("account_id"), item.get("email"), item.get("regions")),
-                       require_email, problems)
+        entry = _entry(
+            where, ".", (item.get("account_id"), item.get("email"), item.get("regions")), require_email, problems
+        )
         if entry:
             entries.append(entry)
     return entries
@@ -128,8 +137,10 @@ def parse_accounts_csv(data: bytes, problems: Problems, *, require_email: bool) 
     try:
         content = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        problems.add(field, f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}): "
-                            "save the file as CSV UTF-8")
+        problems.add(
+            field,
+            f"not UTF-8 text (byte 0x{exc.object[exc.start]:02x} at offset {exc.start}): save the file as CSV UTF-8",
+        )
         return []
     reader = csv.reader(io.StringIO(content, newline=""), skipinitialspace=True)
     entries: list[AccountEntry] = []
@@ -193,18 +204,27 @@ def merge_accounts(
     merged: dict[str, AccountEntry] = {}
     for entry in entries:
         if entry.account_id == admin_account_id:
-            problems.add(entry.at("account_id"), f"'{entry.account_id}' is the administrator account running "
-                                                 "the rollout; it cannot be its own member: remove it")
+            problems.add(
+                entry.at("account_id"),
+                f"'{entry.account_id}' is the administrator account running "
+                "the rollout; it cannot be its own member: remove it",
+            )
             continue
         first = merged.get(entry.account_id)
         if first is None:
             merged[entry.account_id] = entry
         elif first.email and entry.email and first.email.lower() != entry.email.lower():
-            problems.add(entry.at("email"), f"account '{entry.account_id}' is listed again with another email "
-                                            f"{show(entry.email)} (first at {first.where}: {show(first.email)})")
+            problems.add(
+                entry.at("email"),
+                f"account '{entry.account_id}' is listed again with another email "
+                f"{show(entry.email)} (first at {first.where}: {show(first.email)})",
+            )
         elif first.regions != entry.regions:
-            problems.add(entry.at("regions"), f"account '{entry.account_id}' is listed again with other regions "
-                                              f"{show(entry.regions)} (first at {first.where}: {show(first.regions)})")
+            problems.add(
+                entry.at("regions"),
+                f"account '{entry.account_id}' is listed again with other regions "
+                f"{show(entry.regions)} (first at {first.where}: {show(first.regions)})",
+            )
         elif first.email is None and entry.email:
             merged[entry.account_id] = replace(first, email=entry.email)
     return tuple(merged.values())

@@ -54,8 +54,9 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
     def verify(outcome: Outcome) -> Outcome:
         region = outcome["region"]
-        members = verify_members(aws.client("detective", region), plan, region,
-                                 (outcome.get("graph") or {}).get("graph_arn"))
+        members = verify_members(
+            aws.client("detective", region), plan, region, (outcome.get("graph") or {}).get("graph_arn")
+        )
         records[region] = {"region": region, "attempt": attempt, "members": members}
         pending = sum(1 for m in members.values() if m["status"] == "VERIFICATION_IN_PROGRESS")
         logger.info("members verified", extra={**keys(plan.execution, region=region), "pending": pending})
@@ -65,8 +66,7 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     regions = [_verification(o["region"], done.get(o["region"])) for o in outcomes]
     store.put(VERIFIED, {"attempt": attempt, "regions": records})
     pending = sum(int(r.get("pending") or 0) for r in regions)
-    return {"regions": regions, "attempt": attempt, "pending": pending,
-            "retry": pending > 0 and attempt < MAX_ATTEMPTS}  # fmt: skip
+    return {"regions": regions, "attempt": attempt, "pending": pending, "retry": pending > 0 and attempt < MAX_ATTEMPTS}
 
 
 def _verification(region: str, result: Outcome | Exception | None) -> Outcome:

@@ -17,11 +17,34 @@ from typing import Any
 from detective_rollout.bench.fleet import Size
 
 PARTS = ("small", "baseline", "large")
-SMALL_KEYS = ("accounts", "regions", "wall_s", "baseline_wall_s", "speedup", "critical_path_s",
-              "wall_over_critical_path", "state_transitions", "transitions_per_account_region", "max_history_events",
-              "max_payload_bytes", "api_calls", "mutating_calls_on_rerun", "throttled_wall_ratio")  # fmt: skip
-LARGE_KEYS = ("accounts", "regions", "wall_s", "api_calls", "effective_concurrency", "state_transitions",
-              "transitions_per_account_region", "max_history_events", "max_payload_bytes", "peak_rss_mb")  # fmt: skip
+SMALL_KEYS = (
+    "accounts",
+    "regions",
+    "wall_s",
+    "baseline_wall_s",
+    "speedup",
+    "critical_path_s",
+    "wall_over_critical_path",
+    "state_transitions",
+    "transitions_per_account_region",
+    "max_history_events",
+    "max_payload_bytes",
+    "api_calls",
+    "mutating_calls_on_rerun",
+    "throttled_wall_ratio",
+)
+LARGE_KEYS = (
+    "accounts",
+    "regions",
+    "wall_s",
+    "api_calls",
+    "effective_concurrency",
+    "state_transitions",
+    "transitions_per_account_region",
+    "max_history_events",
+    "max_payload_bytes",
+    "peak_rss_mb",
+)
 
 
 def size(text: str) -> Size:
@@ -43,18 +66,26 @@ def parser() -> argparse.ArgumentParser:
     p.add_argument("--batch-size", type=int, help="execution input batch_size (default: the deployment's)")
     p.add_argument("--max-concurrency", type=int, help="execution input max_concurrency (default: the deployment's)")
     p.add_argument("--invitation-wait-seconds", type=int, help="execution input (default: the deployment's)")
-    p.add_argument("--workers", type=int, default=2,
-                   help="Lambda worker processes of the engine runs, one per CPU (default 2; 0: the handlers run "
-                        "in the engine's own process, pinned to one CPU)")
-    p.add_argument("--no-pin", action="store_true",
-                   help="let each process run on every CPU (default: pinned, see README)")
+    p.add_argument(
+        "--workers",
+        type=int,
+        default=2,
+        help="Lambda worker processes of the engine runs, one per CPU (default 2; 0: the handlers run "
+        "in the engine's own process, pinned to one CPU)",
+    )
+    p.add_argument(
+        "--no-pin", action="store_true", help="let each process run on every CPU (default: pinned, see README)"
+    )
     p.add_argument("--part", choices=PARTS, help=argparse.SUPPRESS)  # internal: run one part in this process
     return p
 
 
 def options(args: argparse.Namespace) -> dict[str, Any]:
-    return {"batch_size": args.batch_size, "max_concurrency": args.max_concurrency,
-            "invitation_wait_seconds": args.invitation_wait_seconds}  # fmt: skip
+    return {
+        "batch_size": args.batch_size,
+        "max_concurrency": args.max_concurrency,
+        "invitation_wait_seconds": args.invitation_wait_seconds,
+    }
 
 
 def run_part(args: argparse.Namespace) -> dict[str, Any]:
@@ -66,17 +97,28 @@ def run_part(args: argparse.Namespace) -> dict[str, Any]:
         return baseline.run_baseline(args.small, latency_ms=args.latency_ms, clock_speed=args.clock_speed)
     engine = runs.EngineSetup(args.workers, pin=not args.no_pin)
     if args.part == "small":
-        return runs.small(args.small, latency_ms=args.latency_ms, clock_speed=args.clock_speed,
-                          throttle_rate=args.throttle_rate, options=options(args), engine=engine)  # fmt: skip
-    return runs.large(args.large, latency_ms=args.latency_ms, clock_speed=args.clock_speed, options=options(args),
-                      engine=engine)  # fmt: skip
+        return runs.small(
+            args.small,
+            latency_ms=args.latency_ms,
+            clock_speed=args.clock_speed,
+            throttle_rate=args.throttle_rate,
+            options=options(args),
+            engine=engine,
+        )
+    return runs.large(
+        args.large, latency_ms=args.latency_ms, clock_speed=args.clock_speed, options=options(args), engine=engine
+    )
 
 
 def spawn(part: str, argv: list[str]) -> dict[str, Any]:
     started = time.monotonic()
     print(f"# {part}: running", file=sys.stderr, flush=True)
-    done = subprocess.run([sys.executable, "-m", "detective_rollout.bench", *argv, "--part", part],
-                          capture_output=True, text=True, check=False)  # fmt: skip
+    done = subprocess.run(
+        [sys.executable, "-m", "detective_rollout.bench", *argv, "--part", part],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
     lines = done.stdout.strip().splitlines()
     if done.returncode != 0 or not lines:
         sys.stderr.write(done.stderr[-4000:])

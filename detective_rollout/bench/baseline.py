@@ -49,8 +49,9 @@ def _invite(session: boto3.Session, clock: Any, region: str, accounts: list[dict
         graphs = detective.list_graphs().get("GraphList", [])
         graph_arn = graphs[0]["Arn"] if graphs else detective.create_graph()["GraphArn"]
         existing = _list_members(detective, graph_arn)
-        new = [{"AccountId": a["account_id"], "EmailAddress": a["email"]} for a in chunk
-               if a["account_id"] not in existing]  # fmt: skip
+        new = [
+            {"AccountId": a["account_id"], "EmailAddress": a["email"]} for a in chunk if a["account_id"] not in existing
+        ]
         if new:
             detective.create_members(GraphArn=graph_arn, Accounts=new, DisableEmailNotification=True)
         clock.sleep(INVITE_SLEEP_S)
@@ -61,12 +62,16 @@ def _invite(session: boto3.Session, clock: Any, region: str, accounts: list[dict
 
 def _accept(session: boto3.Session, sts: Any, account: str, region: str, graph_arn: str) -> None:
     sts.get_caller_identity()
-    creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/{MEMBER_ROLE}",
-                            RoleSessionName="EnableDetective")["Credentials"]  # fmt: skip
+    creds = sts.assume_role(RoleArn=f"arn:aws:iam::{account}:role/{MEMBER_ROLE}", RoleSessionName="EnableDetective")[
+        "Credentials"
+    ]
     detective = session.client(
-        "detective", region_name=region, aws_access_key_id=creds["AccessKeyId"],
-        aws_secret_access_key=creds["SecretAccessKey"], aws_session_token=creds["SessionToken"],
-    )  # fmt: skip
+        "detective",
+        region_name=region,
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+    )
     detective.accept_invitation(GraphArn=graph_arn)
 
 
@@ -89,11 +94,8 @@ def run_baseline(size: Size, *, latency_ms: float, clock_speed: float) -> dict[s
                 except Exception:  # noqa: BLE001 - the script logs and goes on with the next account
                     failures += 1
         wall = time.monotonic() - start
-        statuses = Counter(
-            (fleet.member(r, a["account_id"]) or _Missing()).status for a in accounts for r in chosen
-        )
-    return {"wall_s": round(wall, 2), "api_calls": len(fleet.calls), "failures": failures,
-            "members": dict(statuses)}  # fmt: skip
+        statuses = Counter((fleet.member(r, a["account_id"]) or _Missing()).status for a in accounts for r in chosen)
+    return {"wall_s": round(wall, 2), "api_calls": len(fleet.calls), "failures": failures, "members": dict(statuses)}
 
 
 class _Missing:

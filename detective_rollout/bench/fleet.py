@@ -53,8 +53,15 @@ def accounts_csv(count: int) -> str:
     return "account_id,email\n" + "".join(f"{m['account_id']},{m['email']}\n" for m in members(count))
 
 
-def scenario(size: Size, *, latency_ms: float, clock_speed: float, throttle_rate: float = 0.0,
-             seed: int = 7, with_csv: bool = False) -> dict[str, Any]:  # fmt: skip
+def scenario(
+    size: Size,
+    *,
+    latency_ms: float,
+    clock_speed: float,
+    throttle_rate: float = 0.0,
+    seed: int = 7,
+    with_csv: bool = False,
+) -> dict[str, Any]:
     """A healthy fleet: the administrator's GuardDuty is 72 h old everywhere, every member accepts."""
     chosen = regions(size.regions)
     spec: dict[str, Any] = {

@@ -28,8 +28,15 @@ from tasks import aws as tasks_aws
 from tasks.log import logger
 
 MACHINE = "enable-detective"
-HANDLERS = ("validate_input", "check_guard_duty", "ensure_graph", "invite_members", "accept_invitations",
-            "verify_members", "write_report")  # fmt: skip
+HANDLERS = (
+    "validate_input",
+    "check_guard_duty",
+    "ensure_graph",
+    "invite_members",
+    "accept_invitations",
+    "verify_members",
+    "write_report",
+)
 _UNUSED = {"aws_access_key_id": "WARMUP", "aws_secret_access_key": "warmup"}
 
 
@@ -128,20 +135,24 @@ def _timed(engine: LocalEngine, fleet: Fleet, body: dict[str, Any], name: str) -
     bucket = engine.substitutions(MACHINE)["ReportBucket"]
     report = engine.find_json(bucket, f"reports/enable/{name}.json") or {}
     return {
-        "wall_s": wall, "result": result, "api_calls": len(fleet.calls) - calls_before,
+        "wall_s": wall,
+        "result": result,
+        "api_calls": len(fleet.calls) - calls_before,
         "mutating_calls": len(fleet.mutating_calls()) - writes_before,
         "summary": report.get("summary"),
         "rows": Counter((r["status"], r["reason"]) for r in report.get("results", [])),
-    }  # fmt: skip
+    }
 
 
-def _engine_runs(spec: dict[str, Any], clock_speed: float, runs: list[tuple[str, dict[str, Any]]],
-                 setup: EngineSetup) -> list[Any]:  # fmt: skip
+def _engine_runs(
+    spec: dict[str, Any], clock_speed: float, runs: list[tuple[str, dict[str, Any]]], setup: EngineSetup
+) -> list[Any]:
     tasks_aws.reset()
     fleet = Fleet(load_scenario(spec), SpeedClock(clock_speed))
     workers = setup.plan(spec["regions"])
-    with LocalEngine(fleet, fleet.clock, template=str(TEMPLATE), statemachines_dir=str(STATEMACHINES),
-                     workers=workers) as engine:  # fmt: skip
+    with LocalEngine(
+        fleet, fleet.clock, template=str(TEMPLATE), statemachines_dir=str(STATEMACHINES), workers=workers
+    ) as engine:
         pool = engine.dispatcher.workers
         _warm(engine, spec["regions"])
         _quiet_gc()
@@ -161,8 +172,15 @@ def _cost(size: Size, result: ExecutionResult) -> dict[str, Any]:
     }
 
 
-def small(size: Size, *, latency_ms: float, clock_speed: float, throttle_rate: float,
-          options: dict[str, Any], engine: EngineSetup) -> dict[str, Any]:  # fmt: skip
+def small(
+    size: Size,
+    *,
+    latency_ms: float,
+    clock_speed: float,
+    throttle_rate: float,
+    options: dict[str, Any],
+    engine: EngineSetup,
+) -> dict[str, Any]:
     """The small run, its rerun over the done fleet, and the same run on a fleet throttling ``throttle_rate``."""
     logger.setLevel("WARNING")
     body = execution_input(size, with_csv=False, **options)
@@ -172,23 +190,32 @@ def small(size: Size, *, latency_ms: float, clock_speed: float, throttle_rate: f
     throttled, _ = _engine_runs(throttled_spec, clock_speed, [("bench-small-throttled", body)], engine)
     critical = critical_path_s(size, latency_ms, float(options.get("invitation_wait_seconds") or wait), clock_speed)
     return {
-        "accounts": size.accounts, "regions": size.regions, "wall_s": round(first["wall_s"], 2),
-        "critical_path_s": round(critical, 2), "wall_over_critical_path": round(first["wall_s"] / critical, 2),
-        **_cost(size, first["result"]), "api_calls": first["api_calls"],
+        "accounts": size.accounts,
+        "regions": size.regions,
+        "wall_s": round(first["wall_s"], 2),
+        "critical_path_s": round(critical, 2),
+        "wall_over_critical_path": round(first["wall_s"] / critical, 2),
+        **_cost(size, first["result"]),
+        "api_calls": first["api_calls"],
         "mutating_calls_on_rerun": rerun["mutating_calls"],
         "throttled_wall_ratio": round(throttled["wall_s"] / first["wall_s"], 2),
         "_check": {
-            "status": first["result"].status, "summary": first["summary"], "rerun_summary": rerun["summary"],
-            "throttled_summary": throttled["summary"], "throttled_wall_s": round(throttled["wall_s"], 2),
+            "status": first["result"].status,
+            "summary": first["summary"],
+            "rerun_summary": rerun["summary"],
+            "throttled_summary": throttled["summary"],
+            "throttled_wall_s": round(throttled["wall_s"], 2),
             "throttled_rows_as_unthrottled": throttled["rows"] == first["rows"],
-            "throttled_api_calls": throttled["api_calls"], "invocations": first["result"].invocations,
+            "throttled_api_calls": throttled["api_calls"],
+            "invocations": first["result"].invocations,
             "peak_rss_mb": peak_rss_mb(),
         },
-    }  # fmt: skip
+    }
 
 
-def large(size: Size, *, latency_ms: float, clock_speed: float, options: dict[str, Any],
-          engine: EngineSetup) -> dict[str, Any]:  # fmt: skip
+def large(
+    size: Size, *, latency_ms: float, clock_speed: float, options: dict[str, Any], engine: EngineSetup
+) -> dict[str, Any]:
     """The large run, input by ``accounts_csv`` (the account list is not itself a payload)."""
     logger.setLevel("WARNING")
     spec = scenario(size, latency_ms=latency_ms, clock_speed=clock_speed, with_csv=True)
@@ -196,10 +223,18 @@ def large(size: Size, *, latency_ms: float, clock_speed: float, options: dict[st
     run, _ = _engine_runs(spec, clock_speed, [("bench-large", body)], engine)
     wall = run["wall_s"]
     return {
-        "accounts": size.accounts, "regions": size.regions, "wall_s": round(wall, 2), "api_calls": run["api_calls"],
+        "accounts": size.accounts,
+        "regions": size.regions,
+        "wall_s": round(wall, 2),
+        "api_calls": run["api_calls"],
         "effective_concurrency": round(run["api_calls"] * latency_ms / 1000 / wall, 1),
-        **_cost(size, run["result"]), "peak_rss_mb": peak_rss_mb(),
+        **_cost(size, run["result"]),
+        "peak_rss_mb": peak_rss_mb(),
         "worker_peak_rss_mb": run["worker_peak_rss_mb"],
-        "_check": {"status": run["result"].status, "summary": run["summary"],
-                   "invocations": run["result"].invocations, "regions": regions(size.regions)},
-    }  # fmt: skip
+        "_check": {
+            "status": run["result"].status,
+            "summary": run["summary"],
+            "invocations": run["result"].invocations,
+            "regions": regions(size.regions),
+        },
+    }

@@ -23,8 +23,8 @@ class Account(ServiceModel):
         if target and target != call.account_id:
             # Other accounts' Regions need the Organizations management (or delegated admin) account.
             raise errors.AccessDeniedException(
-                f"User: {call.principal_arn} is not authorized to perform: account:{call.operation} "
-                f"on account {target}")
+                f"User: {call.principal_arn} is not authorized to perform: account:{call.operation} on account {target}"
+            )
         return call.account_id
 
     def opt_status(self, account_id: str, region: str) -> str:

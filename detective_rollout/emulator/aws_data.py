@@ -16,11 +16,27 @@ from botocore.model import ServiceModel
 EMULATED_SERVICES: tuple[str, ...] = ("detective", "guardduty", "sts", "account", "organizations")
 
 #: Regions every account has without opting in (launched before March 2019); all others are opt-in.
-DEFAULT_ENABLED_REGIONS: frozenset[str] = frozenset({
-    "us-east-1", "us-east-2", "us-west-1", "us-west-2", "ap-south-1", "ap-northeast-1", "ap-northeast-2",
-    "ap-northeast-3", "ap-southeast-1", "ap-southeast-2", "ca-central-1", "eu-central-1", "eu-west-1",
-    "eu-west-2", "eu-west-3", "eu-north-1", "sa-east-1",
-})  # fmt: skip
+DEFAULT_ENABLED_REGIONS: frozenset[str] = frozenset(
+    {
+        "us-east-1",
+        "us-east-2",
+        "us-west-1",
+        "us-west-2",
+        "ap-south-1",
+        "ap-northeast-1",
+        "ap-northeast-2",
+        "ap-northeast-3",
+        "ap-southeast-1",
+        "ap-southeast-2",
+        "ca-central-1",
+        "eu-central-1",
+        "eu-west-1",
+        "eu-west-2",
+        "eu-west-3",
+        "eu-north-1",
+        "sa-east-1",
+    }
+)
 
 _lock = threading.Lock()
 

@@ -40,10 +40,20 @@ _ACCEPTED = (ENABLED, ACCEPTED_BUT_DISABLED)
 class Detective(ServiceModel):
     service = "detective"
     regional = True
-    mutating = frozenset({
-        "CreateGraph", "DeleteGraph", "CreateMembers", "DeleteMembers", "AcceptInvitation", "RejectInvitation",
-        "DisassociateMembership", "StartMonitoringMember", "TagResource", "UntagResource",
-    })  # fmt: skip
+    mutating = frozenset(
+        {
+            "CreateGraph",
+            "DeleteGraph",
+            "CreateMembers",
+            "DeleteMembers",
+            "AcceptInvitation",
+            "RejectInvitation",
+            "DisassociateMembership",
+            "StartMonitoringMember",
+            "TagResource",
+            "UntagResource",
+        }
+    )
 
     # setup ------------------------------------------------------------------------------------
     def seed(self, start: datetime) -> None:
@@ -58,11 +68,18 @@ class Detective(ServiceModel):
                 graph = self.state.graphs[key(admin, region)]
                 invited = start - timedelta(days=1)
                 verify_at = start + timedelta(seconds=self.scenario.verification_delay_s)
-                reason = existing.disabled_reason or ("VOLUME_UNKNOWN" if existing.status == ACCEPTED_BUT_DISABLED
-                                                      else None)
+                reason = existing.disabled_reason or (
+                    "VOLUME_UNKNOWN" if existing.status == ACCEPTED_BUT_DISABLED else None
+                )
                 graph.members[account.account_id] = Member(
-                    account.account_id, existing.email or account.email, graph.arn, admin, existing.status,
-                    invited, invited, disabled_reason=reason,
+                    account.account_id,
+                    existing.email or account.email,
+                    graph.arn,
+                    admin,
+                    existing.status,
+                    invited,
+                    invited,
+                    disabled_reason=reason,
                     verify_at=verify_at if existing.status == VERIFICATION_IN_PROGRESS else None,
                 )
 
@@ -84,7 +101,8 @@ class Detective(ServiceModel):
         if owner and account_id != call.account_id:
             raise errors.AccessDeniedException(
                 f"User: {call.principal_arn} is not authorized to perform: detective:{call.operation} "
-                f"on resource: {arn}")
+                f"on resource: {arn}"
+            )
         graph = self.state.graphs.get(key(account_id, region))
         if region != call.region or graph is None or graph.arn != arn:
             raise errors.ResourceNotFoundException(_NOT_FOUND)
@@ -126,8 +144,10 @@ class Detective(ServiceModel):
     # administrator operations -----------------------------------------------------------------
     def create_graph(self, call: Call, params: Params) -> dict[str, Any]:
         if key(call.account_id, call.region) in self.state.graphs:
-            raise errors.ConflictException("The request attempted an invalid action: a behavior graph already "
-                                           f"exists for account {call.account_id} in {call.region}.")
+            raise errors.ConflictException(
+                "The request attempted an invalid action: a behavior graph already "
+                f"exists for account {call.account_id} in {call.region}."
+            )
         tags = dict(params.get("Tags") or {})
         _check_tags(tags)
         return {"GraphArn": self._new_graph(call.account_id, call.region, call.now, tags).arn}
@@ -161,13 +181,20 @@ class Detective(ServiceModel):
         if len(graph.members) + len(accepted) > MAX_MEMBERS:
             raise errors.ServiceQuotaExceededException(
                 f"This request would cause the number of member accounts in the behavior graph to exceed the "
-                f"maximum allowed ({MAX_MEMBERS}).")
+                f"maximum allowed ({MAX_MEMBERS})."
+            )
         verify_at = call.now + timedelta(seconds=self.scenario.verification_delay_s)
         created = []
         for account_id, email in accepted:
             slow = self.fleet.faults.fault(account_id, "slow_invitation", call.region, call.now)
             member = Member(
-                account_id, email, graph.arn, graph.account_id, VERIFICATION_IN_PROGRESS, call.now, call.now,
+                account_id,
+                email,
+                graph.arn,
+                graph.account_id,
+                VERIFICATION_IN_PROGRESS,
+                call.now,
+                call.now,
                 verify_at=verify_at,
                 visible_at=verify_at + timedelta(seconds=slow.duration_s or 0) if slow else None,
                 disable_email_notification=bool(params.get("DisableEmailNotification")),
@@ -195,8 +222,9 @@ class Detective(ServiceModel):
         for account_id in ids:
             member = graph.members.get(account_id)
             if member is None:
-                unprocessed.append({"AccountId": account_id,
-                                    "Reason": "The account is not a member of the behavior graph."})
+                unprocessed.append(
+                    {"AccountId": account_id, "Reason": "The account is not a member of the behavior graph."}
+                )
             else:
                 found.append(detail(self.settle(member, call.now)))
         return {"MemberDetails": found, "UnprocessedAccounts": unprocessed}
@@ -213,11 +241,16 @@ class Detective(ServiceModel):
         deleted, unprocessed = [], []
         for account_id in ids:
             if account_id == graph.account_id:
-                unprocessed.append({"AccountId": account_id,
-                                    "Reason": "The administrator account cannot be removed from its own graph."})
+                unprocessed.append(
+                    {
+                        "AccountId": account_id,
+                        "Reason": "The administrator account cannot be removed from its own graph.",
+                    }
+                )
             elif graph.members.pop(account_id, None) is None:
-                unprocessed.append({"AccountId": account_id,
-                                    "Reason": "The account is not a member of the behavior graph."})
+                unprocessed.append(
+                    {"AccountId": account_id, "Reason": "The account is not a member of the behavior graph."}
+                )
             else:
                 deleted.append(account_id)
         return {"AccountIds": deleted, "UnprocessedAccounts": unprocessed}
@@ -230,7 +263,8 @@ class Detective(ServiceModel):
         if self.settle(member, call.now).status != ACCEPTED_BUT_DISABLED:
             raise errors.ConflictException(
                 f"The request attempted an invalid action: member {member.account_id} is {member.status}, "
-                "not ACCEPTED_BUT_DISABLED.")
+                "not ACCEPTED_BUT_DISABLED."
+            )
         member.status, member.disabled_reason = self._enablement(member.account_id, call.region, call.now)
         member.updated_time = call.now
         return {}
@@ -293,11 +327,16 @@ def _require_status(member: Member, status: str) -> None:
 def detail(member: Member) -> dict[str, Any]:
     """The MemberDetail wire structure."""
     out: dict[str, Any] = {
-        "AccountId": member.account_id, "EmailAddress": member.email, "GraphArn": member.graph_arn,
-        "MasterId": member.administrator_id, "AdministratorId": member.administrator_id,
-        "Status": member.status, "InvitedTime": member.invited_time, "UpdatedTime": member.updated_time,
+        "AccountId": member.account_id,
+        "EmailAddress": member.email,
+        "GraphArn": member.graph_arn,
+        "MasterId": member.administrator_id,
+        "AdministratorId": member.administrator_id,
+        "Status": member.status,
+        "InvitedTime": member.invited_time,
+        "UpdatedTime": member.updated_time,
         "InvitationType": "INVITATION",
-    }  # fmt: skip
+    }
     if member.disabled_reason:
         out["DisabledReason"] = member.disabled_reason
     return out

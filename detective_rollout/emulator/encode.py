@@ -77,6 +77,7 @@ def _json_encoder(shape: Shape) -> Encoder:
     """
     kind = shape.type_name
     if kind == "structure":
+
         def structure(value: Any) -> dict[str, Any]:
             out: dict[str, Any] = {}
             for name, wire, encode in _fields(shape):
@@ -103,8 +104,9 @@ def _json_encoder(shape: Shape) -> Encoder:
 @cache
 def _fields(shape: Shape) -> tuple[tuple[str, str, Encoder], ...]:
     """A structure's (member, wire name, encoder), resolved on first use: a shape may contain itself."""
-    return tuple((name, member.serialization.get("name", name), _json_encoder(member))
-                 for name, member in shape.members.items())  # fmt: skip
+    return tuple(
+        (name, member.serialization.get("name", name), _json_encoder(member)) for name, member in shape.members.items()
+    )
 
 
 def _same(value: Any) -> Any:
@@ -160,8 +162,9 @@ def _xml(shape: Shape, value: Any, tag: str) -> str:
         items = "".join(_xml(shape.member, v, item_tag) for v in value)
         return items if shape.serialization.get("flattened") else f"<{tag}>{items}</{tag}>"
     if kind == "map":
-        entries = "".join(f"<entry><key>{escape(str(k))}</key>{_xml(shape.value, v, 'value')}</entry>"
-                          for k, v in value.items())
+        entries = "".join(
+            f"<entry><key>{escape(str(k))}</key>{_xml(shape.value, v, 'value')}</entry>" for k, v in value.items()
+        )
         return f"<{tag}>{entries}</{tag}>"
     if kind == "timestamp":
         text = str(_timestamp(shape, value, "iso8601"))

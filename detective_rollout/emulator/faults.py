@@ -130,8 +130,11 @@ class Faults:
                 return errors.server_error(service, operation)
         member = self.scenario.member_account(account_id)
         for fault in member.faults_of("throttle") if member else ():
-            if (fault.ops is None or operation in fault.ops) and self.active(fault, region, now) \
-                    and roll("fault-throttle") < fault.rate:
+            if (
+                (fault.ops is None or operation in fault.ops)
+                and self.active(fault, region, now)
+                and roll("fault-throttle") < fault.rate
+            ):
                 return errors.throttled(service, operation)
         # A rate of 0 never fires: skip its dice (two SHA-256 per call otherwise).
         if self.scenario.throttle_rate and roll("throttle") < self.scenario.throttle_rate:

@@ -122,15 +122,18 @@ class Fleet:
             try:
                 now = self.clock.now()
                 self.faults.tick(now)
-                call = Call(request.service, request.operation, account_id, request.region, now, principal,
-                            request.access_key)
+                call = Call(
+                    request.service, request.operation, account_id, request.region, now, principal, request.access_key
+                )
                 handler = model.handler(request.operation)
                 if handler is None:
                     raise errors.NotImplementedOperation(
-                        f"{request.service}:{request.operation} is not emulated by detective-rollout")
+                        f"{request.service}:{request.operation} is not emulated by detective-rollout"
+                    )
                 model.check_region(call)
-                injected = self.faults.injected(request.service, request.operation, subject, request.region,
-                                                attempt, now)
+                injected = self.faults.injected(
+                    request.service, request.operation, subject, request.region, attempt, now
+                )
                 if injected is not None:
                     raise injected
                 return handler(call, request.params)
@@ -139,16 +142,18 @@ class Fleet:
                 raise
             finally:
                 mutating = error is None and request.operation in model.mutating
-                self._calls.append(CallRecord(request.service, request.operation, account_id, request.region,
-                                              error, mutating))
+                self._calls.append(
+                    CallRecord(request.service, request.operation, account_id, request.region, error, mutating)
+                )
 
     # facts for the models ---------------------------------------------------------------------
     def region_enabled(self, account_id: str, region: str) -> bool:
         """Opt-in Regions are enabled unless the scenario or a ``region_disabled`` event says not."""
         if not is_opt_in(region):
             return True
-        return region not in self.scenario.opted_out(account_id) and \
-            region not in self.state.disabled_regions.get(account_id, [])
+        return region not in self.scenario.opted_out(account_id) and region not in self.state.disabled_regions.get(
+            account_id, []
+        )
 
     # assertions API ---------------------------------------------------------------------------
     @property

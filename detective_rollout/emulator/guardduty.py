@@ -42,8 +42,14 @@ class GuardDuty(ServiceModel):
             if age is None:
                 return None
             created = start - timedelta(hours=age)
-            return Detector(detector_id(account_id, region), account_id, region, created, created,
-                            enabled=region not in admin.guardduty_disabled_regions)
+            return Detector(
+                detector_id(account_id, region),
+                account_id,
+                region,
+                created,
+                created,
+                enabled=region not in admin.guardduty_disabled_regions,
+            )
         member = self.scenario.member_account(account_id)
         if member is None or not member.has_guardduty(region):
             return None
@@ -58,7 +64,8 @@ class GuardDuty(ServiceModel):
         found = self.detector(call.account_id, call.region)
         if found is None or found.detector_id != wanted:
             raise errors.BadRequestException(
-                "The request is rejected because the input detectorId is not owned by the current account.")
+                "The request is rejected because the input detectorId is not owned by the current account."
+            )
         return found
 
     def list_detectors(self, call: Call, params: Params) -> dict[str, Any]:
@@ -75,7 +82,7 @@ class GuardDuty(ServiceModel):
             "UpdatedAt": _timestamp(found.updated_at),
             "FindingPublishingFrequency": "SIX_HOURS",
             "ServiceRole": f"arn:aws:iam::{found.account_id}:role/aws-service-role/guardduty.amazonaws.com/"
-                           "AWSServiceRoleForAmazonGuardDuty",
+            "AWSServiceRoleForAmazonGuardDuty",
             "Status": "ENABLED" if found.enabled else "DISABLED",
             "Tags": {},
         }
@@ -83,8 +90,15 @@ class GuardDuty(ServiceModel):
     def create_detector(self, call: Call, params: Params) -> dict[str, Any]:
         if self.detector(call.account_id, call.region) is not None:
             raise errors.BadRequestException(
-                "The request is rejected because a detector already exists for the current account.")
-        created = Detector(detector_id(call.account_id, call.region), call.account_id, call.region,
-                           call.now, call.now, enabled=bool(params.get("Enable", True)))
+                "The request is rejected because a detector already exists for the current account."
+            )
+        created = Detector(
+            detector_id(call.account_id, call.region),
+            call.account_id,
+            call.region,
+            call.now,
+            call.now,
+            enabled=bool(params.get("Enable", True)),
+        )
         self.state.detectors[key(call.account_id, call.region)] = created
         return {"DetectorId": created.detector_id}

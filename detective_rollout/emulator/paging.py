@@ -33,7 +33,8 @@ def page(
     if not 1 <= int(limit) <= max_page:
         raise errors.ValidationException(
             f"1 validation error detected: Value '{limit}' at 'maxResults' failed to satisfy constraint: "
-            f"Member must have value less than or equal to {max_page}")
+            f"Member must have value less than or equal to {max_page}"
+        )
     token = params.get("NextToken")
     if token:
         after = _decode(token)

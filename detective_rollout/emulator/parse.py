@@ -123,9 +123,7 @@ class Fields:
             )
         return value
 
-    def strings(
-        self, key: str, pattern: re.Pattern[str], what: str, required: bool = False
-    ) -> list[str]:
+    def strings(self, key: str, pattern: re.Pattern[str], what: str, required: bool = False) -> list[str]:
         return list(self.optional_strings(key, pattern, what, required) or ())
 
     def optional_strings(

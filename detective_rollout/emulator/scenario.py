@@ -21,9 +21,17 @@ from detective_rollout.emulator.aws_data import is_opt_in
 from detective_rollout.emulator.parse import REGION_NAME, Fields, ScenarioError
 
 __all__ = [
-    "Administrator", "Event", "ExistingMembership", "Fault", "LambdaFault", "MemberAccount",
-    "Organization", "Scenario", "ScenarioError", "load_scenario",
-]  # fmt: skip
+    "Administrator",
+    "Event",
+    "ExistingMembership",
+    "Fault",
+    "LambdaFault",
+    "MemberAccount",
+    "Organization",
+    "Scenario",
+    "ScenarioError",
+    "load_scenario",
+]
 
 FAULT_TYPES = frozenset(
     {"no_role", "untrusted_role", "volume_too_high", "verification_fails", "slow_invitation", "closed", "throttle"}
@@ -309,10 +317,12 @@ def _event(f: Fields) -> Event:
         type=event_type,
         after_calls=None if after_calls is None else int(after_calls),
         after_s=after_s,
-        region=f.string("region", required=event_type in ("graph_deleted", "region_disabled"),
-                        pattern=_REGION, what="a Region name") or None,
-        account_id=f.string("account_id", required=event_type == "role_removed",
-                            pattern=_ACCOUNT, what="12 digits") or None,
+        region=f.string(
+            "region", required=event_type in ("graph_deleted", "region_disabled"), pattern=_REGION, what="a Region name"
+        )
+        or None,
+        account_id=f.string("account_id", required=event_type == "role_removed", pattern=_ACCOUNT, what="12 digits")
+        or None,
         duration_s=f.number("duration_s", 60.0, minimum=0),
         calls=_optional_int(f.optional_number("calls", minimum=1, integer=True)),
         ops=f.optional_strings("ops", re.compile(r"^[A-Z][A-Za-z]+$"), "an operation name"),
@@ -342,8 +352,11 @@ def _check_opt_in(scenario: Scenario) -> None:
     """Only opt-in Regions can be disabled for an account (the others are on by default)."""
     lists = [("administrator.opted_out_regions", scenario.administrator.opted_out_regions)]
     lists += [(f"members[{i}].opted_out_regions", m.opted_out_regions) for i, m in enumerate(scenario.members)]
-    lists += [(f"events[{i}].region", (e.region,)) for i, e in enumerate(scenario.events)
-              if e.type == "region_disabled" and e.region]
+    lists += [
+        (f"events[{i}].region", (e.region,))
+        for i, e in enumerate(scenario.events)
+        if e.type == "region_disabled" and e.region
+    ]
     for path, regions in lists:
         for region in regions:
             if not is_opt_in(region):

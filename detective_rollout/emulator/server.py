@@ -31,8 +31,12 @@ class _Handler(BaseHTTPRequestHandler):
         answer = handle_http(self.server.fleet, self.command, f"http://{host}{self.path}", headers, body)
         if answer is None:
             status, out_headers = 400, {"Content-Type": "application/json", "x-amzn-ErrorType": "UnknownService"}
-            payload = json.dumps({"message": "detective-rollout emulates detective, guardduty, sts, account and "
-                                             "organizations only (SigV4 credential scope)"}).encode()
+            payload = json.dumps(
+                {
+                    "message": "detective-rollout emulates detective, guardduty, sts, account and "
+                    "organizations only (SigV4 credential scope)"
+                }
+            ).encode()
         else:
             status, out_headers, payload = answer.status, answer.headers, answer.body
         self.send_response(status)

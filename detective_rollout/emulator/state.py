@@ -59,13 +59,15 @@ class Member:
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> Member:
-        return cls(**{
-            **raw,
-            "invited_time": _required_dt(raw["invited_time"]),
-            "updated_time": _required_dt(raw["updated_time"]),
-            "verify_at": _dt(raw.get("verify_at")),
-            "visible_at": _dt(raw.get("visible_at")),
-        })
+        return cls(
+            **{
+                **raw,
+                "invited_time": _required_dt(raw["invited_time"]),
+                "updated_time": _required_dt(raw["updated_time"]),
+                "verify_at": _dt(raw.get("verify_at")),
+                "visible_at": _dt(raw.get("visible_at")),
+            }
+        )
 
 
 @dataclass
@@ -79,16 +81,25 @@ class Graph:
 
     def to_json(self) -> dict[str, Any]:
         return {
-            "arn": self.arn, "account_id": self.account_id, "region": self.region,
-            "created_time": _iso(self.created_time), "tags": dict(self.tags),
+            "arn": self.arn,
+            "account_id": self.account_id,
+            "region": self.region,
+            "created_time": _iso(self.created_time),
+            "tags": dict(self.tags),
             "members": [m.to_json() for m in self.members.values()],
-        }  # fmt: skip
+        }
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> Graph:
         members = [Member.from_json(m) for m in raw["members"]]
-        return cls(raw["arn"], raw["account_id"], raw["region"], _required_dt(raw["created_time"]),
-                   dict(raw["tags"]), {m.account_id: m for m in members})
+        return cls(
+            raw["arn"],
+            raw["account_id"],
+            raw["region"],
+            _required_dt(raw["created_time"]),
+            dict(raw["tags"]),
+            {m.account_id: m for m in members},
+        )
 
 
 @dataclass
@@ -105,8 +116,9 @@ class Detector:
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> Detector:
-        return cls(**{**raw, "created_at": _required_dt(raw["created_at"]),
-                      "updated_at": _required_dt(raw["updated_at"])})
+        return cls(
+            **{**raw, "created_at": _required_dt(raw["created_at"]), "updated_at": _required_dt(raw["updated_at"])}
+        )
 
 
 @dataclass

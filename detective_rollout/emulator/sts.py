@@ -54,16 +54,19 @@ class Sts(ServiceModel):
         if not _SESSION_NAME.match(session):
             raise errors.ValidationError(
                 f"1 validation error detected: Value '{session}' at 'roleSessionName' failed to satisfy constraint: "
-                "Member must satisfy regular expression pattern: [\\w+=,.@-]*")
+                "Member must satisfy regular expression pattern: [\\w+=,.@-]*"
+            )
         duration = int(params.get("DurationSeconds") or 3600)
         if not 900 <= duration <= 43200:
             raise errors.ValidationError(
                 f"1 validation error detected: Value '{duration}' at 'durationSeconds' failed to satisfy "
-                "constraint: Member must have value less than or equal to 43200")
+                "constraint: Member must have value less than or equal to 43200"
+            )
         account_id, role_name = match.groups()
         if not self._may_assume(call, account_id, role_name, params.get("ExternalId")):
-            raise errors.AccessDenied(f"User: {call.principal_arn} is not authorized to perform: sts:AssumeRole "
-                                      f"on resource: {role_arn}")
+            raise errors.AccessDenied(
+                f"User: {call.principal_arn} is not authorized to perform: sts:AssumeRole on resource: {role_arn}"
+            )
         self.state.serial += 1
         serial = self.state.serial
         access_key = "ASIA" + _token("key", self.scenario.seed, serial, account_id, length=16)

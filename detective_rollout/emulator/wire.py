@@ -53,7 +53,12 @@ def identify(headers: dict[str, str]) -> tuple[str, str, str] | None:
 
 
 def handle_http(
-    fleet: Fleet, method: str, url: str, headers: dict[str, str], body: bytes, raise_unknown_endpoint: bool = False,
+    fleet: Fleet,
+    method: str,
+    url: str,
+    headers: dict[str, str],
+    body: bytes,
+    raise_unknown_endpoint: bool = False,
     sleep_latency: bool = True,
 ) -> HttpResponse | None:
     """Serve one HTTP request from ``fleet``; None when the request is for a service not emulated."""
@@ -117,8 +122,9 @@ def _routes(service: str) -> list[tuple[str, re.Pattern[str], tuple[str, ...], s
     for name in model.operation_names:
         http = model.operation_model(name).http
         path, _, query = http["requestUri"].partition("?")
-        pattern = re.sub(r"\\\{(\w+)(\\\+)?\\\}", lambda m: f"(?P<{m.group(1)}>{'.+' if m.group(2) else '[^/]+'})",
-                         re.escape(path))
+        pattern = re.sub(
+            r"\\\{(\w+)(\\\+)?\\\}", lambda m: f"(?P<{m.group(1)}>{'.+' if m.group(2) else '[^/]+'})", re.escape(path)
+        )
         required = tuple(q.split("=")[0] for q in query.split("&") if q)
         routes.append((http["method"], re.compile(f"^{pattern}/?$"), required, name))
     routes.sort(key=lambda r: (r[1].pattern.count("(?P<"), -len(r[1].pattern)))
@@ -152,8 +158,11 @@ def _match_rest(service: str, method: str, path: str, query: dict[str, list[str]
 
 
 def _decode_rest(
-    operation: OperationModel, path_params: dict[str, str], query: dict[str, list[str]],
-    headers: dict[str, str], body: bytes,
+    operation: OperationModel,
+    path_params: dict[str, str],
+    query: dict[str, list[str]],
+    headers: dict[str, str],
+    body: bytes,
 ) -> dict[str, Any]:
     shape = operation.input_shape
     if shape is None:
@@ -165,8 +174,11 @@ def _decode_rest(
             params[name] = _scalar(member, path_params[wire])
         elif location == "querystring" and wire in query:
             values = query[wire]
-            params[name] = [_scalar(member.member, v) for v in values] if member.type_name == "list" \
+            params[name] = (
+                [_scalar(member.member, v) for v in values]
+                if member.type_name == "list"
                 else _scalar(member, values[-1])
+            )
         elif location == "header" and wire.lower() in headers:
             params[name] = _scalar(member, headers[wire.lower()])
     return params

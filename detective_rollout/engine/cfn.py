@@ -16,9 +16,26 @@ from typing import Any
 import yaml
 
 _SHORT_TAGS = (
-    "Ref", "Condition", "GetAtt", "Sub", "If", "Join", "Select", "Split", "Equals", "Not", "And", "Or",
-    "FindInMap", "Base64", "GetAZs", "ImportValue", "Cidr", "Length", "ToJsonString",
-)  # fmt: skip
+    "Ref",
+    "Condition",
+    "GetAtt",
+    "Sub",
+    "If",
+    "Join",
+    "Select",
+    "Split",
+    "Equals",
+    "Not",
+    "And",
+    "Or",
+    "FindInMap",
+    "Base64",
+    "GetAZs",
+    "ImportValue",
+    "Cidr",
+    "Length",
+    "ToJsonString",
+)
 
 
 class CfnLoader(yaml.SafeLoader):

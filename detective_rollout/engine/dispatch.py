@@ -32,11 +32,19 @@ from detective_rollout.engine.template import LambdaFunction, Template
 
 #: HTTP statuses the Lambda Invoke API uses for the service errors a fault may name.
 _SERVICE_STATUS = {
-    "TooManyRequestsException": 429, "ServiceException": 500, "AWSLambdaException": 500,
-    "ResourceNotFoundException": 404, "ResourceConflictException": 409, "EC2ThrottledException": 502,
-    "ENILimitReachedException": 502, "KMSAccessDeniedException": 502, "InvalidRuntimeException": 502,
-    "ClientExecutionTimeoutException": 500, "SdkClientException": 500, "Unknown": 500,
-}  # fmt: skip
+    "TooManyRequestsException": 429,
+    "ServiceException": 500,
+    "AWSLambdaException": 500,
+    "ResourceNotFoundException": 404,
+    "ResourceConflictException": 409,
+    "EC2ThrottledException": 502,
+    "ENILimitReachedException": 502,
+    "KMSAccessDeniedException": 502,
+    "InvalidRuntimeException": 502,
+    "ClientExecutionTimeoutException": 500,
+    "SdkClientException": 500,
+    "Unknown": 500,
+}
 
 
 class TaskTimedOut(TimeoutError):

@@ -162,9 +162,15 @@ def datetime_shim(now: Callable[[], _dt.datetime]) -> ModuleType:
             moment = now().astimezone(_dt.UTC)
             moment = moment.astimezone(tz) if tz is not None else moment.replace(tzinfo=None)
             return cls(
-                moment.year, moment.month, moment.day, moment.hour, moment.minute, moment.second,
-                moment.microsecond, moment.tzinfo,
-            )  # fmt: skip
+                moment.year,
+                moment.month,
+                moment.day,
+                moment.hour,
+                moment.minute,
+                moment.second,
+                moment.microsecond,
+                moment.tzinfo,
+            )
 
     shim = ModuleType("datetime")
     shim.__dict__.update(_dt.__dict__)

@@ -46,9 +46,13 @@ _FLEET_ANSWERED = r"https://handled-by-fleet\.detective-rollout\.invalid/"
 _MOTO_CONFIG: Any = {
     "stepfunctions": {"execute_state_machine": True},
     "lambda": {"use_docker": False},
-    "core": {"mock_credentials": True, "passthrough": {"urls": [_FLEET_ANSWERED], "services": []},
-             "reset_boto3_session": True, "service_whitelist": None},
-}  # fmt: skip
+    "core": {
+        "mock_credentials": True,
+        "passthrough": {"urls": [_FLEET_ANSWERED], "services": []},
+        "reset_boto3_session": True,
+        "service_whitelist": None,
+    },
+}
 #: Removed for the duration: they would send clients to a real profile or endpoint.
 _UNSET = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_SFN")
 

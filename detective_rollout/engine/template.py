@@ -125,11 +125,16 @@ class _Model:
     def physical_name(self, logical_id: str) -> str:
         kind, props = self._type(logical_id), self._props(logical_id)
         explicit = {
-            "AWS::S3::Bucket": "BucketName", "AWS::SNS::Topic": "TopicName", "AWS::Events::EventBus": "Name",
-            "AWS::Serverless::Function": "FunctionName", "AWS::Lambda::Function": "FunctionName",
-            "AWS::Serverless::StateMachine": "Name", "AWS::StepFunctions::StateMachine": "StateMachineName",
-            "AWS::IAM::Role": "RoleName", "AWS::Logs::LogGroup": "LogGroupName",
-        }.get(kind)  # fmt: skip
+            "AWS::S3::Bucket": "BucketName",
+            "AWS::SNS::Topic": "TopicName",
+            "AWS::Events::EventBus": "Name",
+            "AWS::Serverless::Function": "FunctionName",
+            "AWS::Lambda::Function": "FunctionName",
+            "AWS::Serverless::StateMachine": "Name",
+            "AWS::StepFunctions::StateMachine": "StateMachineName",
+            "AWS::IAM::Role": "RoleName",
+            "AWS::Logs::LogGroup": "LogGroupName",
+        }.get(kind)
         if explicit and props.get(explicit) is not None:
             return _text(self.resolver.resolve(props[explicit]))
         if kind == "AWS::S3::Bucket":
@@ -159,10 +164,14 @@ class _Model:
 
     def ref(self, name: str) -> Any:
         pseudo = {
-            "AWS::Region": self.region, "AWS::AccountId": self.account_id, "AWS::StackName": self.stack_name,
-            "AWS::Partition": "aws", "AWS::URLSuffix": "amazonaws.com", "AWS::NoValue": None,
+            "AWS::Region": self.region,
+            "AWS::AccountId": self.account_id,
+            "AWS::StackName": self.stack_name,
+            "AWS::Partition": "aws",
+            "AWS::URLSuffix": "amazonaws.com",
+            "AWS::NoValue": None,
             "AWS::StackId": f"arn:aws:cloudformation:{self.region}:{self.account_id}:stack/{self.stack_name}/local",
-        }  # fmt: skip
+        }
         if name in pseudo:
             return pseudo[name]
         if name in self.parameters:

@@ -90,9 +90,12 @@ class LambdaWorkers:
         #: The fleet's injected latency in wall seconds: each answer of the fleet is sent that much later.
         self.latency_wall_s = latency_ms / 1000 / float(clock.factor)
         self.config = {
-            "log_level": log_level, "modules": modules, "warm": plan.warm, "warm_args": plan.warm_args,
+            "log_level": log_level,
+            "modules": modules,
+            "warm": plan.warm,
+            "warm_args": plan.warm_args,
             **_clock_config(clock),
-        }  # fmt: skip
+        }
         self._dir = Path(tempfile.mkdtemp(prefix="engine-workers-"))
         self.address = str(self._dir / "engine.sock")
         self._listener = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
@@ -257,13 +260,15 @@ class LambdaWorkers:
             self._ready.notify_all()
         self._read_results(worker)
 
-    def answer(self, service: str, method: str, url: str, headers: dict[str, str],
-               body: bytes) -> tuple[int, dict[str, str], bytes] | None:  # fmt: skip
+    def answer(
+        self, service: str, method: str, url: str, headers: dict[str, str], body: bytes
+    ) -> tuple[int, dict[str, str], bytes] | None:
         """What the in-process hooks answer: the fleet for its services, then moto; None = no endpoint."""
         if service in EMULATED_SERVICES and self.fleet is not None:
             try:
-                found = handle_http(self.fleet, method, url, headers, body, raise_unknown_endpoint=True,
-                                    sleep_latency=False)  # the answer is sent that much later instead
+                found = handle_http(
+                    self.fleet, method, url, headers, body, raise_unknown_endpoint=True, sleep_latency=False
+                )  # the answer is sent that much later instead
             except errors.UnknownEndpoint:
                 return None
             if found is not None:

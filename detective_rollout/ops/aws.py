@@ -80,13 +80,17 @@ class AwsBackend:
     def _view(self, workflow: str, described: Mapping[str, Any]) -> ExecutionView:
         request = _loads(described.get("input")) or {}
         return ExecutionView(
-            execution=str(described["name"]), workflow=workflow, status=str(described["status"]),
-            started_at=_iso(described.get("startDate")), stopped_at=_iso(described.get("stopDate")),
-            error=described.get("error"), cause=described.get("cause"),
+            execution=str(described["name"]),
+            workflow=workflow,
+            status=str(described["status"]),
+            started_at=_iso(described.get("startDate")),
+            stopped_at=_iso(described.get("stopDate")),
+            error=described.get("error"),
+            cause=described.get("cause"),
             summary=summary_of(_loads(described.get("output")), described.get("error"), described.get("cause")),
             replay_of=request.get("replay_of") if isinstance(request, dict) else None,
             arn=str(described["executionArn"]),
-        )  # fmt: skip
+        )
 
     def execution(self, name: str) -> ExecutionView:
         if name == "latest":
@@ -112,8 +116,13 @@ class AwsBackend:
     def progress(self, view: ExecutionView) -> dict[str, Any]:
         fresh = self.execution(view.execution) if view.arn is None else self._view(view.workflow, self.describe(view))
         events = fetch_history(self.sfn, str(fresh.arn))
-        return snapshot(events, execution=fresh.execution, workflow=fresh.workflow, status=fresh.status,
-                        updated_at=_iso(datetime.now().astimezone()))
+        return snapshot(
+            events,
+            execution=fresh.execution,
+            workflow=fresh.workflow,
+            status=fresh.status,
+            updated_at=_iso(datetime.now().astimezone()),
+        )
 
     def history_length(self, view: ExecutionView) -> int:
         return len(fetch_history(self.sfn, str(view.arn)))
@@ -137,14 +146,21 @@ class AwsBackend:
                 return None
             raise
 
-    def start(self, workflow: str, execution_input: dict[str, Any], reports: Iterable[dict[str, Any]] = ()) -> \
-            ExecutionView:  # fmt: skip
+    def start(
+        self, workflow: str, execution_input: dict[str, Any], reports: Iterable[dict[str, Any]] = ()
+    ) -> ExecutionView:
         """Start an execution (``reports`` are in the bucket already); returns it RUNNING."""
         name = execution_name(workflow)
-        arn = self.sfn.start_execution(stateMachineArn=self.deployment.machines[workflow], name=name,
-                                       input=json.dumps(execution_input))["executionArn"]
-        return ExecutionView(execution=name, workflow=workflow, status="RUNNING", arn=str(arn),
-                             replay_of=execution_input.get("replay_of"))
+        arn = self.sfn.start_execution(
+            stateMachineArn=self.deployment.machines[workflow], name=name, input=json.dumps(execution_input)
+        )["executionArn"]
+        return ExecutionView(
+            execution=name,
+            workflow=workflow,
+            status="RUNNING",
+            arn=str(arn),
+            replay_of=execution_input.get("replay_of"),
+        )
 
     def redrive(self, view: ExecutionView) -> ExecutionView:
         self.sfn.redrive_execution(executionArn=view.arn)

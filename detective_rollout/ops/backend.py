@@ -79,9 +79,16 @@ class LocalBackend:
     def _view(record: ExecutionRecord) -> ExecutionView:
         summary = (record.report or {}).get("summary") or summary_of(None, record.error, record.cause)
         return ExecutionView(
-            execution=record.execution, workflow=record.workflow, status=record.effective_status(),
-            started_at=record.started_at, stopped_at=record.stopped_at, error=record.error, cause=record.cause,
-            summary=summary, replay_of=record.replay_of)  # fmt: skip
+            execution=record.execution,
+            workflow=record.workflow,
+            status=record.effective_status(),
+            started_at=record.started_at,
+            stopped_at=record.stopped_at,
+            error=record.error,
+            cause=record.cause,
+            summary=summary,
+            replay_of=record.replay_of,
+        )
 
     def _record(self, name: str) -> ExecutionRecord:
         record = self.store.record(name)

@@ -28,23 +28,39 @@ def _is_tty() -> bool:
 def _list_table(views: list[ExecutionView]) -> str:
     from detective_rollout.render import _table
 
-    rows = [[v.execution, v.workflow, v.status, str(v.started_at or ""), counts_text(v.summary or {}),
-             v.replay_of or ""] for v in views]  # fmt: skip
+    rows = [
+        [v.execution, v.workflow, v.status, str(v.started_at or ""), counts_text(v.summary or {}), v.replay_of or ""]
+        for v in views
+    ]
     return "\n".join(_table(["EXECUTION", "WORKFLOW", "STATUS", "STARTED", "SUMMARY", "REPLAY OF"], rows))
 
 
 @click.command()
 @click.argument("execution", required=False)
 @target_options
-@click.option("--json", "as_json", is_flag=True,
-              help="Print the executions (newest first) as JSON: execution, workflow, status, summary, ...")
+@click.option(
+    "--json",
+    "as_json",
+    is_flag=True,
+    help="Print the executions (newest first) as JSON: execution, workflow, status, summary, ...",
+)
 @click.option("--watch", is_flag=True, help="Follow the execution (default: the newest) until it ends.")
 @click.option("--interval", default=5.0, show_default=True, help="Seconds between polls with --watch.")
 @click.option("--limit", default=20, show_default=True, help="How many executions to list.")
 @click.pass_obj
 @handles_errors
-def status(factory: Any, execution: str | None, scenario: str | None, profile: str | None, region: str | None,
-           stack_name: str, as_json: bool, watch: bool, interval: float, limit: int) -> None:
+def status(
+    factory: Any,
+    execution: str | None,
+    scenario: str | None,
+    profile: str | None,
+    region: str | None,
+    stack_name: str,
+    as_json: bool,
+    watch: bool,
+    interval: float,
+    limit: int,
+) -> None:
     """Progress of EXECUTION (a bar per phase, counts by status), or the executions newest first.
 
     EXECUTION may be ``latest``. Exit code of one execution: 0 running or no row FAILED, 3 some row
@@ -53,13 +69,22 @@ def status(factory: Any, execution: str | None, scenario: str | None, profile: s
     backend = backend_for(factory, scenario, profile, region, stack_name)
     if execution is None and not watch:
         views = backend.executions(limit)
-        click.echo(json.dumps([v.to_json() for v in views], indent=2) if as_json else
-                   (_list_table(views) if views else "no executions yet"))
+        click.echo(
+            json.dumps([v.to_json() for v in views], indent=2)
+            if as_json
+            else (_list_table(views) if views else "no executions yet")
+        )
         return
     view = backend.execution(execution or "latest")
     if watch:
-        follow(backend, view, sleep=factory.sleep, interval=interval, tty=_is_tty() and not as_json,
-               echo=(lambda _text: None) if as_json else click.echo)
+        follow(
+            backend,
+            view,
+            sleep=factory.sleep,
+            interval=interval,
+            tty=_is_tty() and not as_json,
+            echo=(lambda _text: None) if as_json else click.echo,
+        )
         view = backend.execution(view.execution)
     if as_json:
         click.echo(json.dumps([{**view.to_json(), "progress": backend.progress(view)}], indent=2))
@@ -84,8 +109,10 @@ def load_report(target: str, backend: Backend | None) -> dict[str, Any]:
         view = backend.execution(target)
         found = backend.report(view)
         if found is None:
-            raise NotFound(f"execution {view.execution} ({view.status}) has no report"
-                           + (f": {view.error}: {view.cause}" if view.error else ""))
+            raise NotFound(
+                f"execution {view.execution} ({view.status}) has no report"
+                + (f": {view.error}: {view.cause}" if view.error else "")
+            )
         report = found
     if not isinstance(report, dict) or not isinstance(report.get("results"), list) or "summary" not in report:
         raise NotFound(f"{target}: not a detective-rollout report (no results/summary)")
@@ -99,8 +126,16 @@ def load_report(target: str, backend: Backend | None) -> dict[str, Any]:
 @click.option("--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
 @click.pass_obj
 @handles_errors
-def report(factory: Any, target: str, scenario: str | None, profile: str | None, region: str | None,
-           stack_name: str, fmt: str, output: str | None) -> None:
+def report(
+    factory: Any,
+    target: str,
+    scenario: str | None,
+    profile: str | None,
+    region: str | None,
+    stack_name: str,
+    fmt: str,
+    output: str | None,
+) -> None:
     """Render a report (a file, or an execution's - ``latest`` too) as a table, JSON, CSV or one HTML page.
 
     Exit 3 when the report has FAILED rows, like the run that wrote it.

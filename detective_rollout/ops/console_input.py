@@ -20,8 +20,9 @@ def csv_accounts(csv_data: bytes, workflow: str, problems: Any) -> list[dict[str
     """The CSV's rows as the input's ``accounts`` list (duplicates merged), every problem added to ``problems``."""
     from tasks.validation import merge_accounts, parse_accounts_csv
 
-    entries = merge_accounts(parse_accounts_csv(csv_data, problems, require_email=workflow == "enable"), problems,
-                             admin_account_id=None)  # fmt: skip
+    entries = merge_accounts(
+        parse_accounts_csv(csv_data, problems, require_email=workflow == "enable"), problems, admin_account_id=None
+    )
     accounts = []
     for entry in entries:
         account: dict[str, Any] = {"account_id": entry.account_id}
@@ -55,29 +56,46 @@ def check_input(built: dict[str, Any], workflow: str, problems: Any) -> dict[str
     return built
 
 
-def build_input(csv_data: bytes, workflow: str, regions: list[str] | str | None, options: dict[str, Any]) -> \
-        dict[str, Any]:  # fmt: skip
+def build_input(
+    csv_data: bytes, workflow: str, regions: list[str] | str | None, options: dict[str, Any]
+) -> dict[str, Any]:
     """The console input for ``workflow``; raises InvalidInput naming every problem."""
     from tasks.problems import Problems
 
     problems = Problems()
     accounts = csv_accounts(csv_data, workflow, problems)
-    built = {"accounts": accounts, "regions": "all" if regions is None else regions,
-             **{k: v for k, v in options.items() if v is not None}}  # fmt: skip
+    built = {
+        "accounts": accounts,
+        "regions": "all" if regions is None else regions,
+        **{k: v for k, v in options.items() if v is not None},
+    }
     return check_input(built, workflow, problems)
 
 
 @click.command("console-input")
-@click.option("--accounts", required=True,
-              help="Account CSV: account_id,email[,regions] (header optional; Regions separated by ';').")
+@click.option(
+    "--accounts",
+    required=True,
+    help="Account CSV: account_id,email[,regions] (header optional; Regions separated by ';').",
+)
 @click.option("--regions", help="Comma-separated Regions, or 'all' (default: all the administrator enabled).")
 @click.option("--workflow", type=click.Choice(["enable", "disable"]), default="enable", show_default=True)
 @click.option("--guardduty-wait", type=click.Choice(["wait", "skip"]), help="enable: wait for a young detector.")
 @click.option("--dry-run", is_flag=True, default=None, help="Plan only: the execution writes nothing.")
-@click.option("--input", "input_path", type=click.Path(dir_okay=False),
-              help="Other fields (tags, message, batch size, ...) from this JSON; the options above win.")
-def console_input(accounts: str, regions: str | None, workflow: str, guardduty_wait: str | None,
-                  dry_run: bool | None, input_path: str | None) -> None:
+@click.option(
+    "--input",
+    "input_path",
+    type=click.Path(dir_okay=False),
+    help="Other fields (tags, message, batch size, ...) from this JSON; the options above win.",
+)
+def console_input(
+    accounts: str,
+    regions: str | None,
+    workflow: str,
+    guardduty_wait: str | None,
+    dry_run: bool | None,
+    input_path: str | None,
+) -> None:
     """Print the validated JSON input to paste into the Step Functions console."""
     from detective_rollout.cli import parse_regions, read_accounts_file, read_input_file
     from tasks.errors import InvalidInput
@@ -88,8 +106,11 @@ def console_input(accounts: str, regions: str | None, workflow: str, guardduty_w
     if csv_text is None:
         fail("--accounts: console-input validates a local CSV file (an s3:// CSV is read by the workflow itself)")
     data = str(csv_text).encode()
-    options = {**base, "guardduty_wait": guardduty_wait or base.get("guardduty_wait"),
-               "dry_run": True if dry_run else base.get("dry_run")}  # fmt: skip
+    options = {
+        **base,
+        "guardduty_wait": guardduty_wait or base.get("guardduty_wait"),
+        "dry_run": True if dry_run else base.get("dry_run"),
+    }
     chosen = parse_regions(regions)
     try:
         built = build_input(data, workflow, chosen if chosen is not None else base.get("regions"), options)

@@ -19,9 +19,21 @@ ROOT = Path(__file__).resolve().parents[2]
 MACHINES = ("enable-detective", "disable-detective")
 DIAGRAMS = ROOT / "docs" / "diagrams"
 README = ROOT / "README.md"
-_COMPARISONS = ("StringEquals", "NumericEquals", "BooleanEquals", "TimestampEquals", "NumericGreaterThan",
-                "NumericLessThan", "NumericGreaterThanEquals", "NumericLessThanEquals", "IsPresent", "IsNull",
-                "TimestampLessThan", "TimestampGreaterThan", "StringMatches")  # fmt: skip
+_COMPARISONS = (
+    "StringEquals",
+    "NumericEquals",
+    "BooleanEquals",
+    "TimestampEquals",
+    "NumericGreaterThan",
+    "NumericLessThan",
+    "NumericGreaterThanEquals",
+    "NumericLessThanEquals",
+    "IsPresent",
+    "IsNull",
+    "TimestampLessThan",
+    "TimestampGreaterThan",
+    "StringMatches",
+)
 _LABEL_UNSAFE = re.compile(r"[:;{}#\"]")
 
 
@@ -43,8 +55,13 @@ def condition(rule: Mapping[str, Any]) -> str:
             if key in rule:
                 value = rule[key]
                 shown = f"'{value}'" if isinstance(value, str) and key == op else json.dumps(value)
-                symbol = {"Equals": "==", "GreaterThan": ">", "LessThan": "<", "GreaterThanEquals": ">=",
-                          "LessThanEquals": "<="}.get(re.sub(r"^(String|Numeric|Boolean|Timestamp)", "", op))
+                symbol = {
+                    "Equals": "==",
+                    "GreaterThan": ">",
+                    "LessThan": "<",
+                    "GreaterThanEquals": ">=",
+                    "LessThanEquals": "<=",
+                }.get(re.sub(r"^(String|Numeric|Boolean|Timestamp)", "", op))
                 return f"{variable} {symbol} {shown}" if symbol else f"{variable} {op} {shown}"
     return variable
 
@@ -86,8 +103,10 @@ def mermaid(definition: Mapping[str, Any], title: str) -> str:
 
 def render(machine: str, statemachines: Path = ROOT / "statemachines") -> str:
     definition = json.loads((statemachines / f"{machine}.asl.json").read_text())
-    return mermaid(definition, f"{machine}: generated from statemachines/{machine}.asl.json by "
-                               "`detective-rollout diagram`; do not edit")
+    return mermaid(
+        definition,
+        f"{machine}: generated from statemachines/{machine}.asl.json by `detective-rollout diagram`; do not edit",
+    )
 
 
 def embed(readme: str, machine: str, diagram: str) -> str:

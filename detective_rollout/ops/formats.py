@@ -21,8 +21,12 @@ def render_csv(report: dict[str, Any]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(ROW_FIELDS)
     for row in report.get("results", []):
-        writer.writerow(["" if row.get(f) is None else str(row.get(f)).lower() if f == "changed" else row.get(f)
-                         for f in ROW_FIELDS])  # fmt: skip
+        writer.writerow(
+            [
+                "" if row.get(f) is None else str(row.get(f)).lower() if f == "changed" else row.get(f)
+                for f in ROW_FIELDS
+            ]
+        )
     return out.getvalue()
 
 

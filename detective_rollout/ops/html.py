@@ -14,9 +14,13 @@ from typing import Any
 from detective_rollout.ops.reasons import remedy
 
 COLORS = {
-    "ENABLED": "#2e7d32", "REMOVED": "#2e7d32", "NOT_A_MEMBER": "#607d8b", "PLANNED": "#1565c0",
-    "SKIPPED": "#f9a825", "FAILED": "#c62828",
-}  # fmt: skip
+    "ENABLED": "#2e7d32",
+    "REMOVED": "#2e7d32",
+    "NOT_A_MEMBER": "#607d8b",
+    "PLANNED": "#1565c0",
+    "SKIPPED": "#f9a825",
+    "FAILED": "#c62828",
+}
 _OTHER = "#6d4c41"
 _CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem;color:#212121}
@@ -44,8 +48,11 @@ def _text(value: Any) -> str:
 
 def _summary(report: dict[str, Any]) -> str:
     summary = report.get("summary", {})
-    badges = "".join(f'<span class="badge" style="background:{_color(k)}">{escape(k)}: {int(v)}</span>'
-                     for k, v in summary.items() if k != "total")  # fmt: skip
+    badges = "".join(
+        f'<span class="badge" style="background:{_color(k)}">{escape(k)}: {int(v)}</span>'
+        for k, v in summary.items()
+        if k != "total"
+    )
     return f"<p>{int(summary.get('total', 0))} account-Regions</p><p>{badges}</p>"
 
 
@@ -62,8 +69,10 @@ def _matrix(results: list[dict[str, Any]]) -> str:
                 line.append('<td class="muted">-</td>')
                 continue
             tip = escape(" - ".join(_text(x) for x in (row.get("reason"), row.get("detail")) if x), quote=True)
-            line.append(f'<td class="cell" style="background:{_color(row.get("status"))}" title="{tip}">'
-                        f'{escape(_text(row.get("status")))}</td>')
+            line.append(
+                f'<td class="cell" style="background:{_color(row.get("status"))}" title="{tip}">'
+                f"{escape(_text(row.get('status')))}</td>"
+            )
         rows.append("<tr>" + "".join(line) + "</tr>")
     head = "<th>account \\ Region</th>" + "".join(f"<th>{escape(r)}</th>" for r in regions)
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
@@ -73,15 +82,33 @@ def _failures(results: list[dict[str, Any]]) -> str:
     failed = [r for r in results if r.get("status") == "FAILED"]
     if not failed:
         return "<p>No failures.</p>"
-    return _table(["account", "Region", "reason", "detail", "what to do"],
-                  [[_text(r["account_id"]), _text(r["region"]), _text(r.get("reason")), _text(r.get("detail")),
-                    remedy(r.get("reason"))] for r in failed], css="nowrap")  # fmt: skip
+    return _table(
+        ["account", "Region", "reason", "detail", "what to do"],
+        [
+            [
+                _text(r["account_id"]),
+                _text(r["region"]),
+                _text(r.get("reason")),
+                _text(r.get("detail")),
+                remedy(r.get("reason")),
+            ]
+            for r in failed
+        ],
+        css="nowrap",
+    )
 
 
 def _regions(report: dict[str, Any]) -> str:
-    rows = [[_text(r.get("region")), _text(r.get("status")), _text(r.get("reason")),
-             _text(r.get("guardduty_age_hours")), _text(r.get("qualifies_at") or r.get("detail"))]
-            for r in report.get("regions", [])]  # fmt: skip
+    rows = [
+        [
+            _text(r.get("region")),
+            _text(r.get("status")),
+            _text(r.get("reason")),
+            _text(r.get("guardduty_age_hours")),
+            _text(r.get("qualifies_at") or r.get("detail")),
+        ]
+        for r in report.get("regions", [])
+    ]
     return _table(["Region", "status", "reason", "GuardDuty age (h)", "detail"], rows)
 
 
@@ -90,17 +117,26 @@ def render_html(report: dict[str, Any]) -> str:
     results = list(report.get("results", []))
     request = report.get("request") or {}
     title = f"Detective {report.get('workflow')} report - {report.get('execution')}"
-    facts = [f"started {report.get('started_at')}", f"finished {report.get('finished_at')}",
-             f"source {request.get('source')}"]  # fmt: skip
+    facts = [
+        f"started {report.get('started_at')}",
+        f"finished {report.get('finished_at')}",
+        f"source {request.get('source')}",
+    ]
     if request.get("replay_of"):
         facts.append(f"replay of {request['replay_of']} (rows not replayed are carried over, changed: no)")
-    return "".join([
-        "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\">",
-        f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>",
-        f"<h1>{escape(title)}</h1><p class=\"muted\">{escape(' | '.join(facts))}</p>",
-        "<h2>Summary</h2>", _summary(report),
-        "<h2>Region x account</h2>", _matrix(results),
-        "<h2>Failures</h2>", _failures(results),
-        "<h2>Regions</h2>", _regions(report),
-        "</body></html>\n",
-    ])  # fmt: skip
+    return "".join(
+        [
+            '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
+            f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>",
+            f'<h1>{escape(title)}</h1><p class="muted">{escape(" | ".join(facts))}</p>',
+            "<h2>Summary</h2>",
+            _summary(report),
+            "<h2>Region x account</h2>",
+            _matrix(results),
+            "<h2>Failures</h2>",
+            _failures(results),
+            "<h2>Regions</h2>",
+            _regions(report),
+            "</body></html>\n",
+        ]
+    )

@@ -36,12 +36,16 @@ def _remember_state_dir(ctx: click.Context, _param: click.Parameter, value: str 
 
 #: ``--state-dir DIR`` for any local command (enable included): stored on the Factory.
 state_dir_option = click.option(
-    "--state-dir", type=click.Path(file_okay=False), expose_value=False, callback=_remember_state_dir,
+    "--state-dir",
+    type=click.Path(file_okay=False),
+    expose_value=False,
+    callback=_remember_state_dir,
     help="Local runs: keep the emulated fleet and the executions in DIR between commands (status, replay, "
-         "report work across invocations). Without it a local run starts from the scenario and is forgotten.")
+    "report work across invocations). Without it a local run starts from the scenario and is forgotten.",
+)
 
 
-def combined(*decorators: Callable[[F], F]) -> Callable[[F], F]:
+def combined[F: Callable[..., Any]](*decorators: Callable[[F], F]) -> Callable[[F], F]:
     """One decorator applying ``decorators`` in order: the first is the first option in ``--help``."""
 
     def apply(command: F) -> F:
@@ -55,35 +59,54 @@ def combined(*decorators: Callable[[F], F]) -> Callable[[F], F]:
 profile_option = click.option("--profile", help="AWS: the named profile to use.")
 region_option = click.option("--region", help="AWS: the Region the stack is deployed in.")
 stack_name_option = click.option(
-    "--stack-name", default="detective-rollout", show_default=True,
-    help="AWS: the deployed stack; its outputs name the state machines and report bucket.")  # fmt: skip
+    "--stack-name",
+    default="detective-rollout",
+    show_default=True,
+    help="AWS: the deployed stack; its outputs name the state machines and report bucket.",
+)
 #: ``--wait/--no-wait`` and ``--interval``: follow a started execution on AWS to its end, or not.
 follow_options = combined(
-    click.option("--wait/--no-wait", default=True, show_default=True,
-                 help="AWS: follow the execution to its end (exit code of the result), or return once started."),
+    click.option(
+        "--wait/--no-wait",
+        default=True,
+        show_default=True,
+        help="AWS: follow the execution to its end (exit code of the result), or return once started.",
+    ),
     click.option("--interval", default=5.0, show_default=True, help="AWS: seconds between progress polls."),
-)  # fmt: skip
+)
 
 #: ``--plan``, ``--report``, ``--input``, ``--json``, ``--state-dir``: what every local run takes.
 run_output_options = combined(
     click.option("--plan", is_flag=True, help="Dry run: print the changes it would make; write nothing."),
     click.option("--report", "report_path", help="Write the report JSON here."),
-    click.option("--input", "input_path", type=click.Path(dir_okay=False),
-                 help="Console-style execution input JSON (other options override its fields)."),
+    click.option(
+        "--input",
+        "input_path",
+        type=click.Path(dir_okay=False),
+        help="Console-style execution input JSON (other options override its fields).",
+    ),
     click.option("--json", "as_json", is_flag=True, help="Print the report JSON instead of the table."),
     state_dir_option,
-)  # fmt: skip
+)
 
 #: ``--local``, ``--state-dir``, ``--profile``, ``--region``, ``--stack-name``: which executions.
 target_options = combined(
-    click.option("--local", "scenario", type=click.Path(dir_okay=False),
-                 help="The embedded engine over this scenario's fleet (with --state-dir)."),
-    state_dir_option, profile_option, region_option, stack_name_option,
-)  # fmt: skip
+    click.option(
+        "--local",
+        "scenario",
+        type=click.Path(dir_okay=False),
+        help="The embedded engine over this scenario's fleet (with --state-dir).",
+    ),
+    state_dir_option,
+    profile_option,
+    region_option,
+    stack_name_option,
+)
 
 
-def backend_for(factory: Any, scenario: str | None, profile: str | None, region: str | None,
-                stack_name: str) -> Backend:  # fmt: skip
+def backend_for(
+    factory: Any, scenario: str | None, profile: str | None, region: str | None, stack_name: str
+) -> Backend:
     """The local state dir when ``--local``/``--state-dir`` is given, else the stack named ``stack_name``."""
     if scenario or factory.state_dir:
         if not factory.state_dir:
@@ -100,7 +123,7 @@ def backend_for(factory: Any, scenario: str | None, profile: str | None, region:
     return AwsBackend(session, Deployment.from_stack(session.client("cloudformation"), stack_name))
 
 
-def handles_errors(command: F) -> F:
+def handles_errors[F: Callable[..., Any]](command: F) -> F:
     """Turn the errors a user can act on into messages and the contract's exit codes."""
 
     @functools.wraps(command)

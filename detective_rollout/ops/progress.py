@@ -102,8 +102,15 @@ def snapshot(
             if name == _REPORT_STATE:
                 summary = ((output.get("report") or {}).get("Payload") or {}).get("summary")
     phases = [_phase(p, plan, entered, exited) for p in PHASES.get(workflow, ())]
-    return {"execution": execution, "workflow": workflow, "status": status, "updated_at": updated_at,
-            "state": state, "phases": phases, "summary": summary}  # fmt: skip
+    return {
+        "execution": execution,
+        "workflow": workflow,
+        "status": status,
+        "updated_at": updated_at,
+        "state": state,
+        "phases": phases,
+        "summary": summary,
+    }
 
 
 def _phase(
@@ -125,8 +132,14 @@ def _phase(
     else:
         done, total = len(items), len(plan.get("regions") or [])
     skipped = bool(phase.skipped_by and phase.skipped_by in exited)
-    return {"name": phase.name, "unit": phase.unit, "done": done, "total": total, "counts": dict(counts),
-            "skipped": skipped}  # fmt: skip
+    return {
+        "name": phase.name,
+        "unit": phase.unit,
+        "done": done,
+        "total": total,
+        "counts": dict(counts),
+        "skipped": skipped,
+    }
 
 
 def _items(phase: Phase, payloads: Iterable[Any]) -> Iterable[Any]:

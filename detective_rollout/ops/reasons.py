@@ -9,7 +9,7 @@ from __future__ import annotations
 REMEDIES: dict[str, str] = {
     "ACCESS_DENIED": "Deploy the member-role StackSet to the account (or fix the role's trust policy), then replay.",
     "VERIFICATION_FAILED": "Use the account's root email in the input, then replay (the member is deleted and "
-                           "re-invited).",
+    "re-invited).",
     "VOLUME_TOO_HIGH": "Raise Detective's data-volume quota or split graphs; Detective enables the member when it can.",
     "VOLUME_UNKNOWN": "Enable GuardDuty in the member account in this Region, then replay.",
     "INVITATION_NOT_ACCEPTED": "Replay: the invitation was not visible or not accepted in time.",
@@ -22,7 +22,7 @@ REMEDIES: dict[str, str] = {
     "GUARDDUTY_TOO_YOUNG": "Rerun after the time the Region qualifies (its Region row has qualifies_at).",
     "REGION_NOT_ENABLED": "Enable the opt-in Region in the member account, or ignore the row.",
     "ADMIN_REGION_NOT_ENABLED": "Enable the opt-in Region in the administrator account, then rerun.",
-}  # fmt: skip
+}
 
 
 def remedy(reason: str | None) -> str:

@@ -44,8 +44,11 @@ def redrive_decision(
     """Whether to redrive the execution DescribeExecution described (``now`` timezone-aware)."""
     status, arn = str(description.get("status")), str(description.get("executionArn", ""))
     if report_exists:
-        return RedriveDecision(False, "it wrote its report: a redrive would only re-run its final Fail state; "
-                                      "its FAILED rows are replayed instead")
+        return RedriveDecision(
+            False,
+            "it wrote its report: a redrive would only re-run its final Fail state; "
+            "its FAILED rows are replayed instead",
+        )
     if status not in STOPPED:
         return RedriveDecision(False, f"it is {status}, not stopped (FAILED, TIMED_OUT or ABORTED)")
     if ":express:" in arn:
@@ -54,10 +57,15 @@ def redrive_decision(
         return RedriveDecision(False, f"AWS says it is not redrivable: {description.get('redriveStatusReason')}")
     stopped = _moment(description.get("stopDate"))
     if stopped is None or now - stopped > REDRIVE_WINDOW:
-        return RedriveDecision(False, f"it stopped {stopped.isoformat() if stopped else 'at an unknown time'}, "
-                                      "more than 14 days ago: start a new execution")
+        return RedriveDecision(
+            False,
+            f"it stopped {stopped.isoformat() if stopped else 'at an unknown time'}, "
+            "more than 14 days ago: start a new execution",
+        )
     if history_events >= MAX_HISTORY_EVENTS:
-        return RedriveDecision(False, f"its history has {history_events} events; a redrive needs fewer than "
-                                      f"{MAX_HISTORY_EVENTS}")
-    return RedriveDecision(True, f"it stopped {status} without a report at {stopped.isoformat()}: redriving it "
-                                 "from the failed states")
+        return RedriveDecision(
+            False, f"its history has {history_events} events; a redrive needs fewer than {MAX_HISTORY_EVENTS}"
+        )
+    return RedriveDecision(
+        True, f"it stopped {status} without a report at {stopped.isoformat()}: redriving it from the failed states"
+    )

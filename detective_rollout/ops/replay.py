@@ -16,8 +16,19 @@ from tasks.validation import parse_accounts_csv
 
 #: Input fields a replay does not carry over: the accounts are the failed pairs, and a replay is
 #: neither a dry run nor a whole-graph operation.
-NOT_CARRIED = frozenset({"accounts", "accounts_csv", "regions", "source", "replay_of", "dry_run", "all_members",
-                         "delete_graph", "confirm_delete_graph"})  # fmt: skip
+NOT_CARRIED = frozenset(
+    {
+        "accounts",
+        "accounts_csv",
+        "regions",
+        "source",
+        "replay_of",
+        "dry_run",
+        "all_members",
+        "delete_graph",
+        "confirm_delete_graph",
+    }
+)
 
 
 class ReplayError(ValueError):
@@ -34,9 +45,7 @@ def failed_pairs(report: dict[str, Any], reasons: Iterable[str] = ()) -> dict[st
     return pairs
 
 
-def original_emails(
-    original: dict[str, Any], read_csv: Callable[[str], bytes | None]
-) -> dict[str, str | None] | None:
+def original_emails(original: dict[str, Any], read_csv: Callable[[str], bytes | None]) -> dict[str, str | None] | None:
     """Account -> email as the original input gave it (its list, or the CSV it named); None if unreadable."""
     if isinstance(original.get("accounts"), list):
         return {str(a.get("account_id")): a.get("email") for a in original["accounts"] if isinstance(a, dict)}
@@ -58,8 +67,9 @@ def replay_input(
     """The execution input of a replay of ``execution`` over ``pairs``."""
     missing = [a for a in pairs if email_required and not emails.get(a)]
     if missing:
-        raise ReplayError(f"no email for account(s) {', '.join(missing)} in the original input; "
-                          "give them with --accounts FILE.csv")
+        raise ReplayError(
+            f"no email for account(s) {', '.join(missing)} in the original input; give them with --accounts FILE.csv"
+        )
     accounts = []
     for account_id, regions in pairs.items():
         entry: dict[str, Any] = {"account_id": account_id}

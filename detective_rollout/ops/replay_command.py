@@ -23,8 +23,9 @@ if TYPE_CHECKING:
     from detective_rollout.ops.aws import AwsBackend
 
 
-def build(backend: Backend, view: ExecutionView, report: dict[str, Any], reasons: tuple[str, ...],
-          accounts_csv: bytes | None) -> dict[str, Any] | None:  # fmt: skip
+def build(
+    backend: Backend, view: ExecutionView, report: dict[str, Any], reasons: tuple[str, ...], accounts_csv: bytes | None
+) -> dict[str, Any] | None:
     """The replay's input, or None when nothing (of those reasons) FAILED."""
     from tasks.problems import Problems
     from tasks.validation import parse_accounts_csv
@@ -40,27 +41,51 @@ def build(backend: Backend, view: ExecutionView, report: dict[str, Any], reasons
 
     emails = original_emails(original, read_csv) or {}
     if accounts_csv is not None:
-        emails.update({e.account_id: e.email for e in parse_accounts_csv(accounts_csv, Problems(),
-                                                                         require_email=False) if e.email})
+        emails.update(
+            {
+                e.account_id: e.email
+                for e in parse_accounts_csv(accounts_csv, Problems(), require_email=False)
+                if e.email
+            }
+        )
     return replay_input(view.execution, original, pairs, emails, email_required=view.workflow == "enable")
 
 
 @click.command()
 @click.argument("execution")
 @target_options
-@click.option("--reason", "reasons", multiple=True, metavar="CODE",
-              help="Only FAILED rows with this reason (repeatable), e.g. --reason ACCESS_DENIED.")
-@click.option("--accounts", "accounts_path",
-              help="CSV account_id,email (a file or s3://): emails to use instead of the original ones "
-                   "(e.g. corrected root emails).")
+@click.option(
+    "--reason",
+    "reasons",
+    multiple=True,
+    metavar="CODE",
+    help="Only FAILED rows with this reason (repeatable), e.g. --reason ACCESS_DENIED.",
+)
+@click.option(
+    "--accounts",
+    "accounts_path",
+    help="CSV account_id,email (a file or s3://): emails to use instead of the original ones "
+    "(e.g. corrected root emails).",
+)
 @click.option("--report", "report_path", help="Write the merged report JSON here.")
 @follow_options
 @click.option("--json", "as_json", is_flag=True, help="Print the report JSON instead of the table.")
 @click.pass_obj
 @handles_errors
-def replay(factory: Any, execution: str, scenario: str | None, profile: str | None, region: str | None,
-           stack_name: str, reasons: tuple[str, ...], accounts_path: str | None, report_path: str | None,
-           wait: bool, interval: float, as_json: bool) -> None:
+def replay(
+    factory: Any,
+    execution: str,
+    scenario: str | None,
+    profile: str | None,
+    region: str | None,
+    stack_name: str,
+    reasons: tuple[str, ...],
+    accounts_path: str | None,
+    report_path: str | None,
+    wait: bool,
+    interval: float,
+    as_json: bool,
+) -> None:
     """A new execution over exactly the FAILED pairs of EXECUTION (or ``latest``); its report is the merged whole.
 
     Exit codes as enable: 0 no row FAILED, 3 some row FAILED, 2 bad input, 1 anything else.
@@ -113,8 +138,9 @@ def _redrive(backend: AwsBackend, view: ExecutionView, now: datetime) -> Executi
     """Redrive an execution that stopped without a report, if AWS still can; else explain and exit 2."""
     from detective_rollout.ops.redrive import redrive_decision
 
-    decision = redrive_decision(backend.describe(view), history_events=backend.history_length(view),
-                                report_exists=False, now=now)
+    decision = redrive_decision(
+        backend.describe(view), history_events=backend.history_length(view), report_exists=False, now=now
+    )
     if not decision.eligible:
         fail(f"cannot redrive {view.execution}: {decision.reason}")
     click.echo(f"redriving {view.execution}: {decision.reason}")

@@ -44,8 +44,13 @@ class ProgressObserver:
 
     def take(self, sfn: Any, arn: str, status: str) -> None:
         events = fetch_history(sfn, arn)
-        self.record.progress = snapshot(events, execution=self.record.execution, workflow=self.record.workflow,
-                                        status=status, updated_at=iso(self.clock.now()))
+        self.record.progress = snapshot(
+            events,
+            execution=self.record.execution,
+            workflow=self.record.workflow,
+            status=status,
+            updated_at=iso(self.clock.now()),
+        )
         self.store.save(self.record)
 
     @contextlib.contextmanager
@@ -86,20 +91,38 @@ def run_recorded(
 ) -> LocalRun:
     """``run_local``, recorded in ``state_dir`` (fleet before/after, execution record, snapshots)."""
     if not state_dir:
-        return run_local(scenario, workflow, execution_input, clock=clock, csv_text=csv_text, fleet=fleet,
-                         name=name, reports=reports)
+        return run_local(
+            scenario, workflow, execution_input, clock=clock, csv_text=csv_text, fleet=fleet, name=name, reports=reports
+        )
     store = StateDir(state_dir)
     with store.lock():
         fleet = fleet or store.fleet(load_scenario(scenario), clock)
         name = name or execution_name(workflow)
         record = ExecutionRecord(
-            execution=name, workflow=workflow, status="RUNNING", started_at=iso(clock.now()), seq=store.next_seq(),
-            input=execution_input, csv_text=csv_text, replay_of=execution_input.get("replay_of"), pid=os.getpid())
+            execution=name,
+            workflow=workflow,
+            status="RUNNING",
+            started_at=iso(clock.now()),
+            seq=store.next_seq(),
+            input=execution_input,
+            csv_text=csv_text,
+            replay_of=execution_input.get("replay_of"),
+            pid=os.getpid(),
+        )
         store.save(record)
         observer = ProgressObserver(store, record, clock)
         try:
-            run = run_local(scenario, workflow, execution_input, clock=clock, csv_text=csv_text, fleet=fleet,
-                            name=name, reports=reports, observe=observer)
+            run = run_local(
+                scenario,
+                workflow,
+                execution_input,
+                clock=clock,
+                csv_text=csv_text,
+                fleet=fleet,
+                name=name,
+                reports=reports,
+                observe=observer,
+            )
         except BaseException as exc:
             record.status, record.error, record.cause, record.pid = "ABORTED", type(exc).__name__, str(exc), None
             record.stopped_at = iso(clock.now())

@@ -50,8 +50,9 @@ class Ended:
         return self.result.error == "InvalidInput"
 
 
-def aws_input(workflow: str, accounts: str | None, regions: str | None, input_path: str | None,
-              overrides: dict[str, Any]) -> dict[str, Any]:  # fmt: skip
+def aws_input(
+    workflow: str, accounts: str | None, regions: str | None, input_path: str | None, overrides: dict[str, Any]
+) -> dict[str, Any]:
     """The execution input, checked; exits 2 naming every problem (nothing started)."""
     from detective_rollout.cli import parse_regions, read_accounts_file, read_input_file
     from detective_rollout.ops.console_input import check_input, csv_accounts
@@ -77,14 +78,26 @@ def aws_input(workflow: str, accounts: str | None, regions: str | None, input_pa
         fail(f"invalid input: {exc}")
     size = len(json.dumps(checked).encode())
     if size > MAX_INPUT_BYTES:
-        fail(f"--accounts: the input is {size} bytes inline, above StartExecution's {MAX_INPUT_BYTES}; "
-             "upload the CSV and pass --accounts s3://BUCKET/rollouts/FILE.csv")
+        fail(
+            f"--accounts: the input is {size} bytes inline, above StartExecution's {MAX_INPUT_BYTES}; "
+            "upload the CSV and pass --accounts s3://BUCKET/rollouts/FILE.csv"
+        )
     return checked
 
 
-def start_on_aws(factory: Any, workflow: str, execution_input: dict[str, Any], *, profile: str | None,
-                 region: str | None, stack_name: str, wait: bool, interval: float, report_path: str | None,
-                 as_json: bool) -> NoReturn:  # fmt: skip
+def start_on_aws(
+    factory: Any,
+    workflow: str,
+    execution_input: dict[str, Any],
+    *,
+    profile: str | None,
+    region: str | None,
+    stack_name: str,
+    wait: bool,
+    interval: float,
+    report_path: str | None,
+    as_json: bool,
+) -> NoReturn:
     """StartExecution on the stack's ``workflow`` machine, then follow it (``wait``) and exit with its code."""
     from detective_rollout.ops.aws import AwsBackend
 
@@ -101,8 +114,9 @@ def start_on_aws(factory: Any, workflow: str, execution_input: dict[str, Any], *
     follow_to_end(factory, backend, view, interval=interval, report_path=report_path, as_json=as_json)
 
 
-def follow_to_end(factory: Any, backend: Any, view: ExecutionView, *, interval: float, report_path: str | None,
-                  as_json: bool) -> NoReturn:  # fmt: skip
+def follow_to_end(
+    factory: Any, backend: Any, view: ExecutionView, *, interval: float, report_path: str | None, as_json: bool
+) -> NoReturn:
     """Show progress until ``view`` ends, then print its report and exit with the contract's code."""
     from detective_rollout.cli import finish_local
 

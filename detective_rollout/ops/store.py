@@ -118,16 +118,19 @@ class StateDir:
             return Fleet(scenario, clock)
         admin = scenario.administrator.account_id
         if saved.get("administrator") != admin:
-            raise StateDirError(f"{self.path} holds the fleet of administrator {saved.get('administrator')}, "
-                                f"not {admin}: use another --state-dir for this scenario")
+            raise StateDirError(
+                f"{self.path} holds the fleet of administrator {saved.get('administrator')}, "
+                f"not {admin}: use another --state-dir for this scenario"
+            )
         try:
             return Fleet.from_state(scenario, saved["state"], clock)
         except (KeyError, ValueError) as exc:
             raise StateDirError(f"{self.fleet_file}: unreadable fleet state ({exc})") from None
 
     def save_fleet(self, fleet: Fleet) -> None:
-        write_json(self.fleet_file, {"administrator": fleet.scenario.administrator.account_id,
-                                     "state": fleet.to_state()})
+        write_json(
+            self.fleet_file, {"administrator": fleet.scenario.administrator.account_id, "state": fleet.to_state()}
+        )
 
     # executions -------------------------------------------------------------------------------
     def save(self, record: ExecutionRecord) -> None:
@@ -159,8 +162,10 @@ class StateDir:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
-                raise StateDirError(f"another command is running an execution in {self.path}; wait for it "
-                                    "(detective-rollout status --watch) and try again") from None
+                raise StateDirError(
+                    f"another command is running an execution in {self.path}; wait for it "
+                    "(detective-rollout status --watch) and try again"
+                ) from None
             try:
                 yield
             finally:

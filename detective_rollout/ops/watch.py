@@ -15,9 +15,14 @@ from detective_rollout.ops.progress import FINAL, render_progress
 
 
 def follow(
-    backend: Backend, view: ExecutionView, *, sleep: Callable[[float], None], interval: float,
-    echo: Callable[[str], None], tty: bool,
-) -> dict[str, Any]:  # fmt: skip
+    backend: Backend,
+    view: ExecutionView,
+    *,
+    sleep: Callable[[float], None],
+    interval: float,
+    echo: Callable[[str], None],
+    tty: bool,
+) -> dict[str, Any]:
     """Print the progress of ``view`` until it ends; returns the last snapshot."""
     shown: str | None = None
     while True:

@@ -44,8 +44,9 @@ def start_for_upload(event: dict[str, Any], *, sfn: Any, state_machine_arn: str,
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     state_machine_arn, bucket = required_env("ENABLE_STATE_MACHINE_ARN"), required_env("REPORT_BUCKET")
-    result = start_for_upload(event, sfn=default_aws().client("stepfunctions"), state_machine_arn=state_machine_arn,
-                              bucket=bucket)
+    result = start_for_upload(
+        event, sfn=default_aws().client("stepfunctions"), state_machine_arn=state_machine_arn, bucket=bucket
+    )
     if result is None:
         bucket, key = uploaded_object(event)
         logger.info("not an account list upload; nothing started", extra={"bucket": bucket, "key": key})

@@ -36,8 +36,16 @@ def test_account_departure_event_removes_that_account_in_every_region_and_no_oth
     sfn = CapturingStepFunctions()
     started = start_for_departed_account(event, sfn=sfn, state_machine_arn=DISABLE_ARN)
     departed = started.input["accounts"][0]["account_id"]
-    spec = scenario([member_in(1), {"account_id": departed, "email": "leaving@example.com",
-                                    "existing_membership": dict.fromkeys(REGIONS, "ENABLED")}])
+    spec = scenario(
+        [
+            member_in(1),
+            {
+                "account_id": departed,
+                "email": "leaving@example.com",
+                "existing_membership": dict.fromkeys(REGIONS, "ENABLED"),
+            },
+        ]
+    )
     run = run_local(spec, "disable", sfn.started[0]["input"], name=sfn.started[0]["name"])
     rows = rows_by_pair(run)
     assert run.report["request"]["source"] == "offboarding-event"
@@ -72,8 +80,17 @@ def test_cli_disable_with_an_accounts_csv_without_emails_removes_those_accounts(
     csv = tmp_path / "leaving.csv"
     csv.write_text(f"account_id\n{member(1)['account_id']}\n")
     report = tmp_path / "out" / "report.json"
-    result = _cli("disable", "--local", str(scenario_file), "--accounts", str(csv), "--regions", ",".join(REGIONS),
-                  "--report", str(report))
+    result = _cli(
+        "disable",
+        "--local",
+        str(scenario_file),
+        "--accounts",
+        str(csv),
+        "--regions",
+        ",".join(REGIONS),
+        "--report",
+        str(report),
+    )
     assert result.exit_code == EXIT_OK, result.output
     written = json.loads(report.read_text())
     assert written["workflow"] == "disable" and written["summary"] == {"total": 2, "REMOVED": 2}
@@ -82,16 +99,34 @@ def test_cli_disable_with_an_accounts_csv_without_emails_removes_those_accounts(
 
 
 def test_cli_disable_all_members_with_confirmed_graph_deletion_plans_without_writing(scenario_file: Path) -> None:
-    result = _cli("disable", "--local", str(scenario_file), "--all-members", "--delete-graph", "--confirm", ADMIN,
-                  "--disassociate", "--plan", "--json", "--regions", ",".join(REGIONS))
+    result = _cli(
+        "disable",
+        "--local",
+        str(scenario_file),
+        "--all-members",
+        "--delete-graph",
+        "--confirm",
+        ADMIN,
+        "--disassociate",
+        "--plan",
+        "--json",
+        "--regions",
+        ",".join(REGIONS),
+    )
     assert result.exit_code == EXIT_OK, result.output
     report = json.loads(result.output)
     assert report["summary"] == {"total": 6, "PLANNED": 6}
     assert {r["status"] for r in report["regions"]} == {"PLANNED"}
 
 
-@pytest.mark.parametrize("args", [["--delete-graph", "--confirm", ADMIN], ["--all-members", "--delete-graph"],
-                                  ["--all-members", "--delete-graph", "--confirm", "999999999999"]])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--delete-graph", "--confirm", ADMIN],
+        ["--all-members", "--delete-graph"],
+        ["--all-members", "--delete-graph", "--confirm", "999999999999"],
+    ],
+)
 def test_cli_delete_graph_without_all_members_and_the_matching_confirmation_exits_2(
     scenario_file: Path, args: list[str]
 ) -> None:

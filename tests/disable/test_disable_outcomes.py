@@ -42,16 +42,22 @@ def test_enable_then_disable_a_subset_keeps_the_rest_enabled(enable: Runner, dis
 
 
 def test_all_members_removes_each_regions_current_members_and_nothing_else(disable: Runner) -> None:
-    spec = scenario([
-        member_in(1, {"us-east-1": "ENABLED"}),
-        member_in(2, {"us-east-1": "INVITED", "eu-west-1": "ACCEPTED_BUT_DISABLED"}),
-        member_in(3, {"eu-west-1": "VERIFICATION_FAILED"}),
-        member(4),  # in the scenario, never a member: no row
-    ])
+    spec = scenario(
+        [
+            member_in(1, {"us-east-1": "ENABLED"}),
+            member_in(2, {"us-east-1": "INVITED", "eu-west-1": "ACCEPTED_BUT_DISABLED"}),
+            member_in(3, {"eu-west-1": "VERIFICATION_FAILED"}),
+            member(4),  # in the scenario, never a member: no row
+        ]
+    )
     run = disable(spec, all_members=True)
     rows = rows_by_pair(run)
-    expected = {(member(1)["account_id"], "us-east-1"), (member(2)["account_id"], "us-east-1"),
-                (member(2)["account_id"], "eu-west-1"), (member(3)["account_id"], "eu-west-1")}
+    expected = {
+        (member(1)["account_id"], "us-east-1"),
+        (member(2)["account_id"], "us-east-1"),
+        (member(2)["account_id"], "eu-west-1"),
+        (member(3)["account_id"], "eu-west-1"),
+    }
     assert set(rows) == expected
     assert {r["status"] for r in rows.values()} == {"REMOVED"}
     assert rows[(member(2)["account_id"], "eu-west-1")]["detail"] == "was ACCEPTED_BUT_DISABLED"
@@ -66,8 +72,11 @@ def test_account_that_is_not_a_member_is_not_a_member_with_changed_false_not_an_
     run = disable(spec, accounts=ids(1, 2))
     rows = rows_by_pair(run)
     assert rows[(member(1)["account_id"], "us-east-1")]["status"] == "REMOVED"
-    for key in [(member(1)["account_id"], "eu-west-1"), (member(2)["account_id"], "us-east-1"),
-                (member(2)["account_id"], "eu-west-1")]:
+    for key in [
+        (member(1)["account_id"], "eu-west-1"),
+        (member(2)["account_id"], "us-east-1"),
+        (member(2)["account_id"], "eu-west-1"),
+    ]:
         assert (rows[key]["status"], rows[key]["changed"], rows[key]["reason"]) == ("NOT_A_MEMBER", False, None)
     assert run.result.status == "SUCCEEDED"
     assert run.report["summary"] == {"total": 4, "NOT_A_MEMBER": 3, "REMOVED": 1}
@@ -149,8 +158,11 @@ def test_throttling_at_twenty_percent_loses_no_account(disable: Runner) -> None:
 
 
 def test_admin_opt_in_region_not_enabled_is_skipped(disable: Runner) -> None:
-    spec = scenario([member_in(1, {"us-east-1": "ENABLED"})], regions=["us-east-1", "ap-east-1"],
-                    administrator={"opted_out_regions": ["ap-east-1"]})
+    spec = scenario(
+        [member_in(1, {"us-east-1": "ENABLED"})],
+        regions=["us-east-1", "ap-east-1"],
+        administrator={"opted_out_regions": ["ap-east-1"]},
+    )
     run = disable(spec, accounts=ids(1))
     rows = rows_by_pair(run)
     skipped = rows[(member(1)["account_id"], "ap-east-1")]

@@ -65,8 +65,9 @@ def test_confirmed_delete_graph_removes_every_member_then_deletes_each_graph(dis
         assert regions[region]["graph_deleted"] is True and regions[region]["graph_arn"]
     calls = [c.operation for c in run.fleet.calls if c.mutating]
     assert sorted(calls) == ["DeleteGraph", "DeleteGraph", "DeleteMembers", "DeleteMembers"]
-    assert max(i for i, c in enumerate(run.fleet.calls) if c.operation == "DeleteMembers" and c.mutating) < \
-        min(i for i, c in enumerate(run.fleet.calls) if c.operation == "DeleteGraph")
+    assert max(i for i, c in enumerate(run.fleet.calls) if c.operation == "DeleteMembers" and c.mutating) < min(
+        i for i, c in enumerate(run.fleet.calls) if c.operation == "DeleteGraph"
+    )
     assert run.result.status == "SUCCEEDED"
 
 
@@ -83,8 +84,9 @@ def test_delete_graph_takes_members_whose_removal_failed_with_it(disable: Runner
 
 def test_dry_run_writes_nothing_and_plans_every_removal_and_graph_deletion(disable: Runner) -> None:
     spec = scenario([member_in(1), member_in(2, faults=["no_role"]), member(3)])
-    run = disable(spec, all_members=True, disassociate_in_member=True, delete_graph=True,
-                  confirm_delete_graph=ADMIN, dry_run=True)
+    run = disable(
+        spec, all_members=True, disassociate_in_member=True, delete_graph=True, confirm_delete_graph=ADMIN, dry_run=True
+    )
     assert run.fleet.mutating_calls() == []
     rows = rows_by_pair(run)
     assert len(rows) == 4 and {(r["status"], r["changed"]) for r in rows.values()} == {("PLANNED", False)}
@@ -101,8 +103,13 @@ def test_dry_run_writes_nothing_and_plans_every_removal_and_graph_deletion(disab
 def test_a_failed_row_ends_the_execution_failed_with_offboarding_incomplete_and_the_report_written(
     disable: Runner,
 ) -> None:
-    burst = {"type": "error_burst", "after_calls": 0, "duration_s": 10**9, "ops": ["DeleteMembers"],
-             "region": "eu-west-1"}
+    burst = {
+        "type": "error_burst",
+        "after_calls": 0,
+        "duration_s": 10**9,
+        "ops": ["DeleteMembers"],
+        "region": "eu-west-1",
+    }
     spec = scenario([member_in(1), member_in(2)], events=[burst])
     run = disable(spec, accounts=ids(1, 2), name="offboard-partly")
     assert (run.result.status, run.result.error) == ("FAILED", "OffboardingIncomplete")
@@ -119,16 +126,23 @@ def test_a_failed_row_ends_the_execution_failed_with_offboarding_incomplete_and_
 
 
 def test_a_lambda_crash_in_remove_members_loses_no_account(disable: Runner) -> None:
-    spec = scenario([member_in(1), member_in(2)],
-                    lambda_faults=[{"task": "RemoveMembers", "error": "Lambda.ServiceException", "times": 2}])
+    spec = scenario(
+        [member_in(1), member_in(2)],
+        lambda_faults=[{"task": "RemoveMembers", "error": "Lambda.ServiceException", "times": 2}],
+    )
     run = disable(spec, accounts=ids(1, 2))
     assert run.report["summary"] == {"total": 4, "REMOVED": 4}
     assert run.result.status == "SUCCEEDED"
 
 
 def test_a_graph_that_could_not_be_deleted_fails_the_region_and_the_execution(disable: Runner) -> None:
-    burst = {"type": "error_burst", "after_calls": 0, "duration_s": 10**9, "ops": ["DeleteGraph"],
-             "region": "eu-west-1"}
+    burst = {
+        "type": "error_burst",
+        "after_calls": 0,
+        "duration_s": 10**9,
+        "ops": ["DeleteGraph"],
+        "region": "eu-west-1",
+    }
     spec = scenario([member_in(1)], events=[burst])
     run = disable(spec, all_members=True, delete_graph=True, confirm_delete_graph=ADMIN)
     assert (run.result.status, run.result.error) == ("FAILED", "OffboardingIncomplete")

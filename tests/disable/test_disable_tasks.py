@@ -28,8 +28,18 @@ GRAPH = f"arn:aws:detective:{REGION}:{ADMIN}:graph:{'a' * 32}"
 
 def plan_for(*numbers: int, **options: Any) -> Plan:
     accounts = tuple(Account(member(n)["account_id"], None, (REGION,)) for n in numbers)
-    return Plan("disable", "unit", ADMIN, (REGION,), accounts, 10, 10, False, "2026-01-01T00:00:00Z",
-                options={"all_members": False, "disassociate_in_member": False, "delete_graph": False, **options})
+    return Plan(
+        "disable",
+        "unit",
+        ADMIN,
+        (REGION,),
+        accounts,
+        10,
+        10,
+        False,
+        "2026-01-01T00:00:00Z",
+        options={"all_members": False, "disassociate_in_member": False, "delete_graph": False, **options},
+    )
 
 
 @pytest.fixture
@@ -68,13 +78,22 @@ def test_an_account_delete_members_skips_because_it_left_meanwhile_is_not_a_memb
     gone, stuck = member(1)["account_id"], member(2)["account_id"]
     with Stubber(detective) as stub:
         stub.add_response("list_graphs", {"GraphList": [{"Arn": GRAPH}]})
-        stub.add_response("list_members", {"MemberDetails": [{"AccountId": a, "Status": "ENABLED"}
-                                                             for a in (gone, stuck)]})
-        stub.add_response("delete_members", {"UnprocessedAccounts": [
-            {"AccountId": gone, "Reason": "not a member"}, {"AccountId": stuck, "Reason": "internal"}]},
-            {"GraphArn": GRAPH, "AccountIds": [gone, stuck]})
-        stub.add_response("get_members", {"MemberDetails": [{"AccountId": stuck, "Status": "ENABLED"}],
-                                          "UnprocessedAccounts": []})
+        stub.add_response(
+            "list_members", {"MemberDetails": [{"AccountId": a, "Status": "ENABLED"} for a in (gone, stuck)]}
+        )
+        stub.add_response(
+            "delete_members",
+            {
+                "UnprocessedAccounts": [
+                    {"AccountId": gone, "Reason": "not a member"},
+                    {"AccountId": stuck, "Reason": "internal"},
+                ]
+            },
+            {"GraphArn": GRAPH, "AccountIds": [gone, stuck]},
+        )
+        stub.add_response(
+            "get_members", {"MemberDetails": [{"AccountId": stuck, "Status": "ENABLED"}], "UnprocessedAccounts": []}
+        )
         _, records = remove_members(detective, plan_for(1, 2), REGION, None, lambda *_: None)
     assert (records[gone].outcome, records[gone].changed) == ("NOT_A_MEMBER", False)
     assert (records[stuck].outcome, records[stuck].reason) == ("FAILED", "ERROR")
@@ -107,7 +126,8 @@ def test_member_side_leaves_only_the_administrators_graph_not_another_one(fleet_
     other = admin.assume_role(member_role_arn(member(3)["account_id"], "DetectiveMemberRole"), "unit")
     other_graph = other.client("detective", REGION).create_graph()["GraphArn"]
     other.client("detective", REGION).create_members(
-        GraphArn=other_graph, Accounts=[{"AccountId": member(1)["account_id"], "EmailAddress": "m1@example.com"}])
+        GraphArn=other_graph, Accounts=[{"AccountId": member(1)["account_id"], "EmailAddress": "m1@example.com"}]
+    )
     fleet.clock.sleep(60)  # verification
     one = admin.assume_role(member_role_arn(member(1)["account_id"], "DetectiveMemberRole"), "unit")
     record = leave_in_region(one, REGION, ADMIN, dry_run=False)

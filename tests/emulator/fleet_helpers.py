@@ -30,13 +30,16 @@ BASE: dict[str, Any] = {
         {"account_id": "333333333333", "email": "b@example.com", "faults": ["no_role"]},
         {"account_id": "444444444444", "email": "c@example.com", "faults": ["volume_too_high"]},
         {"account_id": "555555555555", "email": "d@example.com", "faults": ["verification_fails"]},
-        {"account_id": "666666666666", "email": "e@example.com",
-         "faults": [{"type": "slow_invitation", "duration_s": 120}]},
+        {
+            "account_id": "666666666666",
+            "email": "e@example.com",
+            "faults": [{"type": "slow_invitation", "duration_s": 120}],
+        },
         {"account_id": "777777777777", "email": "f@example.com", "opted_out_regions": ["ap-east-1"]},
         {"account_id": "888888888888", "email": "g@example.com", "guardduty": {"eu-west-1": False}},
     ],
     "seed": 1,
-}  # fmt: skip
+}
 
 
 def scenario_dict(**changes: Any) -> dict[str, Any]:
@@ -67,9 +70,11 @@ def as_member(account_id: str, service: str, region: str = "us-east-1", config: 
 
 
 def invite(detective: Any, graph_arn: str, *accounts: tuple[str, str]) -> dict[str, Any]:
-    return dict(detective.create_members(
-        GraphArn=graph_arn, Accounts=[{"AccountId": a, "EmailAddress": e} for a, e in accounts]
-    ))
+    return dict(
+        detective.create_members(
+            GraphArn=graph_arn, Accounts=[{"AccountId": a, "EmailAddress": e} for a, e in accounts]
+        )
+    )
 
 
 def error_of(exc_info: pytest.ExceptionInfo[Any]) -> tuple[str, int]:

@@ -137,8 +137,13 @@ def test_administrator_detector_is_as_old_as_the_scenario_says_and_ages_with_the
 def test_guardduty_absent_region_has_no_detector_and_disabled_region_reports_disabled(
     make_fleet: Callable[..., Fleet],
 ) -> None:
-    make_fleet(administrator={"account_id": ADMIN, "guardduty_age_hours": {"us-east-1": 72},
-                              "guardduty_disabled_regions": ["us-east-1"]})
+    make_fleet(
+        administrator={
+            "account_id": ADMIN,
+            "guardduty_age_hours": {"us-east-1": 72},
+            "guardduty_disabled_regions": ["us-east-1"],
+        }
+    )
     assert _created_at("us-east-1")[1] == "DISABLED"
     assert admin("guardduty", "eu-west-1").list_detectors()["DetectorIds"] == []
     with pytest.raises(ClientError) as exc:

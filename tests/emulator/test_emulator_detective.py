@@ -72,8 +72,15 @@ def test_create_members_with_51_accounts_is_a_validation_error(fleet: Fleet) -> 
 def test_present_bad_and_administrator_accounts_come_back_unprocessed_with_a_reason(fleet: Fleet) -> None:
     arn = _graph()
     invite(admin("detective"), arn, A)
-    out = invite(admin("detective"), arn, A, ("abcdefghijkl", "x@example.com"), ("444444444444", "no-at-sign"),
-                 (ADMIN, "admin@example.com"), ("444444444444", "c@example.com"))
+    out = invite(
+        admin("detective"),
+        arn,
+        A,
+        ("abcdefghijkl", "x@example.com"),
+        ("444444444444", "no-at-sign"),
+        (ADMIN, "admin@example.com"),
+        ("444444444444", "c@example.com"),
+    )
     assert [m["AccountId"] for m in out["Members"]] == ["444444444444"]
     reasons = {u["AccountId"]: u["Reason"] for u in out["UnprocessedAccounts"]}
     assert set(reasons) == {A[0], "abcdefghijkl", "444444444444", ADMIN}
@@ -85,7 +92,7 @@ def test_the_1201st_member_is_a_service_quota_error(fleet: Fleet) -> None:
     detective = admin("detective")
     ids = [f"{300000000000 + i}" for i in range(1201)]
     for start in range(0, 1200, 50):
-        invite(detective, arn, *[(a, f"{a}@example.com") for a in ids[start:start + 50]])
+        invite(detective, arn, *[(a, f"{a}@example.com") for a in ids[start : start + 50]])
     with pytest.raises(ClientError) as exc:
         invite(detective, arn, (ids[1200], "last@example.com"))
     assert error_of(exc) == ("ServiceQuotaExceededException", 402)
@@ -96,7 +103,7 @@ def test_list_members_pages_hold_at_most_200_and_chain_by_next_token(fleet: Flee
     detective = admin("detective")
     ids = [f"{400000000000 + i}" for i in range(450)]
     for start in range(0, 450, 50):
-        invite(detective, arn, *[(a, f"{a}@example.com") for a in ids[start:start + 50]])
+        invite(detective, arn, *[(a, f"{a}@example.com") for a in ids[start : start + 50]])
     sizes, seen, token = [], [], None
     while True:
         page = detective.list_members(GraphArn=arn, MaxResults=200, **({"NextToken": token} if token else {}))
@@ -258,13 +265,22 @@ def test_a_graph_arn_from_another_region_is_not_found(fleet: Fleet) -> None:
 
 
 def test_existing_graphs_and_memberships_are_there_from_the_start(make_fleet: Callable[..., Fleet]) -> None:
-    members = [{"account_id": "888888888888", "email": "g@example.com", "existing_membership": {
-        "us-east-1": "ENABLED", "eu-west-1": {"status": "VERIFICATION_FAILED", "email": "old@example.com"}}}]
+    members = [
+        {
+            "account_id": "888888888888",
+            "email": "g@example.com",
+            "existing_membership": {
+                "us-east-1": "ENABLED",
+                "eu-west-1": {"status": "VERIFICATION_FAILED", "email": "old@example.com"},
+            },
+        }
+    ]
     fleet = make_fleet(members=members)
     arn = fleet.graph_arn("us-east-1")
     assert arn is not None and fleet.graph_arn("eu-west-1") is not None
     assert fleet.member("us-east-1", "888888888888").status == "ENABLED"  # type: ignore[union-attr]
     failed = fleet.member("eu-west-1", "888888888888")
     assert failed is not None and (failed.status, failed.email) == ("VERIFICATION_FAILED", "old@example.com")
-    assert [i["Status"] for i in as_member("888888888888", "detective").list_invitations()["Invitations"]] == \
-        ["ENABLED"]
+    assert [i["Status"] for i in as_member("888888888888", "detective").list_invitations()["Invitations"]] == [
+        "ENABLED"
+    ]

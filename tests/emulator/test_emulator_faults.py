@@ -122,8 +122,15 @@ def test_concurrent_accepts_from_many_threads_all_land(make_fleet: Callable[...,
 
 
 def test_throttle_fault_hits_only_the_listed_operations_of_that_account(make_fleet: Callable[..., Fleet]) -> None:
-    make_fleet(members=[{"account_id": "222222222222", "email": "a@example.com",
-                         "faults": [{"type": "throttle", "ops": ["ListInvitations"], "rate": 1.0}]}])
+    make_fleet(
+        members=[
+            {
+                "account_id": "222222222222",
+                "email": "a@example.com",
+                "faults": [{"type": "throttle", "ops": ["ListInvitations"], "rate": 1.0}],
+            }
+        ]
+    )
     member = as_member("222222222222", "detective")
     with pytest.raises(ClientError) as exc:
         member.list_invitations()
@@ -183,7 +190,8 @@ def test_only_successful_detective_and_guardduty_writes_are_mutating(fleet: Flee
     admin("guardduty", "us-west-2").create_detector(Enable=True)
     as_member("222222222222", "sts").get_caller_identity()
     assert [(c.service, c.operation, c.account_id) for c in fleet.mutating_calls()] == [
-        ("detective", "CreateGraph", ADMIN), ("guardduty", "CreateDetector", ADMIN),
+        ("detective", "CreateGraph", ADMIN),
+        ("guardduty", "CreateDetector", ADMIN),
     ]
     assume = [c for c in fleet.calls if c.operation == "AssumeRole"]
     assert len(assume) == 1 and not assume[0].mutating and assume[0].account_id == ADMIN

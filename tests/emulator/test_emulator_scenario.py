@@ -48,8 +48,10 @@ def test_slow_invitation_named_without_duration_hides_the_invitation_60_seconds(
     ("change", "message"),
     [
         (lambda s: s["members"][2].update(account_id="12"), "members[2].account_id: expected 12 digits, got '12'"),
-        (lambda s: s["members"][0].update(faults=["no_such_fault"]),
-         "members[0].faults[0]: unknown fault 'no_such_fault'"),
+        (
+            lambda s: s["members"][0].update(faults=["no_such_fault"]),
+            "members[0].faults[0]: unknown fault 'no_such_fault'",
+        ),
         (lambda s: s["members"][0].update(faults=[{"type": "explode"}]), "members[0].faults[0].type: unknown value"),
         (lambda s: s["members"][0].update(emial="x@example.com"), "members[0].emial: unknown field"),
         (lambda s: s["members"][0].update(email="not-an-email"), "members[0].email: expected an email address"),
@@ -59,16 +61,26 @@ def test_slow_invitation_named_without_duration_hides_the_invitation_60_seconds(
         (lambda s: s["members"][1].update(account_id="222222222222"), "members[1].account_id: duplicate account"),
         (lambda s: s["members"][0].update(account_id="111111111111"), "is the administrator account"),
         (lambda s: s["administrator"].update(opted_out_regions=["us-east-1"]), "is not an opt-in Region"),
-        (lambda s: s.update(events=[{"type": "graph_deleted", "region": "us-east-1"}]),
-         "events[0]: expected exactly one of after_calls or after_s"),
-        (lambda s: s.update(events=[{"type": "role_removed", "after_calls": 3}]),
-         "events[0].account_id: required field is missing"),
-        (lambda s: s["members"][6].update(existing_membership={"us-east-1": "MAYBE"}),
-         "members[6].existing_membership.us-east-1: unknown member status 'MAYBE'"),
-        (lambda s: s["members"][6].update(guardduty={"eu-west-1": "no"}),
-         "members[6].guardduty.eu-west-1: expected true or false, got 'no'"),
-        (lambda s: s.update(lambda_faults=[{"task": "X", "error": "E", "times": 0}]),
-         "lambda_faults[0].times: expected a number >= 1, got 0"),
+        (
+            lambda s: s.update(events=[{"type": "graph_deleted", "region": "us-east-1"}]),
+            "events[0]: expected exactly one of after_calls or after_s",
+        ),
+        (
+            lambda s: s.update(events=[{"type": "role_removed", "after_calls": 3}]),
+            "events[0].account_id: required field is missing",
+        ),
+        (
+            lambda s: s["members"][6].update(existing_membership={"us-east-1": "MAYBE"}),
+            "members[6].existing_membership.us-east-1: unknown member status 'MAYBE'",
+        ),
+        (
+            lambda s: s["members"][6].update(guardduty={"eu-west-1": "no"}),
+            "members[6].guardduty.eu-west-1: expected true or false, got 'no'",
+        ),
+        (
+            lambda s: s.update(lambda_faults=[{"task": "X", "error": "E", "times": 0}]),
+            "lambda_faults[0].times: expected a number >= 1, got 0",
+        ),
     ],
 )
 def test_a_malformed_scenario_is_rejected_naming_the_field(change: Any, message: str) -> None:

@@ -41,18 +41,24 @@ def test_the_aws_cli_session_of_the_docs_works_over_http(served: tuple[Fleet, st
     fleet, url = served
     detective = _client(url, "detective")
     arn = detective.create_graph()["GraphArn"]
-    created = detective.create_members(GraphArn=arn, Accounts=[{"AccountId": "222222222222",
-                                                                  "EmailAddress": "a@example.com"}])
+    created = detective.create_members(
+        GraphArn=arn, Accounts=[{"AccountId": "222222222222", "EmailAddress": "a@example.com"}]
+    )
     assert created["Members"][0]["Status"] == "VERIFICATION_IN_PROGRESS"
     clock.advance(5)
-    creds = _client(url, "sts").assume_role(RoleArn="arn:aws:iam::222222222222:role/DetectiveMemberRole",
-                                            RoleSessionName="cli")["Credentials"]
-    member = _client(url, "detective", aws_access_key_id=creds["AccessKeyId"],
-                     aws_secret_access_key=creds["SecretAccessKey"], aws_session_token=creds["SessionToken"])
+    creds = _client(url, "sts").assume_role(
+        RoleArn="arn:aws:iam::222222222222:role/DetectiveMemberRole", RoleSessionName="cli"
+    )["Credentials"]
+    member = _client(
+        url,
+        "detective",
+        aws_access_key_id=creds["AccessKeyId"],
+        aws_secret_access_key=creds["SecretAccessKey"],
+        aws_session_token=creds["SessionToken"],
+    )
     assert [(i["GraphArn"], i["Status"]) for i in member.list_invitations()["Invitations"]] == [(arn, "INVITED")]
     member.accept_invitation(GraphArn=arn)
-    assert detective.get_members(GraphArn=arn, AccountIds=["222222222222"])["MemberDetails"][0]["Status"] == \
-        "ENABLED"
+    assert detective.get_members(GraphArn=arn, AccountIds=["222222222222"])["MemberDetails"][0]["Status"] == "ENABLED"
     assert fleet.member("us-east-1", "222222222222").status == "ENABLED"  # type: ignore[union-attr]
 
 
@@ -64,8 +70,9 @@ def test_errors_reach_botocore_with_codes_and_statuses_over_http(served: tuple[F
         detective.create_graph()
     assert error_of(exc) == ("ConflictException", 409)
     with pytest.raises(ClientError) as exc:
-        _client(url, "sts").assume_role(RoleArn="arn:aws:iam::333333333333:role/DetectiveMemberRole",
-                                        RoleSessionName="cli")
+        _client(url, "sts").assume_role(
+            RoleArn="arn:aws:iam::333333333333:role/DetectiveMemberRole", RoleSessionName="cli"
+        )
     assert error_of(exc) == ("AccessDenied", 403)
     with pytest.raises(ClientError) as exc:
         _client(url, "organizations").describe_account(AccountId="222222222222")
@@ -76,8 +83,9 @@ def _raw(
     url: str, path: str, service: str, body: bytes, headers: dict[str, str] | None = None, region: str = "us-east-1"
 ) -> tuple[int, dict[str, str], bytes]:
     auth = f"AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20250101/{region}/{service}/aws4_request, Signature=x"
-    request = urllib.request.Request(url + path, data=body, method="POST",
-                                     headers={"Authorization": auth, **(headers or {})})
+    request = urllib.request.Request(
+        url + path, data=body, method="POST", headers={"Authorization": auth, **(headers or {})}
+    )
     try:
         with urllib.request.urlopen(request, timeout=10) as response:
             return response.status, dict(response.headers), response.read()
@@ -91,8 +99,13 @@ def test_wire_envelopes_are_each_protocols_own(served: tuple[Fleet, str]) -> Non
     assert (status, headers["x-amzn-ErrorType"]) == (400, "ValidationException") and "message" in json.loads(body)
     status, _, body = _raw(url, "/", "sts", b"Action=AssumeRole&Version=2011-06-15&RoleArn=bad&RoleSessionName=x1")
     assert status == 400 and b"<ErrorResponse" in body and b"<Code>ValidationError</Code>" in body
-    status, _, body = _raw(url, "/", "organizations", b'{"AccountId": "222222222222"}',
-                           {"X-Amz-Target": "AWSOrganizationsV20161128.DescribeAccount"})
+    status, _, body = _raw(
+        url,
+        "/",
+        "organizations",
+        b'{"AccountId": "222222222222"}',
+        {"X-Amz-Target": "AWSOrganizationsV20161128.DescribeAccount"},
+    )
     assert json.loads(body)["__type"] == "AccessDeniedException"
     status, headers, _ = _raw(url, "/graphs/list", "detective", b"{}", region="ap-northeast-3")
     assert (status, headers["x-amzn-ErrorType"]) == (404, "UnknownEndpoint")  # no Detective in that Region
@@ -105,7 +118,10 @@ def test_python_m_emulator_serve_prints_its_url_and_serves(tmp_path: Path) -> No
     scenario.write_text(json.dumps(scenario_dict()))
     process = subprocess.Popen(
         [sys.executable, "-m", "detective_rollout.emulator", "serve", "--scenario", str(scenario), "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        cwd=ROOT,
     )
     try:
         assert process.stdout is not None
@@ -122,6 +138,9 @@ def test_a_malformed_scenario_makes_serve_exit_with_the_field_named(tmp_path: Pa
     scenario.write_text(json.dumps(scenario_dict(seed="one")))
     done = subprocess.run(
         [sys.executable, "-m", "detective_rollout.emulator", "serve", "--scenario", str(scenario)],
-        capture_output=True, text=True, cwd=ROOT, timeout=60,
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        timeout=60,
     )
     assert done.returncode == 2 and "seed: expected a number, got 'one'" in done.stderr

@@ -21,8 +21,9 @@ def test_only_the_lambda_service_can_assume_the_roles_that_reach_member_accounts
     roles = resources(template, "AWS::IAM::Role")
     for name in MEMBER_FACING:
         trust = roles[name]["Properties"]["AssumeRolePolicyDocument"]["Statement"]
-        assert trust == [{"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"},
-                          "Action": "sts:AssumeRole"}], f"{name}: {trust}"
+        assert trust == [
+            {"Effect": "Allow", "Principal": {"Service": "lambda.amazonaws.com"}, "Action": "sts:AssumeRole"}
+        ], f"{name}: {trust}"
 
 
 def test_member_facing_roles_serve_exactly_their_one_function(template: dict[str, Any]) -> None:

@@ -87,8 +87,9 @@ def test_forwarding_does_not_forward_s3_or_unrelated_events(forwarding: dict[str
 def test_forwarding_targets_the_security_account_bus(forwarding: dict[str, Any]) -> None:
     for name, rule in resources(forwarding, "AWS::Events::Rule").items():
         (target,) = rule["Properties"]["Targets"]
-        assert target["Arn"] == {"Fn::Sub": (
-            "arn:${AWS::Partition}:events:${SecurityAccountRegion}:${SecurityAccountId}:event-bus/default")}, name
+        assert target["Arn"] == {
+            "Fn::Sub": ("arn:${AWS::Partition}:events:${SecurityAccountRegion}:${SecurityAccountId}:event-bus/default")
+        }, name
         assert target["RoleArn"] == {"Fn::GetAtt": ["ForwardingRole", "Arn"]}
 
 
@@ -97,11 +98,13 @@ def test_bus_policy_admits_only_the_configured_sources(template: dict[str, Any])
     management = policies["ManagementEventsBusPolicy"]
     assert management["Condition"] == "HasManagementAccount"
     assert management["Properties"]["Statement"]["Principal"] == {
-        "AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${ManagementAccountId}:root"}}
+        "AWS": {"Fn::Sub": "arn:${AWS::Partition}:iam::${ManagementAccountId}:root"}
+    }
     organization = policies["OrganizationEventsBusPolicy"]
     assert organization["Condition"] == "HasEventSourceOrganization"
     assert organization["Properties"]["Statement"]["Condition"] == {
-        "StringEquals": {"aws:PrincipalOrgID": {"Ref": "EventSourceOrganizationId"}}}
+        "StringEquals": {"aws:PrincipalOrgID": {"Ref": "EventSourceOrganizationId"}}
+    }
     for policy in policies.values():
         assert policy["Properties"]["Statement"]["Action"] == "events:PutEvents"
 
@@ -113,4 +116,7 @@ def test_reconciliation_schedule_is_off_by_default(template: dict[str, Any]) -> 
     assert template["Parameters"]["ReconciliationEnabled"]["Default"] == "false"
     payload = schedule["Properties"]["Input"]["Fn::Sub"].replace("${ReportBucket}", BUCKET)
     assert json.loads(payload) == {
-        "accounts_csv": f"s3://{BUCKET}/registry/accounts.csv", "regions": "all", "source": "schedule"}
+        "accounts_csv": f"s3://{BUCKET}/registry/accounts.csv",
+        "regions": "all",
+        "source": "schedule",
+    }

@@ -29,8 +29,13 @@ STAR_RESOURCE_ALLOWED = {
 }
 MEMBER_ASSUMING_ROLES = {"AcceptInvitationsRole", "DisassociateMembershipsRole"}
 MEMBER_ROLE_ACTIONS = {
-    "detective:ListInvitations", "detective:AcceptInvitation", "detective:RejectInvitation",
-    "detective:DisassociateMembership", "guardduty:ListDetectors", "guardduty:GetDetector", "account:ListRegions",
+    "detective:ListInvitations",
+    "detective:AcceptInvitation",
+    "detective:RejectInvitation",
+    "detective:DisassociateMembership",
+    "guardduty:ListDetectors",
+    "guardduty:GetDetector",
+    "account:ListRegions",
 }
 ALLOWED_MANAGED_POLICIES = {"AWSLambdaBasicExecutionRole", "AWSXrayWriteOnlyAccess"}
 
@@ -97,14 +102,18 @@ def test_only_member_facing_roles_may_assume_roles(template: dict[str, Any]) -> 
 def test_member_assuming_functions_use_the_fixed_name_roles(template: dict[str, Any]) -> None:
     functions = resources(template, "AWS::Serverless::Function")
     assert functions["AcceptInvitationsFunction"]["Properties"]["Role"] == {
-        "Fn::GetAtt": ["AcceptInvitationsRole", "Arn"]}
+        "Fn::GetAtt": ["AcceptInvitationsRole", "Arn"]
+    }
     assert functions["DisassociateMembershipsFunction"]["Properties"]["Role"] == {
-        "Fn::GetAtt": ["DisassociateMembershipsRole", "Arn"]}
+        "Fn::GetAtt": ["DisassociateMembershipsRole", "Arn"]
+    }
     roles = resources(template, "AWS::IAM::Role")
     assert roles["AcceptInvitationsRole"]["Properties"]["RoleName"] == {"Ref": "AcceptInvitationsRoleName"}
     assert roles["DisassociateMembershipsRole"]["Properties"]["RoleName"] == {"Ref": "DisassociateMembershipsRoleName"}
     assert [k for k, f in functions.items() if "Role" in f["Properties"]] == [
-        "AcceptInvitationsFunction", "DisassociateMembershipsFunction"]
+        "AcceptInvitationsFunction",
+        "DisassociateMembershipsFunction",
+    ]
 
 
 def test_detective_resources_are_own_graphs(template: dict[str, Any]) -> None:
@@ -129,7 +138,8 @@ def test_s3_access_stays_in_the_report_bucket_prefixes(template: dict[str, Any])
 
 def test_reports_are_written_only_by_write_report(template: dict[str, Any]) -> None:
     writers = {
-        s.owner for s in _all_statements(template)
+        s.owner
+        for s in _all_statements(template)
         if "s3:PutObject" in s.actions and {"Fn::Sub": "${ReportBucket.Arn}/reports/*"} in s.resources
     }
     assert writers == {"WriteReportFunction"}
@@ -145,21 +155,35 @@ def test_state_machines_invoke_only_their_functions(template: dict[str, Any], ma
         if "lambda:InvokeFunction" in statement.actions:
             assert statement.actions == ["lambda:InvokeFunction"]
             for resource in statement.resources:
-                invoked.add(resource["Fn::GetAtt"][0] if "Fn::GetAtt" in resource
-                            else resource["Fn::Sub"].split(".Arn}")[0].lstrip("${"))
+                invoked.add(
+                    resource["Fn::GetAtt"][0]
+                    if "Fn::GetAtt" in resource
+                    else resource["Fn::Sub"].split(".Arn}")[0].lstrip("${")
+                )
         if "sns:Publish" in statement.actions:
             assert statement.resources == [{"Ref": "ResultsTopic"}]
         if "events:PutEvents" in statement.actions:
-            assert statement.resources == [{"Fn::Sub": (
-                "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/${SummaryEventBusName}")}]
+            assert statement.resources == [
+                {
+                    "Fn::Sub": (
+                        "arn:${AWS::Partition}:events:${AWS::Region}:${AWS::AccountId}:event-bus/${SummaryEventBusName}"
+                    )
+                }
+            ]
     assert invoked == own
 
 
 def test_operator_policy(template: dict[str, Any]) -> None:
     statements = [s for s in _all_statements(template) if s.owner == "OperatorPolicy"]
     actions = {a for s in statements for a in s.actions}
-    assert {"states:RedriveExecution", "states:StartExecution", "states:DescribeExecution",
-            "states:GetExecutionHistory", "states:ListExecutions", "s3:GetObject"} <= actions
+    assert {
+        "states:RedriveExecution",
+        "states:StartExecution",
+        "states:DescribeExecution",
+        "states:GetExecutionHistory",
+        "states:ListExecutions",
+        "s3:GetObject",
+    } <= actions
     assert not any(r == "*" for s in statements for r in s.resources)
 
 
@@ -184,7 +208,10 @@ def test_member_role_allows_exactly_the_listed_actions(member_role: dict[str, An
     assert {a for s in statements for a in s.actions} == MEMBER_ROLE_ACTIONS
     admin_graphs = {"Fn::Sub": "arn:${AWS::Partition}:detective:*:${AdministratorAccountId}:graph:*"}
     for statement in statements:
-        scoped = [a for a in statement.actions if a in {
-            "detective:AcceptInvitation", "detective:RejectInvitation", "detective:DisassociateMembership"}]
+        scoped = [
+            a
+            for a in statement.actions
+            if a in {"detective:AcceptInvitation", "detective:RejectInvitation", "detective:DisassociateMembership"}
+        ]
         if scoped:
             assert statement.resources == [admin_graphs], "members may only join/leave the administrator's graphs"

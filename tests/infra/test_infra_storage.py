@@ -14,8 +14,12 @@ def _bucket(template: dict[str, Any]) -> dict[str, Any]:
 
 def test_bucket_blocks_public_access(template: dict[str, Any]) -> None:
     block = _bucket(template)["PublicAccessBlockConfiguration"]
-    assert block == {"BlockPublicAcls": True, "BlockPublicPolicy": True, "IgnorePublicAcls": True,
-                     "RestrictPublicBuckets": True}
+    assert block == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
     assert _bucket(template)["OwnershipControls"]["Rules"] == [{"ObjectOwnership": "BucketOwnerEnforced"}]
 
 

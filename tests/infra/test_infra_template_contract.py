@@ -13,16 +13,25 @@ from typing import Any
 import pytest
 from infra_cfn import ROOT, STATEMACHINES, resources, snake, substitution_placeholders
 
-ENABLE_TASKS = ["ValidateInput", "CheckGuardDuty", "EnsureGraph", "InviteMembers", "AcceptInvitations",
-                "VerifyMembers", "WriteReport"]
+ENABLE_TASKS = [
+    "ValidateInput",
+    "CheckGuardDuty",
+    "EnsureGraph",
+    "InviteMembers",
+    "AcceptInvitations",
+    "VerifyMembers",
+    "WriteReport",
+]
 DISABLE_TASKS = ["ValidateOffboarding", "RemoveMembers", "DisassociateMemberships", "DeleteGraph", "WriteReport"]
 MACHINES = {
     "EnableStateMachine": ("enable-detective.asl.json", ENABLE_TASKS),
     "DisableStateMachine": ("disable-detective.asl.json", DISABLE_TASKS),
 }
 TRIGGERS = {
-    "VendingTriggerFunction": ("tasks.triggers.vending.lambda_handler",
-                               {"ENABLE_STATE_MACHINE_ARN", "RESULTS_TOPIC_ARN", "RETRY_ACCESS_DENIED_MINUTES"}),
+    "VendingTriggerFunction": (
+        "tasks.triggers.vending.lambda_handler",
+        {"ENABLE_STATE_MACHINE_ARN", "RESULTS_TOPIC_ARN", "RETRY_ACCESS_DENIED_MINUTES"},
+    ),
     "UploadTriggerFunction": ("tasks.triggers.upload.lambda_handler", {"ENABLE_STATE_MACHINE_ARN"}),
     "OffboardingTriggerFunction": ("tasks.triggers.offboarding.lambda_handler", {"DISABLE_STATE_MACHINE_ARN"}),
 }
@@ -82,7 +91,9 @@ def test_trigger_functions(template: dict[str, Any], name: str) -> None:
     assert handler_file(handler).exists()
     assert set(props["Environment"]["Variables"]) >= env
     assert props["EventInvokeConfig"]["DestinationConfig"]["OnFailure"] == {
-        "Type": "SNS", "Destination": {"Ref": "ResultsTopic"}}
+        "Type": "SNS",
+        "Destination": {"Ref": "ResultsTopic"},
+    }
 
 
 @pytest.mark.parametrize("machine", sorted(MACHINES))

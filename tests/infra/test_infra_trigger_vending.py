@@ -22,22 +22,36 @@ CT_EVENT_ID = "5d2f9b3c-8d2a-4a53-b1d4-3e0c6b1f2a10"
 
 def _start(event: dict[str, Any], sfn: Any, orgs: Any, s3: Any, sns: Any) -> Any:
     return vending.start_for_vended_account(
-        event, sfn=sfn, organizations=orgs, s3=s3, sns=sns, state_machine_arn=ENABLE_ARN, bucket=BUCKET,
-        topic_arn=TOPIC_ARN, retry_access_denied_minutes=30,
+        event,
+        sfn=sfn,
+        organizations=orgs,
+        s3=s3,
+        sns=sns,
+        state_machine_arn=ENABLE_ARN,
+        bucket=BUCKET,
+        topic_arn=TOPIC_ARN,
+        retry_access_denied_minutes=30,
     )
 
 
 def _expected_input(account: str, email: str) -> str:
-    payload = {"accounts": [{"account_id": account, "email": email}], "regions": "all",
-               "retry_access_denied_minutes": 30, "source": "vending-event"}
+    payload = {
+        "accounts": [{"account_id": account, "email": email}],
+        "regions": "all",
+        "retry_access_denied_minutes": 30,
+        "source": "vending-event",
+    }
     return json.dumps(payload, sort_keys=True, separators=(",", ":"))
 
 
-@pytest.mark.parametrize(("name", "account"), [
-    ("controltower-create-managed-account", "444455556666"),
-    ("controltower-update-managed-account", "444455557777"),
-    ("organizations-create-account-result", "012345678901"),
-])
+@pytest.mark.parametrize(
+    ("name", "account"),
+    [
+        ("controltower-create-managed-account", "444455556666"),
+        ("controltower-update-managed-account", "444455557777"),
+        ("organizations-create-account-result", "012345678901"),
+    ],
+)
 def test_vended_account_from_each_event_kind(name: str, account: str) -> None:
     assert vending.vended_account(sample_event(name)).account_id == account
 
@@ -51,13 +65,19 @@ def test_email_from_organizations_starts_the_enable_machine() -> None:
     event = sample_event(CT_EVENT)
     name = f"vending-{CT_ACCOUNT}-{CT_EVENT_ID}"
     with stubbed("stepfunctions", "organizations", "s3", "sns") as (sfn, sfn_s, orgs, orgs_s, s3, _, sns, _):
-        orgs_s.add_response("describe_account", {"Account": {"Id": CT_ACCOUNT, "Email": "root+pay@example.com"}},
-                            {"AccountId": CT_ACCOUNT})
-        sfn_s.add_response("start_execution",
-                           {"executionArn": f"{ENABLE_ARN.replace('stateMachine', 'execution')}:{name}",
-                            "startDate": "2026-03-02T10:22:00Z"},
-                           {"stateMachineArn": ENABLE_ARN, "name": name,
-                            "input": _expected_input(CT_ACCOUNT, "root+pay@example.com")})
+        orgs_s.add_response(
+            "describe_account",
+            {"Account": {"Id": CT_ACCOUNT, "Email": "root+pay@example.com"}},
+            {"AccountId": CT_ACCOUNT},
+        )
+        sfn_s.add_response(
+            "start_execution",
+            {
+                "executionArn": f"{ENABLE_ARN.replace('stateMachine', 'execution')}:{name}",
+                "startDate": "2026-03-02T10:22:00Z",
+            },
+            {"stateMachineArn": ENABLE_ARN, "name": name, "input": _expected_input(CT_ACCOUNT, "root+pay@example.com")},
+        )
         result = _start(event, sfn, orgs, s3, sns)
     assert result.status == "STARTED" and result.execution_name == name
 
@@ -68,10 +88,15 @@ def test_email_from_registry_when_organizations_is_not_permitted() -> None:
     with stubbed("stepfunctions", "organizations", "s3", "sns") as (sfn, sfn_s, orgs, orgs_s, s3, s3_s, sns, _):
         orgs_s.add_client_error("describe_account", "AccessDeniedException", http_status_code=403)
         s3_s.add_response("get_object", {"Body": body(registry)}, {"Bucket": BUCKET, "Key": "registry/accounts.csv"})
-        sfn_s.add_response("start_execution", {"executionArn": "arn:x", "startDate": "2026-03-03T08:01:00Z"},
-                           {"stateMachineArn": ENABLE_ARN,
-                            "name": "vending-012345678901-8a51c26f-b05d-4d86-a407-612f9e4c5d43",
-                            "input": _expected_input("012345678901", "ops@example.com")})
+        sfn_s.add_response(
+            "start_execution",
+            {"executionArn": "arn:x", "startDate": "2026-03-03T08:01:00Z"},
+            {
+                "stateMachineArn": ENABLE_ARN,
+                "name": "vending-012345678901-8a51c26f-b05d-4d86-a407-612f9e4c5d43",
+                "input": _expected_input("012345678901", "ops@example.com"),
+            },
+        )
         result = _start(event, sfn, orgs, s3, sns)
     assert result.status == "STARTED"
 
@@ -97,10 +122,15 @@ def test_missing_email_is_a_clear_notified_error(registry: str | None) -> None:
             s3_s.add_client_error("get_object", "NoSuchKey", http_status_code=404)
         else:
             s3_s.add_response("get_object", {"Body": body(registry)})
-        sns_s.add_response("publish", {"MessageId": "m-1"}, {
-            "TopicArn": TOPIC_ARN, "Subject": f"detective-rollout: no root email for vended account {CT_ACCOUNT}",
-            "Message": ANY,
-        })
+        sns_s.add_response(
+            "publish",
+            {"MessageId": "m-1"},
+            {
+                "TopicArn": TOPIC_ARN,
+                "Subject": f"detective-rollout: no root email for vended account {CT_ACCOUNT}",
+                "Message": ANY,
+            },
+        )
         with pytest.raises(vending.MissingEmail) as raised:
             _start(event, sfn, orgs, s3, sns)
     message = str(raised.value)
@@ -138,6 +168,8 @@ def test_handler_reports_missing_email_without_raising(monkeypatch: pytest.Monke
 
 
 def test_registry_parsing() -> None:
-    text = "\ufeffaccount_id,email,regions\n012345678901, a@example.com ,eu-west-1\n12345678901,dup@example.com\n" \
-           "222222222222,\nnot-an-id,x@example.com\n333333333333,b@example.com\n"
+    text = (
+        "\ufeffaccount_id,email,regions\n012345678901, a@example.com ,eu-west-1\n12345678901,dup@example.com\n"
+        "222222222222,\nnot-an-id,x@example.com\n333333333333,b@example.com\n"
+    )
     assert parse_registry(text) == {"012345678901": "a@example.com", "333333333333": "b@example.com"}

@@ -45,8 +45,9 @@ def test_rollout_csv_starts_the_enable_machine_over_that_object() -> None:
     name = "csv-2026-03-wave-2-d0a6b7b4-0502-42db-b95d-b6715e4a9298"
     payload = {"accounts_csv": f"s3://{BUCKET}/rollouts/2026-03-wave-2.csv", "regions": "all", "source": "csv"}
     with stubbed("stepfunctions") as (sfn, sfn_s):
-        sfn_s.add_response("start_execution", STARTED,
-                           {"stateMachineArn": ENABLE_ARN, "name": name, "input": _json(payload)})
+        sfn_s.add_response(
+            "start_execution", STARTED, {"stateMachineArn": ENABLE_ARN, "name": name, "input": _json(payload)}
+        )
         result = upload.start_for_upload(event, sfn=sfn, state_machine_arn=ENABLE_ARN, bucket=BUCKET)
     assert result is not None and result.status == "STARTED" and result.input == payload
 
@@ -54,8 +55,9 @@ def test_rollout_csv_starts_the_enable_machine_over_that_object() -> None:
 def test_upload_duplicate_delivery_is_success() -> None:
     with stubbed("stepfunctions") as (sfn, sfn_s):
         sfn_s.add_client_error("start_execution", "ExecutionAlreadyExists")
-        result = upload.start_for_upload(sample_event("s3-rollout-uploaded"), sfn=sfn,
-                                         state_machine_arn=ENABLE_ARN, bucket=BUCKET)
+        result = upload.start_for_upload(
+            sample_event("s3-rollout-uploaded"), sfn=sfn, state_machine_arn=ENABLE_ARN, bucket=BUCKET
+        )
     assert result is not None and result.status == "ALREADY_STARTED"
 
 
@@ -67,8 +69,9 @@ def test_other_objects_start_nothing(name: str) -> None:
 
 def test_an_upload_to_another_bucket_starts_nothing() -> None:
     with stubbed("stepfunctions") as (sfn, _):
-        result = upload.start_for_upload(sample_event("s3-rollout-uploaded"), sfn=sfn,
-                                         state_machine_arn=ENABLE_ARN, bucket="some-other-bucket")
+        result = upload.start_for_upload(
+            sample_event("s3-rollout-uploaded"), sfn=sfn, state_machine_arn=ENABLE_ARN, bucket="some-other-bucket"
+        )
     assert result is None
 
 
@@ -86,8 +89,11 @@ def test_departure_starts_the_disable_machine_for_that_account(name: str) -> Non
     account, event_id = OFFBOARDING[name]
     payload = {"accounts": [{"account_id": account}], "regions": "all", "source": "offboarding-event"}
     with stubbed("stepfunctions") as (sfn, sfn_s):
-        sfn_s.add_response("start_execution", STARTED, {
-            "stateMachineArn": DISABLE_ARN, "name": f"offboarding-{account}-{event_id}", "input": _json(payload)})
+        sfn_s.add_response(
+            "start_execution",
+            STARTED,
+            {"stateMachineArn": DISABLE_ARN, "name": f"offboarding-{account}-{event_id}", "input": _json(payload)},
+        )
         result = offboarding.start_for_departed_account(sample_event(name), sfn=sfn, state_machine_arn=DISABLE_ARN)
     assert result.status == "STARTED"
 
@@ -95,11 +101,13 @@ def test_departure_starts_the_disable_machine_for_that_account(name: str) -> Non
 def test_offboarding_duplicate_delivery_is_success() -> None:
     with stubbed("stepfunctions") as (sfn, sfn_s):
         sfn_s.add_client_error("start_execution", "ExecutionAlreadyExists")
-        result = offboarding.start_for_departed_account(sample_event("organizations-close-account"), sfn=sfn,
-                                                        state_machine_arn=DISABLE_ARN)
+        result = offboarding.start_for_departed_account(
+            sample_event("organizations-close-account"), sfn=sfn, state_machine_arn=DISABLE_ARN
+        )
     assert result.status == "ALREADY_STARTED"
-    assert result.execution_arn.endswith(":execution:dr-disable-detective:"
-                                         "offboarding-222233334444-9b62d370-c16e-4e97-b518-723fa05d6e54")
+    assert result.execution_arn.endswith(
+        ":execution:dr-disable-detective:offboarding-222233334444-9b62d370-c16e-4e97-b518-723fa05d6e54"
+    )
 
 
 def test_a_failed_call_starts_nothing() -> None:
@@ -113,8 +121,9 @@ def test_other_start_errors_propagate_for_eventbridge_to_retry() -> None:
     with stubbed("stepfunctions") as (sfn, sfn_s):
         sfn_s.add_client_error("start_execution", "ThrottlingException", http_status_code=400)
         with pytest.raises(ClientError):
-            offboarding.start_for_departed_account(sample_event("organizations-close-account"), sfn=sfn,
-                                                   state_machine_arn=DISABLE_ARN)
+            offboarding.start_for_departed_account(
+                sample_event("organizations-close-account"), sfn=sfn, state_machine_arn=DISABLE_ARN
+            )
 
 
 class _FakeAws:

@@ -31,8 +31,12 @@ def scenario_dict(fault: Any = "no_role", **overrides: Any) -> dict[str, Any]:
         members[1]["faults"] = [fault]
     return {
         "administrator": {"account_id": ADMIN, "guardduty_age_hours": dict.fromkeys(REGIONS, 72)},
-        "regions": REGIONS, "member_role": "DetectiveMemberRole", "members": members, "seed": 3, **overrides,
-    }  # fmt: skip
+        "regions": REGIONS,
+        "member_role": "DetectiveMemberRole",
+        "members": members,
+        "seed": 3,
+        **overrides,
+    }
 
 
 def write_scenario(path: Path, **kwargs: Any) -> Path:
@@ -68,18 +72,39 @@ def sample_report(**overrides: Any) -> dict[str, Any]:
     for account in EMAILS:
         for region in REGIONS:
             failed = account == FAULTY
-            rows.append({"account_id": account, "region": region, "status": "FAILED" if failed else "ENABLED",
-                         "member_status": "INVITED" if failed else "ENABLED",
-                         "reason": "ACCESS_DENIED" if failed else None,
-                         "detail": "AssumeRole failed: AccessDenied <role missing>" if failed else None,
-                         "changed": True})  # fmt: skip
+            rows.append(
+                {
+                    "account_id": account,
+                    "region": region,
+                    "status": "FAILED" if failed else "ENABLED",
+                    "member_status": "INVITED" if failed else "ENABLED",
+                    "reason": "ACCESS_DENIED" if failed else None,
+                    "detail": "AssumeRole failed: AccessDenied <role missing>" if failed else None,
+                    "changed": True,
+                }
+            )
     return {
-        "workflow": "enable", "execution": "enable-0123456789ab", "started_at": "2026-01-01T00:00:00Z",
+        "workflow": "enable",
+        "execution": "enable-0123456789ab",
+        "started_at": "2026-01-01T00:00:00Z",
         "finished_at": "2026-01-01T00:10:00Z",
-        "request": {"source": "cli", "input": {"accounts": [{"account_id": a, "email": e} for a, e in EMAILS.items()],
-                                               "regions": REGIONS}, "version": "0.1.0", "replay_of": None},
+        "request": {
+            "source": "cli",
+            "input": {"accounts": [{"account_id": a, "email": e} for a, e in EMAILS.items()], "regions": REGIONS},
+            "version": "0.1.0",
+            "replay_of": None,
+        },
         "summary": {"total": 6, "ENABLED": 4, "FAILED": 2},
-        "regions": [{"region": r, "graph_arn": f"arn:aws:detective:{r}:{ADMIN}:graph:abc", "guardduty_age_hours": 72.0,
-                     "status": "READY", "reason": None} for r in REGIONS],
-        "results": rows, **overrides,
-    }  # fmt: skip
+        "regions": [
+            {
+                "region": r,
+                "graph_arn": f"arn:aws:detective:{r}:{ADMIN}:graph:abc",
+                "guardduty_age_hours": 72.0,
+                "status": "READY",
+                "reason": None,
+            }
+            for r in REGIONS
+        ],
+        "results": rows,
+        **overrides,
+    }

@@ -52,10 +52,20 @@ class StackSession:
         client = self.session.client(service)
         if service == "cloudformation":
             stub = Stubber(client)
-            stub.add_response("describe_stacks", {"Stacks": [{
-                "StackName": "detective-rollout", "CreationTime": datetime.now(UTC), "StackStatus": "CREATE_COMPLETE",
-                "Outputs": [{"OutputKey": k, "OutputValue": v} for k, v in self.outputs.items()]}]},
-                {"StackName": "detective-rollout"})  # fmt: skip
+            stub.add_response(
+                "describe_stacks",
+                {
+                    "Stacks": [
+                        {
+                            "StackName": "detective-rollout",
+                            "CreationTime": datetime.now(UTC),
+                            "StackStatus": "CREATE_COMPLETE",
+                            "Outputs": [{"OutputKey": k, "OutputValue": v} for k, v in self.outputs.items()],
+                        }
+                    ]
+                },
+                {"StackName": "detective-rollout"},
+            )
             stub.activate()
         return client
 
@@ -76,14 +86,21 @@ def deployed() -> Iterator[Deployed]:
     spec = scenario_dict(fault={"type": "no_role", "duration_s": ROLE_AFTER_S})
     fleet = Fleet(load_scenario(spec), clock)
     with LocalEngine(fleet, clock, template=str(TEMPLATE), statemachines_dir=str(STATEMACHINES)) as engine:
-        outputs = {"EnableStateMachineArn": engine.state_machine_arn("enable-detective"),
-                   "ReportBucketName": engine.substitutions("enable-detective")["ReportBucket"]}  # fmt: skip
+        outputs = {
+            "EnableStateMachineArn": engine.state_machine_arn("enable-detective"),
+            "ReportBucketName": engine.substitutions("enable-detective")["ReportBucket"],
+        }
         disable = engine.client("stepfunctions").create_state_machine(  # its executions are not under test
-            name="detective-rollout-disable-detective", roleArn=f"arn:aws:iam::{spec['administrator']['account_id']}"
-            ":role/r", definition=json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}))
+            name="detective-rollout-disable-detective",
+            roleArn=f"arn:aws:iam::{spec['administrator']['account_id']}:role/r",
+            definition=json.dumps({"StartAt": "P", "States": {"P": {"Type": "Pass", "End": True}}}),
+        )
         outputs["DisableStateMachineArn"] = disable["stateMachineArn"]
-        execution_input = {"accounts": [{"account_id": a, "email": e} for a, e in EMAILS.items()], "regions": REGIONS,
-                           "source": "console"}  # fmt: skip
+        execution_input = {
+            "accounts": [{"account_id": a, "email": e} for a, e in EMAILS.items()],
+            "regions": REGIONS,
+            "source": "console",
+        }
         result = engine.run("enable-detective", execution_input, name=FIRST)
         assert result.status == "FAILED" and result.error == "RolloutIncomplete", result
         yield Deployed(engine, clock, outputs, make_cli(AwsFactory(outputs)))
@@ -122,8 +139,9 @@ def test_replay_on_aws_starts_a_new_execution_over_the_failed_pairs_and_merges(d
     assert newest["replay_of"] == FIRST and newest["status"] == "SUCCEEDED"
     merged = deployed.report(newest["execution"])
     assert merged["summary"] == {"total": 6, "ENABLED": 6}
-    assert merged["request"]["input"]["accounts"] == [{"account_id": FAULTY, "email": EMAILS[FAULTY],
-                                                       "regions": ["eu-west-1", "us-east-1"]}]  # fmt: skip
+    assert merged["request"]["input"]["accounts"] == [
+        {"account_id": FAULTY, "email": EMAILS[FAULTY], "regions": ["eu-west-1", "us-east-1"]}
+    ]
     assert {(r["account_id"], r["changed"]) for r in merged["results"]} == {(a, a == FAULTY) for a in EMAILS}
     nothing = deployed.cli("replay", "latest")
     assert nothing.exit_code == 0 and "nothing to replay" in nothing.output
@@ -145,8 +163,17 @@ def test_enable_without_local_starts_on_the_stack_and_follows_it_to_its_report(
     deployed: Deployed, tmp_path: Any
 ) -> None:
     accounts = _csv(tmp_path, "account_id,email\n" + "".join(f"{a},{EMAILS[a]}\n" for a in HEALTHY))
-    result = deployed.cli("enable", "--accounts", accounts, "--regions", ",".join(REGIONS), "--interval", "0",
-                          "--report", tmp_path / "report.json")  # fmt: skip
+    result = deployed.cli(
+        "enable",
+        "--accounts",
+        accounts,
+        "--regions",
+        ",".join(REGIONS),
+        "--interval",
+        "0",
+        "--report",
+        tmp_path / "report.json",
+    )
     assert result.exit_code == 0, result.output + result.stderr
     assert "started enable-" in result.output and "for 2 account(s) in eu-west-1, us-east-1" in result.output
     newest = _executions(deployed)[0]
@@ -173,9 +200,14 @@ def test_enable_on_the_stack_with_no_wait_returns_once_started(deployed: Deploye
     assert result.exit_code == 0, result.output + result.stderr
     name = result.output.split("started ", 1)[1].split(":", 1)[0]
     started = deployed.engine.client("stepfunctions").describe_execution(
-        executionArn=f"{deployed.outputs['EnableStateMachineArn'].replace(':stateMachine:', ':execution:')}:{name}")
-    assert json.loads(started["input"]) == {"source": "cli", "regions": ["us-east-1"], "dry_run": True,
-                                            "accounts": [{"account_id": HEALTHY[0], "email": EMAILS[HEALTHY[0]]}]}
+        executionArn=f"{deployed.outputs['EnableStateMachineArn'].replace(':stateMachine:', ':execution:')}:{name}"
+    )
+    assert json.loads(started["input"]) == {
+        "source": "cli",
+        "regions": ["us-east-1"],
+        "dry_run": True,
+        "accounts": [{"account_id": HEALTHY[0], "email": EMAILS[HEALTHY[0]]}],
+    }
 
 
 def test_disable_without_local_starts_the_stacks_disable_machine(deployed: Deployed) -> None:
@@ -185,13 +217,23 @@ def test_disable_without_local_starts_the_stacks_disable_machine(deployed: Deplo
     assert result.exit_code == 0, result.output + result.stderr
     assert "started disable-" in result.output and "for all members in us-east-1" in result.output
     execution = deployed.engine.client("stepfunctions").list_executions(
-        stateMachineArn=deployed.outputs["DisableStateMachineArn"])["executions"][0]
+        stateMachineArn=deployed.outputs["DisableStateMachineArn"]
+    )["executions"][0]
     described = deployed.engine.client("stepfunctions").describe_execution(executionArn=execution["executionArn"])
-    assert json.loads(described["input"]) == {"source": "cli", "regions": ["us-east-1"], "all_members": True,
-                                              "dry_run": True}
+    assert json.loads(described["input"]) == {
+        "source": "cli",
+        "regions": ["us-east-1"],
+        "all_members": True,
+        "dry_run": True,
+    }
 
 
 def test_enable_on_the_stack_refuses_a_state_dir(deployed: Deployed, tmp_path: Any) -> None:
-    result = deployed.cli("enable", "--accounts", _csv(tmp_path, f"{HEALTHY[0]},{EMAILS[HEALTHY[0]]}\n"),
-                          "--state-dir", tmp_path / "state")  # fmt: skip
+    result = deployed.cli(
+        "enable",
+        "--accounts",
+        _csv(tmp_path, f"{HEALTHY[0]},{EMAILS[HEALTHY[0]]}\n"),
+        "--state-dir",
+        tmp_path / "state",
+    )
     assert result.exit_code == 2 and "--state-dir keeps local runs" in result.stderr

@@ -46,5 +46,7 @@ def test_the_command_writes_and_checks(tmp_path: Path, cli: Cli) -> None:
 
 def test_readme_blocks_are_replaced_between_their_markers() -> None:
     text = "intro\n<!-- diagram:enable-detective -->\nold\n<!-- /diagram -->\nrest\n"
-    assert diagram.embed(text, "enable-detective", "new\n") == \
-        "intro\n<!-- diagram:enable-detective -->\n```mermaid\nnew\n```\n<!-- /diagram -->\nrest\n"
+    assert (
+        diagram.embed(text, "enable-detective", "new\n")
+        == "intro\n<!-- diagram:enable-detective -->\n```mermaid\nnew\n```\n<!-- /diagram -->\nrest\n"
+    )

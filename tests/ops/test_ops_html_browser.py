@@ -22,8 +22,10 @@ from tests.ops.conftest import FAULTY, REGIONS, sample_report
 
 CHROMIUM = shutil.which("chromium")
 if CHROMIUM is None and not os.environ.get("CI"):
-    pytest.skip("chromium is not installed (CI installs it: .ci/run); the HTML report is checked in a browser there",
-                allow_module_level=True)
+    pytest.skip(
+        "chromium is not installed (CI installs it: .ci/run); the HTML report is checked in a browser there",
+        allow_module_level=True,
+    )
 
 #: Added to a copy of the page only: after layout, write what is visible into the DOM chromium dumps.
 PROBE = """<script>
@@ -44,9 +46,21 @@ def rendered(page: str, tmp_path: Path) -> dict[str, object]:
     path = tmp_path / "report.html"
     path.write_text(page.replace("</body>", PROBE + "</body>"))
     dom = subprocess.run(
-        [CHROMIUM, "--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-         "--virtual-time-budget=5000", "--dump-dom", path.as_uri()],
-        capture_output=True, text=True, timeout=120, check=True).stdout  # fmt: skip
+        [
+            CHROMIUM,
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-dev-shm-usage",
+            "--virtual-time-budget=5000",
+            "--dump-dom",
+            path.as_uri(),
+        ],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=True,
+    ).stdout
     match = re.search(r'<pre id="probe">(.*?)</pre>', dom, re.DOTALL)
     assert match, dom[:2000]
     return dict(json.loads(html.unescape(match.group(1))))
@@ -60,9 +74,16 @@ def test_a_person_sees_the_counts_the_matrix_the_failures_and_what_to_do(tmp_pat
     seen = rendered(page, tmp_path)
     text = str(seen["text"])
     assert seen["title"] == "Detective enable report - enable-0123456789ab"
-    for expected in ("6 account-Regions", "ENABLED: 4", "FAILED: 2", "Region x account", "Failures",
-                     "Deploy the member-role StackSet to the account", "AssumeRole failed: AccessDenied <role missing>",
-                     *REGIONS):  # fmt: skip
+    for expected in (
+        "6 account-Regions",
+        "ENABLED: 4",
+        "FAILED: 2",
+        "Region x account",
+        "Failures",
+        "Deploy the member-role StackSet to the account",
+        "AssumeRole failed: AccessDenied <role missing>",
+        *REGIONS,
+    ):
         assert expected in text, expected
     cells = seen["cells"]
     assert isinstance(cells, list) and len(cells) == 6
@@ -70,5 +91,5 @@ def test_a_person_sees_the_counts_the_matrix_the_failures_and_what_to_do(tmp_pat
     assert colors[(FAULTY, "FAILED")] == "rgb(198, 40, 40)"  # red
     assert colors[("222222222222", "ENABLED")] == "rgb(46, 125, 50)"  # green
     start = text.index("Failures")
-    failures = text[start:text.index("\nRegions\n", start)]
+    failures = text[start : text.index("\nRegions\n", start)]
     assert failures.count(FAULTY) == 2 and "222222222222" not in failures

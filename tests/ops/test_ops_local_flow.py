@@ -61,10 +61,15 @@ def test_a_fixed_fault_is_replayed_to_enabled_and_the_report_is_the_merged_whole
     assert merged["summary"] == {"total": 6, "ENABLED": 6}
     assert merged["request"]["replay_of"] == first["execution"] and merged["request"]["source"] == "replay"
     assert merged["request"]["input"]["accounts"] == [
-        {"account_id": FAULTY, "email": EMAILS[FAULTY], "regions": [r["region"] for r in first["results"]
-                                                                    if r["account_id"] == FAULTY]}]
-    assert [(r["account_id"], r["region"]) for r in merged["results"]] == \
-        [(r["account_id"], r["region"]) for r in first["results"]]  # the original's rows, in its order
+        {
+            "account_id": FAULTY,
+            "email": EMAILS[FAULTY],
+            "regions": [r["region"] for r in first["results"] if r["account_id"] == FAULTY],
+        }
+    ]
+    assert [(r["account_id"], r["region"]) for r in merged["results"]] == [
+        (r["account_id"], r["region"]) for r in first["results"]
+    ]  # the original's rows, in its order
     for row in merged["results"]:
         assert row["status"] == "ENABLED"
         assert row["changed"] is (row["account_id"] == FAULTY), row
@@ -100,8 +105,12 @@ def test_status_of_one_execution_shows_each_phase_and_exits_like_the_run(flow: F
     assert "2/2 Regions" in text and "3/3 accounts" in text and "ACCESS_DENIED 2" in text
     assert "results: 6 account-Regions: ENABLED 4, FAILED 2" in text
     as_json = json.loads(cli("status", name, "--state-dir", flow.state, "--json").output)[0]
-    assert [p["name"] for p in as_json["progress"]["phases"]] == ["regions checked", "invitations sent", "accepted",
-                                                                  "verified"]  # fmt: skip
+    assert [p["name"] for p in as_json["progress"]["phases"]] == [
+        "regions checked",
+        "invitations sent",
+        "accepted",
+        "verified",
+    ]
     assert all(p["done"] == p["total"] for p in as_json["progress"]["phases"])
 
 
@@ -140,7 +149,15 @@ def test_replay_with_nothing_failed_does_not_start_anything(flow: Flow, cli: Cli
     before = StateDir(flow.state).records()
     result = cli("replay", "latest", "--local", flow.scenario, "--state-dir", flow.state)
     assert result.exit_code == 0 and "nothing to replay" in result.output
-    narrowed = cli("replay", flow.report("first.json")["execution"], "--local", flow.scenario, "--state-dir",
-                   flow.state, "--reason", "VOLUME_TOO_HIGH")  # fmt: skip
+    narrowed = cli(
+        "replay",
+        flow.report("first.json")["execution"],
+        "--local",
+        flow.scenario,
+        "--state-dir",
+        flow.state,
+        "--reason",
+        "VOLUME_TOO_HIGH",
+    )
     assert narrowed.exit_code == 0 and "with reason VOLUME_TOO_HIGH" in narrowed.output
     assert len(StateDir(flow.state).records()) == len(before)

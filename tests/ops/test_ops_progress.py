@@ -41,16 +41,22 @@ def history(stage: int) -> list[dict[str, Any]]:
     if stage >= 1:  # us-east-1's detector is too young: the machine waits for it, then checks again
         events += [exited("CheckGuardDuty", prepared({"region": "us-east-1", "status": "WAITING"}, SKIPPED))]
     if stage >= 2:
-        events += [exited("CheckGuardDuty", prepared({"region": "us-east-1", "status": "READY"}, SKIPPED)),
-                   entered("InviteMembers", prepared({"region": "us-east-1", "status": "READY"}, SKIPPED))]
+        events += [
+            exited("CheckGuardDuty", prepared({"region": "us-east-1", "status": "READY"}, SKIPPED)),
+            entered("InviteMembers", prepared({"region": "us-east-1", "status": "READY"}, SKIPPED)),
+        ]
     if stage >= 3:
         ready = {"region": "us-east-1", "status": "READY", "invite": {"accounts": 3, "counts": {"invite": 3}}}
-        events += [exited("InviteMembers", prepared(ready, SKIPPED)),
-                   exited("AcceptInvitations", {"batch": 1, "status": "DONE", "counts": {"ACCEPTED": 1}})]
+        events += [
+            exited("InviteMembers", prepared(ready, SKIPPED)),
+            exited("AcceptInvitations", {"batch": 1, "status": "DONE", "counts": {"ACCEPTED": 1}}),
+        ]
     if stage >= 4:
         verified = [{"region": "us-east-1", "verified": True, "pending": 0}, {"region": "eu-west-1", "verified": False}]
-        events += [exited("BatchFailed", {"batch": 0, "status": "FAILED", "error": {}}),
-                   exited("VerifyMembers", {"plan": PLAN, "verify": {"regions": verified}})]
+        events += [
+            exited("BatchFailed", {"batch": 0, "status": "FAILED", "error": {}}),
+            exited("VerifyMembers", {"plan": PLAN, "verify": {"regions": verified}}),
+        ]
     if stage >= 5:
         events.append(exited("WriteReport", {"report": {"Payload": {"summary": {"total": 6, "ENABLED": 1}}}}))
     return events
@@ -62,14 +68,11 @@ def phases(stage: int) -> dict[str, tuple[int, int]]:
 
 
 def test_phases_advance_with_the_history() -> None:
-    assert phases(0) == {"regions checked": (0, 2), "invitations sent": (0, 2), "accepted": (0, 3),
-                         "verified": (0, 2)}  # fmt: skip
+    assert phases(0) == {"regions checked": (0, 2), "invitations sent": (0, 2), "accepted": (0, 3), "verified": (0, 2)}
     assert phases(1)["regions checked"] == (1, 2)  # a Region still waiting for its detector is not checked yet
-    assert phases(2) == {"regions checked": (2, 2), "invitations sent": (0, 2), "accepted": (0, 3),
-                         "verified": (0, 2)}  # fmt: skip
+    assert phases(2) == {"regions checked": (2, 2), "invitations sent": (0, 2), "accepted": (0, 3), "verified": (0, 2)}
     assert phases(3)["accepted"] == (1, 3)  # batch 1 holds the third account only
-    assert phases(4) == {"regions checked": (2, 2), "invitations sent": (2, 2), "accepted": (3, 3),
-                         "verified": (2, 2)}  # fmt: skip
+    assert phases(4) == {"regions checked": (2, 2), "invitations sent": (2, 2), "accepted": (3, 3), "verified": (2, 2)}
 
 
 def test_counts_by_status_and_the_summary() -> None:
@@ -110,13 +113,28 @@ def _read_until(fd: int, needle: bytes, timeout: float) -> bytes:
 
 def test_status_watch_redraws_in_place_on_a_terminal(tmp_path: Path) -> None:
     state = StateDir(tmp_path)
-    record = ExecutionRecord("enable-live", "enable", "RUNNING", "2026-01-01T00:00:00Z", seq=1, pid=os.getpid(),
-                             progress=snapshot(history(1), execution="enable-live", workflow="enable",
-                                               status="RUNNING"))  # fmt: skip
+    record = ExecutionRecord(
+        "enable-live",
+        "enable",
+        "RUNNING",
+        "2026-01-01T00:00:00Z",
+        seq=1,
+        pid=os.getpid(),
+        progress=snapshot(history(1), execution="enable-live", workflow="enable", status="RUNNING"),
+    )
     state.save(record)
     primary, secondary = pty.openpty()
-    command = [sys.executable, "-m", "detective_rollout.cli", "status", "--watch", "--state-dir", str(tmp_path),
-               "--interval", "0.05"]  # fmt: skip
+    command = [
+        sys.executable,
+        "-m",
+        "detective_rollout.cli",
+        "status",
+        "--watch",
+        "--state-dir",
+        str(tmp_path),
+        "--interval",
+        "0.05",
+    ]
     child = subprocess.Popen(command, stdin=secondary, stdout=secondary, stderr=secondary, close_fds=True)
     os.close(secondary)
     try:

@@ -28,16 +28,19 @@ def decide(case: str, events: int = 120, report: bool = False) -> tuple[bool, st
     return decision.eligible, decision.reason
 
 
-@pytest.mark.parametrize(("case", "events", "report", "eligible", "why"), [
-    ("uncaught_error", 120, False, True, "stopped FAILED without a report"),
-    ("aborted_without_redrive_fields", 24_998, False, True, "stopped ABORTED"),
-    ("aborted_without_redrive_fields", 24_999, False, False, "fewer than 24999"),
-    ("timed_out_20_days_ago", 120, False, False, "more than 14 days ago"),
-    ("rollout_incomplete", 180, True, False, "re-run its final Fail state"),
-    ("running", 40, False, False, "it is RUNNING"),
-    ("not_redrivable", 120, False, False, "max redrive count"),
-    ("express", 10, False, False, "Express executions"),
-])  # fmt: skip
+@pytest.mark.parametrize(
+    ("case", "events", "report", "eligible", "why"),
+    [
+        ("uncaught_error", 120, False, True, "stopped FAILED without a report"),
+        ("aborted_without_redrive_fields", 24_998, False, True, "stopped ABORTED"),
+        ("aborted_without_redrive_fields", 24_999, False, False, "fewer than 24999"),
+        ("timed_out_20_days_ago", 120, False, False, "more than 14 days ago"),
+        ("rollout_incomplete", 180, True, False, "re-run its final Fail state"),
+        ("running", 40, False, False, "it is RUNNING"),
+        ("not_redrivable", 120, False, False, "max redrive count"),
+        ("express", 10, False, False, "Express executions"),
+    ],
+)
 def test_redrive_eligibility(case: str, events: int, report: bool, eligible: bool, why: str) -> None:
     decided, reason = decide(case, events, report)
     assert decided is eligible and why in reason, reason
@@ -68,12 +71,25 @@ class StubFactory(Factory):
 
 
 def _stack(stubs: dict[str, Stubber]) -> None:
-    outputs = {"EnableStateMachineArn": ENABLE_MACHINE, "DisableStateMachineArn": DISABLE_MACHINE,
-               "ReportBucketName": "reports-bucket"}  # fmt: skip
-    stubs["cloudformation"].add_response("describe_stacks", {"Stacks": [{
-        "StackName": "detective-rollout", "CreationTime": NOW, "StackStatus": "UPDATE_COMPLETE",
-        "Outputs": [{"OutputKey": k, "OutputValue": v} for k, v in outputs.items()]}]},
-        {"StackName": "detective-rollout"})  # fmt: skip
+    outputs = {
+        "EnableStateMachineArn": ENABLE_MACHINE,
+        "DisableStateMachineArn": DISABLE_MACHINE,
+        "ReportBucketName": "reports-bucket",
+    }
+    stubs["cloudformation"].add_response(
+        "describe_stacks",
+        {
+            "Stacks": [
+                {
+                    "StackName": "detective-rollout",
+                    "CreationTime": NOW,
+                    "StackStatus": "UPDATE_COMPLETE",
+                    "Outputs": [{"OutputKey": k, "OutputValue": v} for k, v in outputs.items()],
+                }
+            ]
+        },
+        {"StackName": "detective-rollout"},
+    )
 
 
 def _describe(stub: Stubber, description: dict[str, Any]) -> None:
@@ -89,12 +105,18 @@ def test_replay_redrives_an_execution_that_stopped_without_a_report() -> None:
     arn = recorded["executionArn"]
     _stack(stubs)
     _describe(stubs["stepfunctions"], recorded)
-    stubs["s3"].add_client_error("get_object", "NoSuchKey", http_status_code=404, expected_params={
-        "Bucket": "reports-bucket", "Key": f"reports/enable/{recorded['name']}.json"})  # fmt: skip
+    stubs["s3"].add_client_error(
+        "get_object",
+        "NoSuchKey",
+        http_status_code=404,
+        expected_params={"Bucket": "reports-bucket", "Key": f"reports/enable/{recorded['name']}.json"},
+    )
     _describe(stubs["stepfunctions"], recorded)
     stubs["stepfunctions"].add_response(
-        "get_execution_history", {"events": [{"timestamp": NOW, "type": "ExecutionStarted", "id": 1}]},
-        {"executionArn": arn, "maxResults": 1000})
+        "get_execution_history",
+        {"events": [{"timestamp": NOW, "type": "ExecutionStarted", "id": 1}]},
+        {"executionArn": arn, "maxResults": 1000},
+    )
     stubs["stepfunctions"].add_response("redrive_execution", {"redriveDate": NOW}, {"executionArn": arn})
     for stub in stubs.values():
         stub.activate()

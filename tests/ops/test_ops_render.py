@@ -8,14 +8,30 @@ from detective_rollout.render import FULL_TABLE_ROWS, render_report
 
 
 def report(workflow: str, statuses: list[str], **region: Any) -> dict[str, Any]:
-    rows = [{"account_id": f"{200000000000 + n:012d}", "region": "us-east-1", "status": s, "member_status": None,
-             "reason": None if s in ("ENABLED", "REMOVED") else "ERROR", "changed": True, "detail": f"row {n}"}
-            for n, s in enumerate(statuses)]  # fmt: skip
+    rows = [
+        {
+            "account_id": f"{200000000000 + n:012d}",
+            "region": "us-east-1",
+            "status": s,
+            "member_status": None,
+            "reason": None if s in ("ENABLED", "REMOVED") else "ERROR",
+            "changed": True,
+            "detail": f"row {n}",
+        }
+        for n, s in enumerate(statuses)
+    ]
     summary: dict[str, int] = {"total": len(rows)}
     for s in statuses:
         summary[s] = summary.get(s, 0) + 1
-    return {"workflow": workflow, "execution": "x", "started_at": "t0", "finished_at": "t1", "summary": summary,
-            "regions": [{"region": "us-east-1", "status": "DONE", "reason": None, **region}], "results": rows}
+    return {
+        "workflow": workflow,
+        "execution": "x",
+        "started_at": "t0",
+        "finished_at": "t1",
+        "summary": summary,
+        "regions": [{"region": "us-east-1", "status": "DONE", "reason": None, **region}],
+        "results": rows,
+    }
 
 
 def test_enable_table_shows_the_guardduty_age_of_each_region() -> None:

@@ -23,14 +23,25 @@ def test_failed_pairs_follow_the_report_and_reasons_narrow_them() -> None:
 
 
 def test_replay_input_keeps_the_options_and_the_original_emails() -> None:
-    original = {"accounts": [{"account_id": a, "email": e} for a, e in EMAILS.items()], "regions": "all",
-                "tags": {"owner": "sec"}, "dry_run": False, "source": "cli", "guardduty_wait": "skip"}
+    original = {
+        "accounts": [{"account_id": a, "email": e} for a, e in EMAILS.items()],
+        "regions": "all",
+        "tags": {"owner": "sec"},
+        "dry_run": False,
+        "source": "cli",
+        "guardduty_wait": "skip",
+    }
     emails = original_emails(original, lambda uri: None)
     assert emails is not None
     built = replay_input("enable-1", original, {FAULTY: ["eu-west-1"]}, emails, email_required=True)
-    assert built == {"accounts": [{"account_id": FAULTY, "email": EMAILS[FAULTY], "regions": ["eu-west-1"]}],
-                     "regions": ["eu-west-1"], "tags": {"owner": "sec"}, "guardduty_wait": "skip",
-                     "source": "replay", "replay_of": "enable-1"}  # fmt: skip
+    assert built == {
+        "accounts": [{"account_id": FAULTY, "email": EMAILS[FAULTY], "regions": ["eu-west-1"]}],
+        "regions": ["eu-west-1"],
+        "tags": {"owner": "sec"},
+        "guardduty_wait": "skip",
+        "source": "replay",
+        "replay_of": "enable-1",
+    }
 
 
 def test_emails_come_from_the_csv_the_original_named() -> None:
@@ -40,8 +51,9 @@ def test_emails_come_from_the_csv_the_original_named() -> None:
     assert original_emails({"accounts_csv": "s3://bucket/gone.csv"}, csv.get) is None
     with pytest.raises(ReplayError, match="--accounts"):
         replay_input("enable-1", original, {FAULTY: ["us-east-1"]}, {}, email_required=True)
-    assert replay_input("disable-1", original, {FAULTY: ["us-east-1"]}, {}, email_required=False)["accounts"] == \
-        [{"account_id": FAULTY, "regions": ["us-east-1"]}]
+    assert replay_input("disable-1", original, {FAULTY: ["us-east-1"]}, {}, email_required=False)["accounts"] == [
+        {"account_id": FAULTY, "regions": ["us-east-1"]}
+    ]
 
 
 def test_merge_keeps_the_original_order_and_marks_carried_rows_unchanged() -> None:
@@ -67,11 +79,13 @@ def test_corrected_emails_replace_the_original_ones(tmp_path: Path) -> None:
     for row in report["results"]:
         if row["account_id"] == FAULTY:
             row["reason"] = "VERIFICATION_FAILED"
-    StateDir(tmp_path).save(ExecutionRecord(report["execution"], "enable", "FAILED", "2026-01-01T00:00:00Z", seq=1,
-                                            report=report))  # fmt: skip
+    StateDir(tmp_path).save(
+        ExecutionRecord(report["execution"], "enable", "FAILED", "2026-01-01T00:00:00Z", seq=1, report=report)
+    )
     backend = LocalBackend(str(tmp_path))
     view = backend.execution("latest")
     built = build(backend, view, report, ("VERIFICATION_FAILED",), b"333333333333,root-b@example.com\n")
     assert built is not None and built["accounts"] == [
-        {"account_id": FAULTY, "email": "root-b@example.com", "regions": REGIONS}]
+        {"account_id": FAULTY, "email": "root-b@example.com", "regions": REGIONS}
+    ]
     assert build(backend, view, report, ("THROTTLED",), None) is None

@@ -31,8 +31,9 @@ def test_a_second_run_in_a_busy_state_dir_exits_2_and_changes_nothing(tmp_path: 
 
 def test_a_state_dir_of_another_fleet_is_refused(tmp_path: Path, cli: Cli) -> None:
     state = StateDir(tmp_path / "state")
-    other = load_scenario(scenario_dict(administrator={"account_id": "999999999999",
-                                                       "guardduty_age_hours": {"us-east-1": 72}}))
+    other = load_scenario(
+        scenario_dict(administrator={"account_id": "999999999999", "guardduty_age_hours": {"us-east-1": 72}})
+    )
     state.save_fleet(Fleet(other, InstantClock()))
     result = cli("enable", "--local", write_scenario(tmp_path / "s.json"), "--state-dir", state.path)
     assert result.exit_code == 2 and "administrator 999999999999" in result.stderr
@@ -74,10 +75,15 @@ def test_local_commands_need_the_state_dir_and_a_local_replay_needs_the_scenario
     result = cli("status", "--local", scenario)
     assert result.exit_code == 2 and "--state-dir" in result.stderr
     state = StateDir(tmp_path / "state")
-    report = {"workflow": "enable", "execution": "enable-x", "summary": {"total": 1, "FAILED": 1},
-              "request": {"input": {"accounts": [{"account_id": "333333333333", "email": "b@example.com"}]}},
-              "results": [{"account_id": "333333333333", "region": "us-east-1", "status": "FAILED",
-                           "reason": "ACCESS_DENIED"}]}  # fmt: skip
+    report = {
+        "workflow": "enable",
+        "execution": "enable-x",
+        "summary": {"total": 1, "FAILED": 1},
+        "request": {"input": {"accounts": [{"account_id": "333333333333", "email": "b@example.com"}]}},
+        "results": [
+            {"account_id": "333333333333", "region": "us-east-1", "status": "FAILED", "reason": "ACCESS_DENIED"}
+        ],
+    }
     state.save(_record("enable-x", 1, status="FAILED", report=report))
     result = cli("replay", "enable-x", "--state-dir", state.path)
     assert result.exit_code == 2 and "--local SCENARIO.json" in result.stderr

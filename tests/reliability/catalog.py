@@ -18,8 +18,15 @@ ROOT = Path(__file__).resolve().parents[2]
 DOC = ROOT / "docs" / "reliability.md"
 
 #: Every Lambda-backed Task state of the enable machine, in execution order.
-ENABLE_TASKS = ("ValidateInput", "CheckGuardDuty", "EnsureGraph", "InviteMembers", "AcceptInvitations",
-                "VerifyMembers", "WriteReport")  # fmt: skip
+ENABLE_TASKS = (
+    "ValidateInput",
+    "CheckGuardDuty",
+    "EnsureGraph",
+    "InviteMembers",
+    "AcceptInvitations",
+    "VerifyMembers",
+    "WriteReport",
+)
 #: The fleet every matrix case starts from: 4 member accounts x 2 Regions = 8 pairs, 2 accounts per batch.
 MEMBERS = 4
 REGIONS = ("us-east-1", "eu-west-1")
@@ -62,8 +69,10 @@ class FaultCase:
 
 
 def _service_errors(task: str) -> list[dict[str, Any]]:
-    return [{"task": task, "error": "Lambda.TooManyRequestsException", "times": 2},
-            {"task": task, "error": "Lambda.ServiceException", "times": 2}]  # fmt: skip
+    return [
+        {"task": task, "error": "Lambda.TooManyRequestsException", "times": 2},
+        {"task": task, "error": "Lambda.ServiceException", "times": 2},
+    ]
 
 
 ALL = MEMBERS * len(REGIONS)
@@ -71,91 +80,216 @@ ALL = MEMBERS * len(REGIONS)
 BATCH_ROWS = BATCH_SIZE * len(REGIONS)
 
 FAULTS: list[FaultCase] = [
-    FaultCase("throttle-10", "10% of every call throttled (Detective, GuardDuty, STS, Account)",
-              fleet(throttle_rate=0.1, seed=10), {"ENABLED": ALL}, "SUCCEEDED", 0,
-              "botocore's back-off absorbs it: every pair ENABLED"),
-    FaultCase("throttle-50", "50% of every call throttled (Detective, GuardDuty, STS, Account)",
-              fleet(throttle_rate=0.5, seed=5), {"ENABLED": ALL - 2, "FAILED/THROTTLED": 2}, "RolloutIncomplete", 2,
-              "the pairs whose retries ran out are FAILED / THROTTLED with the AWS error; the rest ENABLED"),
-    FaultCase("5xx-20", "20% of every call answers the service's 5xx error",
-              fleet(error_rate=0.2, seed=4), {"ENABLED": ALL}, "SUCCEEDED", 0,
-              "retried (botocore, then the state's Retry): every pair ENABLED"),
-    FaultCase("5xx-short-burst", "a short burst: the first 10 calls answer 5xx",
-              fleet(events=[{"type": "error_burst", "after_calls": 0, "calls": 10}]), {"ENABLED": ALL}, "SUCCEEDED", 0,
-              "botocore's retries outlast it: every pair ENABLED"),
-    FaultCase("5xx-burst", "a long burst: 40 consecutive calls answer 5xx (from the 14th call)",
-              fleet(events=[{"type": "error_burst", "after_calls": 13, "calls": 40}]),
-              {"FAILED/ERROR": ALL}, "RolloutIncomplete", ALL,
-              "the pairs whose retries ran out inside the burst (here the whole acceptance) are FAILED / ERROR naming "
-              "the 5xx error, left INVITED"),
-    FaultCase("sts-5xx-burst", "AssumeRole answers 5xx for 10 minutes once the invitations are out",
-              fleet(events=[{"type": "error_burst", "after_s": 30, "duration_s": 600, "ops": ["AssumeRole"]}]),
-              {"FAILED/ERROR": ALL}, "RolloutIncomplete", ALL,
-              "no member role can be assumed: every pair FAILED / ERROR with the STS error, invitations left INVITED"),
-    *[FaultCase(f"lambda-service-{task}", f"{task}: its Lambda throttled twice, then the Lambda service failing twice",
-                fleet(lambda_faults=_service_errors(task)), {"ENABLED": ALL}, "SUCCEEDED", 0,
-                "the state's Retry absorbs Lambda.TooManyRequestsException and Lambda.ServiceException: all ENABLED")
-      for task in ENABLE_TASKS],
-    FaultCase("lambda-crash-ValidateInput", "ValidateInput: the function crashes (Runtime.ExitError) once",
-              fleet(lambda_faults=[{"task": "ValidateInput", "error": "crash"}]), {}, "Runtime.ExitError", ALL,
-              "the execution fails red with the crash before any write and without a report (no pair is known "
-              "before validation); a rerun converges"),
-    *[FaultCase(f"lambda-crash-{task}", f"{task}: the function crashes (Runtime.ExitError) once",
-                fleet(lambda_faults=[{"task": task, "error": "crash"}]), {"ENABLED": ALL}, "SUCCEEDED", 0,
-                "retried by the state (States.TaskFailed; the task is idempotent): every pair ENABLED")
-      for task in ("CheckGuardDuty", "EnsureGraph", "InviteMembers", "VerifyMembers")],
-    FaultCase("lambda-crash-AcceptInvitations", "AcceptInvitations: the function crashes (Runtime.ExitError) once",
-              fleet(lambda_faults=[{"task": "AcceptInvitations", "error": "crash"}]),
-              {"ENABLED": ALL - BATCH_ROWS, "FAILED/ERROR": BATCH_ROWS}, "RolloutIncomplete", BATCH_ROWS,
-              f"the batch's {BATCH_ROWS} pairs are FAILED / ERROR naming the crash (left INVITED); the rest ENABLED"),
-    FaultCase("lambda-crash-WriteReport", "WriteReport: the function crashes (Runtime.ExitError) once",
-              fleet(lambda_faults=[{"task": "WriteReport", "error": "crash"}]), {"ENABLED": ALL}, "SUCCEEDED", 0,
-              "retried (WriteReport is idempotent): the report is written, every pair ENABLED"),
-    FaultCase("access-denied", "AssumeRole into one member's role is AccessDenied (role not deployed)",
-              fleet({1: ["no_role"]}), {"ENABLED": ALL - 2, "FAILED/ACCESS_DENIED": 2}, "RolloutIncomplete", 2,
-              "that account's pairs are FAILED / ACCESS_DENIED (left INVITED); everyone else carries on"),
-    FaultCase("access-denied-role-arrives", "one member's role appears 5 minutes late; retry_access_denied_minutes 15",
-              fleet({1: [{"type": "no_role", "duration_s": 300}]}), {"ENABLED": ALL}, "SUCCEEDED", 0,
-              "AcceptInvitations is called again (Wait until retry_at) until the role works: every pair ENABLED",
-              fields={"retry_access_denied_minutes": 15}),
-    FaultCase("access-denied-past-window", "one member's role missing for an hour; retry_access_denied_minutes 5",
-              fleet({1: [{"type": "no_role", "duration_s": 3600}]}), {"ENABLED": ALL - 2, "FAILED/ACCESS_DENIED": 2},
-              "RolloutIncomplete", 2,
-              "the retries stop at the window's end (the loop always ends): its pairs are FAILED / ACCESS_DENIED",
-              fields={"retry_access_denied_minutes": 5}),
-    FaultCase("role-removed", "one member's role is deleted mid-run (once the invitations are out)",
-              fleet(events=[{"type": "role_removed", "account_id": member(2)["account_id"], "after_s": 30}]),
-              {"ENABLED": ALL - 2, "FAILED/ACCESS_DENIED": 2}, "RolloutIncomplete", 2,
-              "that account's pairs are FAILED / ACCESS_DENIED; everyone else carries on"),
-    FaultCase("invitation-late", "one member's invitation stays invisible for 2 minutes",
-              fleet({1: [{"type": "slow_invitation", "duration_s": 120}]}), {"ENABLED": ALL}, "SUCCEEDED", 0,
-              "AcceptInvitations waits for it (bounded back-off): every pair ENABLED"),
-    FaultCase("invitation-invisible", "one member's invitation stays invisible for a day",
-              fleet({1: [{"type": "slow_invitation", "duration_s": 86400}]}),
-              {"ENABLED": ALL - 2, "FAILED/INVITATION_NOT_ACCEPTED": 2}, "RolloutIncomplete", 2,
-              "its pairs are FAILED / INVITATION_NOT_ACCEPTED after the bounded wait; the replay accepts them"),
-    FaultCase("verification-fails", "one member's email is not its root email (verification fails)",
-              fleet({1: ["verification_fails"]}), {"ENABLED": ALL - 2, "FAILED/VERIFICATION_FAILED": 2},
-              "RolloutIncomplete", 2,
-              "its pairs are FAILED / VERIFICATION_FAILED; replayed with the root email they are repaired and ENABLED"),
-    FaultCase("volume-too-high", "one member's data volume is too high for Detective",
-              fleet({1: ["volume_too_high"]}), {"ENABLED": ALL - 2, "FAILED/VOLUME_TOO_HIGH": 2}, "RolloutIncomplete",
-              2, "its pairs are FAILED / VOLUME_TOO_HIGH (ACCEPTED_BUT_DISABLED); once the volume allows, the replay's "
-                 "StartMonitoringMember enables them"),
-    FaultCase("region-disabled-at-start", f"the administrator disables the opt-in Region {OPT_IN} before validation",
-              opt_in_fleet(events=[{"type": "region_disabled", "region": OPT_IN, "after_calls": 0}]),
-              {"ENABLED": MEMBERS, "SKIPPED/ADMIN_REGION_NOT_ENABLED": MEMBERS}, "SUCCEEDED", MEMBERS,
-              "that Region's pairs are SKIPPED / ADMIN_REGION_NOT_ENABLED; once re-enabled, the replay enables them"),
-    FaultCase("region-disabled-mid-run", f"the administrator disables the opt-in Region {OPT_IN} mid-run",
-              opt_in_fleet(events=[{"type": "region_disabled", "region": OPT_IN, "after_s": 30}]),
-              {"ENABLED": MEMBERS, "FAILED/ERROR": MEMBERS}, "RolloutIncomplete", MEMBERS,
-              "that Region's pairs are FAILED / ERROR: their final status could not be read (no stale status is "
-              "reported); once re-enabled, the replay enables them"),
-    FaultCase("graph-deleted-mid-run", "the administrator's graph in us-east-1 is deleted mid-run",
-              fleet(events=[{"type": "graph_deleted", "region": "us-east-1", "after_s": 30}]),
-              {"ENABLED": MEMBERS, "FAILED/ERROR": MEMBERS}, "RolloutIncomplete", MEMBERS,
-              "that Region's pairs are FAILED / ERROR (status unreadable); the replay creates a new graph and "
-              "enables them"),
+    FaultCase(
+        "throttle-10",
+        "10% of every call throttled (Detective, GuardDuty, STS, Account)",
+        fleet(throttle_rate=0.1, seed=10),
+        {"ENABLED": ALL},
+        "SUCCEEDED",
+        0,
+        "botocore's back-off absorbs it: every pair ENABLED",
+    ),
+    FaultCase(
+        "throttle-50",
+        "50% of every call throttled (Detective, GuardDuty, STS, Account)",
+        fleet(throttle_rate=0.5, seed=5),
+        {"ENABLED": ALL - 2, "FAILED/THROTTLED": 2},
+        "RolloutIncomplete",
+        2,
+        "the pairs whose retries ran out are FAILED / THROTTLED with the AWS error; the rest ENABLED",
+    ),
+    FaultCase(
+        "5xx-20",
+        "20% of every call answers the service's 5xx error",
+        fleet(error_rate=0.2, seed=4),
+        {"ENABLED": ALL},
+        "SUCCEEDED",
+        0,
+        "retried (botocore, then the state's Retry): every pair ENABLED",
+    ),
+    FaultCase(
+        "5xx-short-burst",
+        "a short burst: the first 10 calls answer 5xx",
+        fleet(events=[{"type": "error_burst", "after_calls": 0, "calls": 10}]),
+        {"ENABLED": ALL},
+        "SUCCEEDED",
+        0,
+        "botocore's retries outlast it: every pair ENABLED",
+    ),
+    FaultCase(
+        "5xx-burst",
+        "a long burst: 40 consecutive calls answer 5xx (from the 14th call)",
+        fleet(events=[{"type": "error_burst", "after_calls": 13, "calls": 40}]),
+        {"FAILED/ERROR": ALL},
+        "RolloutIncomplete",
+        ALL,
+        "the pairs whose retries ran out inside the burst (here the whole acceptance) are FAILED / ERROR naming "
+        "the 5xx error, left INVITED",
+    ),
+    FaultCase(
+        "sts-5xx-burst",
+        "AssumeRole answers 5xx for 10 minutes once the invitations are out",
+        fleet(events=[{"type": "error_burst", "after_s": 30, "duration_s": 600, "ops": ["AssumeRole"]}]),
+        {"FAILED/ERROR": ALL},
+        "RolloutIncomplete",
+        ALL,
+        "no member role can be assumed: every pair FAILED / ERROR with the STS error, invitations left INVITED",
+    ),
+    *[
+        FaultCase(
+            f"lambda-service-{task}",
+            f"{task}: its Lambda throttled twice, then the Lambda service failing twice",
+            fleet(lambda_faults=_service_errors(task)),
+            {"ENABLED": ALL},
+            "SUCCEEDED",
+            0,
+            "the state's Retry absorbs Lambda.TooManyRequestsException and Lambda.ServiceException: all ENABLED",
+        )
+        for task in ENABLE_TASKS
+    ],
+    FaultCase(
+        "lambda-crash-ValidateInput",
+        "ValidateInput: the function crashes (Runtime.ExitError) once",
+        fleet(lambda_faults=[{"task": "ValidateInput", "error": "crash"}]),
+        {},
+        "Runtime.ExitError",
+        ALL,
+        "the execution fails red with the crash before any write and without a report (no pair is known "
+        "before validation); a rerun converges",
+    ),
+    *[
+        FaultCase(
+            f"lambda-crash-{task}",
+            f"{task}: the function crashes (Runtime.ExitError) once",
+            fleet(lambda_faults=[{"task": task, "error": "crash"}]),
+            {"ENABLED": ALL},
+            "SUCCEEDED",
+            0,
+            "retried by the state (States.TaskFailed; the task is idempotent): every pair ENABLED",
+        )
+        for task in ("CheckGuardDuty", "EnsureGraph", "InviteMembers", "VerifyMembers")
+    ],
+    FaultCase(
+        "lambda-crash-AcceptInvitations",
+        "AcceptInvitations: the function crashes (Runtime.ExitError) once",
+        fleet(lambda_faults=[{"task": "AcceptInvitations", "error": "crash"}]),
+        {"ENABLED": ALL - BATCH_ROWS, "FAILED/ERROR": BATCH_ROWS},
+        "RolloutIncomplete",
+        BATCH_ROWS,
+        f"the batch's {BATCH_ROWS} pairs are FAILED / ERROR naming the crash (left INVITED); the rest ENABLED",
+    ),
+    FaultCase(
+        "lambda-crash-WriteReport",
+        "WriteReport: the function crashes (Runtime.ExitError) once",
+        fleet(lambda_faults=[{"task": "WriteReport", "error": "crash"}]),
+        {"ENABLED": ALL},
+        "SUCCEEDED",
+        0,
+        "retried (WriteReport is idempotent): the report is written, every pair ENABLED",
+    ),
+    FaultCase(
+        "access-denied",
+        "AssumeRole into one member's role is AccessDenied (role not deployed)",
+        fleet({1: ["no_role"]}),
+        {"ENABLED": ALL - 2, "FAILED/ACCESS_DENIED": 2},
+        "RolloutIncomplete",
+        2,
+        "that account's pairs are FAILED / ACCESS_DENIED (left INVITED); everyone else carries on",
+    ),
+    FaultCase(
+        "access-denied-role-arrives",
+        "one member's role appears 5 minutes late; retry_access_denied_minutes 15",
+        fleet({1: [{"type": "no_role", "duration_s": 300}]}),
+        {"ENABLED": ALL},
+        "SUCCEEDED",
+        0,
+        "AcceptInvitations is called again (Wait until retry_at) until the role works: every pair ENABLED",
+        fields={"retry_access_denied_minutes": 15},
+    ),
+    FaultCase(
+        "access-denied-past-window",
+        "one member's role missing for an hour; retry_access_denied_minutes 5",
+        fleet({1: [{"type": "no_role", "duration_s": 3600}]}),
+        {"ENABLED": ALL - 2, "FAILED/ACCESS_DENIED": 2},
+        "RolloutIncomplete",
+        2,
+        "the retries stop at the window's end (the loop always ends): its pairs are FAILED / ACCESS_DENIED",
+        fields={"retry_access_denied_minutes": 5},
+    ),
+    FaultCase(
+        "role-removed",
+        "one member's role is deleted mid-run (once the invitations are out)",
+        fleet(events=[{"type": "role_removed", "account_id": member(2)["account_id"], "after_s": 30}]),
+        {"ENABLED": ALL - 2, "FAILED/ACCESS_DENIED": 2},
+        "RolloutIncomplete",
+        2,
+        "that account's pairs are FAILED / ACCESS_DENIED; everyone else carries on",
+    ),
+    FaultCase(
+        "invitation-late",
+        "one member's invitation stays invisible for 2 minutes",
+        fleet({1: [{"type": "slow_invitation", "duration_s": 120}]}),
+        {"ENABLED": ALL},
+        "SUCCEEDED",
+        0,
+        "AcceptInvitations waits for it (bounded back-off): every pair ENABLED",
+    ),
+    FaultCase(
+        "invitation-invisible",
+        "one member's invitation stays invisible for a day",
+        fleet({1: [{"type": "slow_invitation", "duration_s": 86400}]}),
+        {"ENABLED": ALL - 2, "FAILED/INVITATION_NOT_ACCEPTED": 2},
+        "RolloutIncomplete",
+        2,
+        "its pairs are FAILED / INVITATION_NOT_ACCEPTED after the bounded wait; the replay accepts them",
+    ),
+    FaultCase(
+        "verification-fails",
+        "one member's email is not its root email (verification fails)",
+        fleet({1: ["verification_fails"]}),
+        {"ENABLED": ALL - 2, "FAILED/VERIFICATION_FAILED": 2},
+        "RolloutIncomplete",
+        2,
+        "its pairs are FAILED / VERIFICATION_FAILED; replayed with the root email they are repaired and ENABLED",
+    ),
+    FaultCase(
+        "volume-too-high",
+        "one member's data volume is too high for Detective",
+        fleet({1: ["volume_too_high"]}),
+        {"ENABLED": ALL - 2, "FAILED/VOLUME_TOO_HIGH": 2},
+        "RolloutIncomplete",
+        2,
+        "its pairs are FAILED / VOLUME_TOO_HIGH (ACCEPTED_BUT_DISABLED); once the volume allows, the replay's "
+        "StartMonitoringMember enables them",
+    ),
+    FaultCase(
+        "region-disabled-at-start",
+        f"the administrator disables the opt-in Region {OPT_IN} before validation",
+        opt_in_fleet(events=[{"type": "region_disabled", "region": OPT_IN, "after_calls": 0}]),
+        {"ENABLED": MEMBERS, "SKIPPED/ADMIN_REGION_NOT_ENABLED": MEMBERS},
+        "SUCCEEDED",
+        MEMBERS,
+        "that Region's pairs are SKIPPED / ADMIN_REGION_NOT_ENABLED; once re-enabled, the replay enables them",
+    ),
+    FaultCase(
+        "region-disabled-mid-run",
+        f"the administrator disables the opt-in Region {OPT_IN} mid-run",
+        opt_in_fleet(events=[{"type": "region_disabled", "region": OPT_IN, "after_s": 30}]),
+        {"ENABLED": MEMBERS, "FAILED/ERROR": MEMBERS},
+        "RolloutIncomplete",
+        MEMBERS,
+        "that Region's pairs are FAILED / ERROR: their final status could not be read (no stale status is "
+        "reported); once re-enabled, the replay enables them",
+    ),
+    FaultCase(
+        "graph-deleted-mid-run",
+        "the administrator's graph in us-east-1 is deleted mid-run",
+        fleet(events=[{"type": "graph_deleted", "region": "us-east-1", "after_s": 30}]),
+        {"ENABLED": MEMBERS, "FAILED/ERROR": MEMBERS},
+        "RolloutIncomplete",
+        MEMBERS,
+        "that Region's pairs are FAILED / ERROR (status unreadable); the replay creates a new graph and enables them",
+    ),
 ]
 
 
@@ -179,99 +313,234 @@ LATIN1_CSV = "200000000001,jos\u00e9@example.com\n".encode("latin-1")
 _M1 = member(1)["account_id"]
 #: Inputs the CLI refuses: exit 2, the message on stderr, no report (tests/reliability/test_bad_input.py).
 CLI_BAD_INPUTS: list[BadInput] = [
-    BadInput("CLI enable", "--accounts file that is not UTF-8 (Latin-1 bytes)",
-             "--accounts: '{dir}/latin1.csv' is not UTF-8 text (byte 0xe9 at offset 16)", 2,
-             ("--accounts", "{dir}/latin1.csv"), {"latin1.csv": LATIN1_CSV}),
-    BadInput("CLI enable", "--accounts file that does not exist", "--accounts: no such file '{dir}/missing.csv'", 2,
-             ("--accounts", "{dir}/missing.csv")),
-    BadInput("CLI enable", "--accounts file larger than 5 MiB (refused from its size, never read)",
-             "--accounts: '{dir}/huge.csv' has 5242881 bytes; at most 5242880 (5 MiB)", 2,
-             ("--accounts", "{dir}/huge.csv"), {"huge.csv": b"x" * (5 * 1024 * 1024 + 1)}),
-    BadInput("CLI enable", "--accounts CSV with an implausible email",
-             "accounts_csv row 1 email: not a plausible email address: 'b***@'", 2,
-             ("--accounts", "{dir}/bad.csv"), {"bad.csv": f"{_M1},bob@\n".encode()}),
-    BadInput("CLI enable", "--accounts CSV with BOM, header and an extra column",
-             "accounts_csv row 2: 4 columns, expected account_id,email[,regions]", 2,
-             ("--accounts", "{dir}/extra.csv"),
-             {"extra.csv": f"\ufeffaccount_id,email\n{_M1},m1@example.com,us-east-1,x\n".encode()}),
-    BadInput("CLI enable", "--regions with only commas",
-             "expected a comma-separated list of Regions or 'all', got ',,'", 2, ("--regions", ",,")),
-    BadInput("CLI enable", "--regions naming an unknown Region", "regions[1]: not a known AWS Region: 'us-east-9'", 2,
-             ("--regions", "us-east-1,us-east-9")),
-    BadInput("CLI enable", "--input JSON that is a list, not an object",
-             "--input: {dir}/list.json: expected a JSON object (the execution input), got list", 2,
-             ("--input", "{dir}/list.json"), {"list.json": b'[["regions", "all"]]'}),
-    BadInput("CLI enable", "--input JSON that is a number", "--input: {dir}/number.json: expected a JSON object", 2,
-             ("--input", "{dir}/number.json"), {"number.json": b"5"}),
-    BadInput("CLI enable", "--input file that is not JSON", "--input: {dir}/broken.json: Expecting property name", 2,
-             ("--input", "{dir}/broken.json"), {"broken.json": b"{accounts:"}),
-    BadInput("CLI enable", "--input with an account id as a JSON number",
-             "accounts[0].account_id: must be a string of 12 digits, got the number 200000000001", 2,
-             ("--input", "{dir}/number-id.json"),
-             {"number-id.json": b'{"accounts": [{"account_id": 200000000001, "email": "m1@example.com"}]}'}),
-    BadInput("CLI disable", "--input JSON that is a string", "--input: {dir}/string.json: expected a JSON object", 2,
-             ("--input", "{dir}/string.json"), {"string.json": b'"all"'}),
-    BadInput("CLI disable", "--accounts file that is not UTF-8 (Latin-1 bytes)",
-             "--accounts: '{dir}/latin1.csv' is not UTF-8 text", 2,
-             ("--accounts", "{dir}/latin1.csv"), {"latin1.csv": LATIN1_CSV}),
+    BadInput(
+        "CLI enable",
+        "--accounts file that is not UTF-8 (Latin-1 bytes)",
+        "--accounts: '{dir}/latin1.csv' is not UTF-8 text (byte 0xe9 at offset 16)",
+        2,
+        ("--accounts", "{dir}/latin1.csv"),
+        {"latin1.csv": LATIN1_CSV},
+    ),
+    BadInput(
+        "CLI enable",
+        "--accounts file that does not exist",
+        "--accounts: no such file '{dir}/missing.csv'",
+        2,
+        ("--accounts", "{dir}/missing.csv"),
+    ),
+    BadInput(
+        "CLI enable",
+        "--accounts file larger than 5 MiB (refused from its size, never read)",
+        "--accounts: '{dir}/huge.csv' has 5242881 bytes; at most 5242880 (5 MiB)",
+        2,
+        ("--accounts", "{dir}/huge.csv"),
+        {"huge.csv": b"x" * (5 * 1024 * 1024 + 1)},
+    ),
+    BadInput(
+        "CLI enable",
+        "--accounts CSV with an implausible email",
+        "accounts_csv row 1 email: not a plausible email address: 'b***@'",
+        2,
+        ("--accounts", "{dir}/bad.csv"),
+        {"bad.csv": f"{_M1},bob@\n".encode()},
+    ),
+    BadInput(
+        "CLI enable",
+        "--accounts CSV with BOM, header and an extra column",
+        "accounts_csv row 2: 4 columns, expected account_id,email[,regions]",
+        2,
+        ("--accounts", "{dir}/extra.csv"),
+        {"extra.csv": f"\ufeffaccount_id,email\n{_M1},m1@example.com,us-east-1,x\n".encode()},
+    ),
+    BadInput(
+        "CLI enable",
+        "--regions with only commas",
+        "expected a comma-separated list of Regions or 'all', got ',,'",
+        2,
+        ("--regions", ",,"),
+    ),
+    BadInput(
+        "CLI enable",
+        "--regions naming an unknown Region",
+        "regions[1]: not a known AWS Region: 'us-east-9'",
+        2,
+        ("--regions", "us-east-1,us-east-9"),
+    ),
+    BadInput(
+        "CLI enable",
+        "--input JSON that is a list, not an object",
+        "--input: {dir}/list.json: expected a JSON object (the execution input), got list",
+        2,
+        ("--input", "{dir}/list.json"),
+        {"list.json": b'[["regions", "all"]]'},
+    ),
+    BadInput(
+        "CLI enable",
+        "--input JSON that is a number",
+        "--input: {dir}/number.json: expected a JSON object",
+        2,
+        ("--input", "{dir}/number.json"),
+        {"number.json": b"5"},
+    ),
+    BadInput(
+        "CLI enable",
+        "--input file that is not JSON",
+        "--input: {dir}/broken.json: Expecting property name",
+        2,
+        ("--input", "{dir}/broken.json"),
+        {"broken.json": b"{accounts:"},
+    ),
+    BadInput(
+        "CLI enable",
+        "--input with an account id as a JSON number",
+        "accounts[0].account_id: must be a string of 12 digits, got the number 200000000001",
+        2,
+        ("--input", "{dir}/number-id.json"),
+        {"number-id.json": b'{"accounts": [{"account_id": 200000000001, "email": "m1@example.com"}]}'},
+    ),
+    BadInput(
+        "CLI disable",
+        "--input JSON that is a string",
+        "--input: {dir}/string.json: expected a JSON object",
+        2,
+        ("--input", "{dir}/string.json"),
+        {"string.json": b'"all"'},
+    ),
+    BadInput(
+        "CLI disable",
+        "--accounts file that is not UTF-8 (Latin-1 bytes)",
+        "--accounts: '{dir}/latin1.csv' is not UTF-8 text",
+        2,
+        ("--accounts", "{dir}/latin1.csv"),
+        {"latin1.csv": LATIN1_CSV},
+    ),
 ]
 
 _IDS = [{"account_id": _M1}]
 #: The disable workflow's own fields (the shared ones are ValidateInput's table), at task level.
 DISABLE_BAD_INPUTS: list[BadInput] = [
-    BadInput("disable workflow", "all_members not a boolean", "all_members: expected true or false, got 'yes'",
-             input={"all_members": "yes"}),
-    BadInput("disable workflow", "delete_graph as a string", "delete_graph: expected true or false, got 'true'",
-             input={"all_members": True, "delete_graph": "true", "confirm_delete_graph": "111111111111"}),
-    BadInput("disable workflow", "disassociate_in_member as a number",
-             "disassociate_in_member: expected true or false, got 1",
-             input={"accounts": _IDS, "disassociate_in_member": 1}),
-    BadInput("disable workflow", "confirm_delete_graph of 65 characters",
-             "confirm_delete_graph: expected a string of 1 to 64 characters, got 65 characters",
-             input={"all_members": True, "delete_graph": True, "confirm_delete_graph": "1" * 65}),
-    BadInput("disable workflow", "accounts, accounts_csv and all_members all missing",
-             "accounts, accounts_csv, all_members: one of them is required", input={"regions": "all"}),
-    BadInput("disable workflow", "same account twice with other Regions",
-             f"accounts[1].regions: account '{_M1}' is listed again with other regions",
-             input={"accounts": [{"account_id": _M1, "regions": ["us-east-1"]},
-                                 {"account_id": _M1, "regions": ["eu-west-1"]}]}),
-    BadInput("disable workflow", "CSV row with an 11-digit id (a lost leading zero)",
-             "accounts_csv row 1 account_id: expected 12 digits, got '22222222222'", input={}, csv=b"22222222222\n"),
-    BadInput("disable workflow", "CSV with an unclosed quote", "a value spans several lines (a quote not closed?)",
-             input={}, csv=f'"{_M1}\n{_M1}\n'.encode()),
-    BadInput("disable workflow", "CSV listing the administrator", "'111111111111' is the administrator account",
-             input={}, csv=b"account_id\n111111111111\n"),
-    BadInput("disable workflow", "CSV with a header only", "accounts_csv: no account rows", input={},
-             csv=b"account_id,email\n"),
-    BadInput("disable workflow", "accounts_csv object missing in S3",
-             "accounts_csv: 's3://inputs/absent.csv' does not exist or cannot be read",
-             input={"accounts_csv": "s3://inputs/absent.csv"}),
-    BadInput("disable workflow", "5001 accounts", "accounts: at most 5000 accounts per execution, got 5001",
-             input={"accounts": _IDS * 5001}),
-    BadInput("disable workflow", "unknown field", "input: unknown field 'delete'",
-             input={"accounts": _IDS, "delete": True}),
+    BadInput(
+        "disable workflow",
+        "all_members not a boolean",
+        "all_members: expected true or false, got 'yes'",
+        input={"all_members": "yes"},
+    ),
+    BadInput(
+        "disable workflow",
+        "delete_graph as a string",
+        "delete_graph: expected true or false, got 'true'",
+        input={"all_members": True, "delete_graph": "true", "confirm_delete_graph": "111111111111"},
+    ),
+    BadInput(
+        "disable workflow",
+        "disassociate_in_member as a number",
+        "disassociate_in_member: expected true or false, got 1",
+        input={"accounts": _IDS, "disassociate_in_member": 1},
+    ),
+    BadInput(
+        "disable workflow",
+        "confirm_delete_graph of 65 characters",
+        "confirm_delete_graph: expected a string of 1 to 64 characters, got 65 characters",
+        input={"all_members": True, "delete_graph": True, "confirm_delete_graph": "1" * 65},
+    ),
+    BadInput(
+        "disable workflow",
+        "accounts, accounts_csv and all_members all missing",
+        "accounts, accounts_csv, all_members: one of them is required",
+        input={"regions": "all"},
+    ),
+    BadInput(
+        "disable workflow",
+        "same account twice with other Regions",
+        f"accounts[1].regions: account '{_M1}' is listed again with other regions",
+        input={
+            "accounts": [{"account_id": _M1, "regions": ["us-east-1"]}, {"account_id": _M1, "regions": ["eu-west-1"]}]
+        },
+    ),
+    BadInput(
+        "disable workflow",
+        "CSV row with an 11-digit id (a lost leading zero)",
+        "accounts_csv row 1 account_id: expected 12 digits, got '22222222222'",
+        input={},
+        csv=b"22222222222\n",
+    ),
+    BadInput(
+        "disable workflow",
+        "CSV with an unclosed quote",
+        "a value spans several lines (a quote not closed?)",
+        input={},
+        csv=f'"{_M1}\n{_M1}\n'.encode(),
+    ),
+    BadInput(
+        "disable workflow",
+        "CSV listing the administrator",
+        "'111111111111' is the administrator account",
+        input={},
+        csv=b"account_id\n111111111111\n",
+    ),
+    BadInput(
+        "disable workflow",
+        "CSV with a header only",
+        "accounts_csv: no account rows",
+        input={},
+        csv=b"account_id,email\n",
+    ),
+    BadInput(
+        "disable workflow",
+        "accounts_csv object missing in S3",
+        "accounts_csv: 's3://inputs/absent.csv' does not exist or cannot be read",
+        input={"accounts_csv": "s3://inputs/absent.csv"},
+    ),
+    BadInput(
+        "disable workflow",
+        "5001 accounts",
+        "accounts: at most 5000 accounts per execution, got 5001",
+        input={"accounts": _IDS * 5001},
+    ),
+    BadInput(
+        "disable workflow", "unknown field", "input: unknown field 'delete'", input={"accounts": _IDS, "delete": True}
+    ),
 ]
 
 
 #: The security checks and where they live (listed on the page; each is a test).
 SECURITY_CHECKS: list[tuple[str, str]] = [
-    ("no `*` action; `*` resources only for actions without resource-level permissions; scoped S3 prefixes and "
-     "graph ARNs", "tests/infra/test_infra_iam.py"),
-    ("only the AcceptInvitations and DisassociateMemberships roles hold sts:AssumeRole, only on "
-     "`role/<MemberRoleName>`; the member role trusts exactly those two roles (ExternalId optional)",
-     "tests/infra/test_infra_iam.py"),
-    ("only the Lambda service can assume those two roles, each serves exactly its one function, and after the SAM "
-     "transform no other generated role may call sts:", "tests/infra/test_infra_assume_scope.py"),
-    ("while both workflows run, every AssumeRole names the member role of a requested account, comes from those "
-     "two tasks, once per account, with the execution in the session name", "tests/security/test_assume_scope.py"),
-    ("report bucket private (public access blocked, owner-enforced), encrypted, versioned, TLS-only; topic "
-     "encrypted; state machine logs exclude execution data", "tests/infra/test_infra_storage.py"),
-    ("no member-role credentials and no unmasked email in the task logs, in any cause of the execution history, "
-     "in the history after validation, or in the SNS / EventBridge notifications (summary and report location "
-     "only)", "tests/security/test_no_leaks.py"),
-    ("a CSV over 5 MiB is refused from HeadObject without being downloaded; one that grows after HeadObject is "
-     "read only up to the cap; the CLI refuses a large --accounts file from its size",
-     "tests/security/test_input_caps.py, tests/reliability/test_bad_input.py"),
+    (
+        "no `*` action; `*` resources only for actions without resource-level permissions; scoped S3 prefixes and "
+        "graph ARNs",
+        "tests/infra/test_infra_iam.py",
+    ),
+    (
+        "only the AcceptInvitations and DisassociateMemberships roles hold sts:AssumeRole, only on "
+        "`role/<MemberRoleName>`; the member role trusts exactly those two roles (ExternalId optional)",
+        "tests/infra/test_infra_iam.py",
+    ),
+    (
+        "only the Lambda service can assume those two roles, each serves exactly its one function, and after the SAM "
+        "transform no other generated role may call sts:",
+        "tests/infra/test_infra_assume_scope.py",
+    ),
+    (
+        "while both workflows run, every AssumeRole names the member role of a requested account, comes from those "
+        "two tasks, once per account, with the execution in the session name",
+        "tests/security/test_assume_scope.py",
+    ),
+    (
+        "report bucket private (public access blocked, owner-enforced), encrypted, versioned, TLS-only; topic "
+        "encrypted; state machine logs exclude execution data",
+        "tests/infra/test_infra_storage.py",
+    ),
+    (
+        "no member-role credentials and no unmasked email in the task logs, in any cause of the execution history, "
+        "in the history after validation, or in the SNS / EventBridge notifications (summary and report location "
+        "only)",
+        "tests/security/test_no_leaks.py",
+    ),
+    (
+        "a CSV over 5 MiB is refused from HeadObject without being downloaded; one that grows after HeadObject is "
+        "read only up to the cap; the CLI refuses a large --accounts file from its size",
+        "tests/security/test_input_caps.py, tests/reliability/test_bad_input.py",
+    ),
 ]
 
 
@@ -305,8 +574,10 @@ def _disable_section() -> list[str]:
 
 def _matrix(cases: list[FaultCase], again: str, changed: str, unchanged: str) -> list[str]:
     """A fault table: what each fault did, and what running ``again`` without it changed."""
-    lines = [f"| fault | first run: rows | execution | {again} after the fault is removed | outcome |",
-             "|---|---|---|---|---|"]
+    lines = [
+        f"| fault | first run: rows | execution | {again} after the fault is removed | outcome |",
+        "|---|---|---|---|---|",
+    ]
     for case in cases:
         after = f"{case.replayed} {changed}" if case.replayed else unchanged
         lines.append(f"| {_cell(case.fault)} | {_rows(case.rows)} | {case.ending} | {after} | {_cell(case.outcome)} |")

@@ -29,9 +29,20 @@ from tasks import aws as tasks_aws
 from tests.workflow.conftest import member, rows_by_pair, scenario
 
 __all__ = [
-    "Pair", "Ran", "check_invariant", "enable_input", "execute", "member", "pairs_of", "replay_converges",
-    "rows_by_pair", "run_enable", "scenario", "untruthful_rows", "without_faults",
-]  # fmt: skip
+    "Pair",
+    "Ran",
+    "check_invariant",
+    "enable_input",
+    "execute",
+    "member",
+    "pairs_of",
+    "replay_converges",
+    "rows_by_pair",
+    "run_enable",
+    "scenario",
+    "untruthful_rows",
+    "without_faults",
+]
 
 Pair = tuple[str, str]
 
@@ -106,14 +117,20 @@ def execute(fleet: Fleet, inputs: Sequence[tuple[str, dict[str, Any]]]) -> list[
         results = [engine.result(arn, timeout=WALL_LIMIT_S) for arn in arns]
         reports = [engine.find_json(bucket, f"reports/enable/{name}.json") for name, _ in inputs]
     wall_s, clock_s = time.monotonic() - wall, (clock.now() - began).total_seconds()
-    return [Ran(LocalRun(result, report, fleet), pairs_of(execution_input), wall_s, clock_s)
-            for result, report, (_, execution_input) in zip(results, reports, inputs, strict=True)]
+    return [
+        Ran(LocalRun(result, report, fleet), pairs_of(execution_input), wall_s, clock_s)
+        for result, report, (_, execution_input) in zip(results, reports, inputs, strict=True)
+    ]
 
 
 def run_enable(
-    spec: dict[str, Any], fleet: Fleet | None = None, *, name: str = "run-1",
-    accounts: Sequence[dict[str, Any]] | None = None, **fields: Any,
-) -> Ran:  # fmt: skip
+    spec: dict[str, Any],
+    fleet: Fleet | None = None,
+    *,
+    name: str = "run-1",
+    accounts: Sequence[dict[str, Any]] | None = None,
+    **fields: Any,
+) -> Ran:
     """One enable execution over ``spec``'s members (or ``accounts``) in ``spec``'s Regions."""
     fleet = fleet or Fleet(load_scenario(spec), InstantClock())
     regions = fields.pop("regions", spec["regions"])
@@ -149,14 +166,16 @@ def untruthful_rows(ran: Ran) -> list[str]:
 def check_invariant(ran: Ran) -> None:
     """Points 1-3 of the invariant for one execution (raises AssertionError naming what broke)."""
     result = ran.run.result
-    assert (result.status, result.error if result.status == "FAILED" else None) in ENDINGS, \
+    assert (result.status, result.error if result.status == "FAILED" else None) in ENDINGS, (
         f"the execution ended {result.status} {result.error}: {result.cause}"
+    )
     assert ran.wall_s < WALL_LIMIT_S, f"took {ran.wall_s:.0f} s of wall time"
     assert ran.clock_s < CLOCK_LIMIT_H * 3600, f"took {ran.clock_s / 3600:.1f} h of clock time"
     assert ran.run.report is not None, "no report was written"
     rows = ran.rows  # asserts that no pair appears twice
     assert set(rows) == ran.requested, (
-        f"missing {sorted(ran.requested - set(rows))}, unrequested {sorted(set(rows) - ran.requested)}")
+        f"missing {sorted(ran.requested - set(rows))}, unrequested {sorted(set(rows) - ran.requested)}"
+    )
     summary = ran.run.report["summary"]
     assert summary["total"] == len(ran.requested)
     assert sum(v for k, v in summary.items() if k != "total") == summary["total"]
@@ -179,8 +198,14 @@ def without_faults(fleet: Fleet, spec: dict[str, Any]) -> Fleet:
         known = loaded.member_account(raw["account_id"])
         assert known is not None
         members.append({**{k: v for k, v in raw.items() if k != "faults"}, "root_email": known.root_email})
-    clean = {**copy.deepcopy(spec), "members": members, "events": [], "lambda_faults": [],
-             "throttle_rate": 0, "error_rate": 0}  # fmt: skip
+    clean = {
+        **copy.deepcopy(spec),
+        "members": members,
+        "events": [],
+        "lambda_faults": [],
+        "throttle_rate": 0,
+        "error_rate": 0,
+    }
     state = fleet.to_state()
     inner = state["fleet"]
     inner.update(bursts=[], removed_roles=[], disabled_regions={}, fired_events=[])
@@ -190,8 +215,9 @@ def without_faults(fleet: Fleet, spec: dict[str, Any]) -> Fleet:
     return Fleet.from_state(load_scenario(clean), state, fleet.clock)
 
 
-def replay_converges(ran: Ran, spec: dict[str, Any], *, name: str = "replay-1", pairs: Iterable[Pair] | None = None,
-                  **fields: Any) -> Ran:
+def replay_converges(
+    ran: Ran, spec: dict[str, Any], *, name: str = "replay-1", pairs: Iterable[Pair] | None = None, **fields: Any
+) -> Ran:
     """Rerun over the pairs not ENABLED (or ``pairs``) with every fault removed; assert that it converged.
 
     Each account is replayed with the email AWS knows for it (the operator corrects the input) and
@@ -208,8 +234,7 @@ def replay_converges(ran: Ran, spec: dict[str, Any], *, name: str = "replay-1", 
         top = sorted({r for _, r in todo})
         (replay,) = execute(fleet, [(name, enable_input(accounts, top, **fields))])
         check_invariant(replay)
-        assert {pair: row["status"] for pair, row in replay.rows.items()} == dict.fromkeys(todo, "ENABLED"), \
-            replay.rows
+        assert {pair: row["status"] for pair, row in replay.rows.items()} == dict.fromkeys(todo, "ENABLED"), replay.rows
     else:
         replay = Ran(ran.run, frozenset(), 0.0, 0.0)
     not_enabled = {(a, r): getattr(fleet.member(r, a), "status", None) for a, r in sorted(ran.requested)}

@@ -107,8 +107,13 @@ def test_disable_validation_refuses_bad_input_naming_field_and_value_before_any_
 FIELDS = sorted(disable_options(SETTINGS)) + ["accounts", "accounts_csv", "unknown"]
 
 
-@settings(max_examples=60, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=60,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 @given(raw=VALUE | st.dictionaries(st.sampled_from(FIELDS), VALUE, max_size=5), data=st.binary(max_size=200))
 def test_disable_validation_fails_only_with_invalid_input_and_writes_nothing(s3: Any, raw: Any, data: bytes) -> None:
     s3.put_object(Bucket="inputs", Key="a.csv", Body=data)

@@ -61,8 +61,10 @@ def test_an_account_another_execution_invited_meanwhile_is_taken_as_invited_not_
         detective = boto3.client("detective", region_name="us-east-1")
         graph_arn = fleet.graph_arn("us-east-1")
         other = MEMBERS[1]
-        detective.create_members(GraphArn=graph_arn,  # the other execution, between our ListMembers and CreateMembers
-                                 Accounts=[{"AccountId": other["account_id"], "EmailAddress": other["email"]}])
+        detective.create_members(
+            GraphArn=graph_arn,  # the other execution, between our ListMembers and CreateMembers
+            Accounts=[{"AccountId": other["account_id"], "EmailAddress": other["email"]}],
+        )
         records = invite_members(detective, plan, "us-east-1", graph_arn, new_graph=True)
 
     mine, theirs = records[MEMBERS[0]["account_id"]], records[other["account_id"]]

@@ -43,8 +43,9 @@ def ending(run: LocalRun) -> str:
 
 
 def row_counts(run: LocalRun) -> dict[str, int]:
-    return dict(Counter(f"{r['status']}/{r['reason']}" if r["reason"] else r["status"]
-                        for r in rows_by_pair(run).values()))  # fmt: skip
+    return dict(
+        Counter(f"{r['status']}/{r['reason']}" if r["reason"] else r["status"] for r in rows_by_pair(run).values())
+    )
 
 
 def check_truthful(run: LocalRun) -> None:

@@ -24,9 +24,11 @@ OPT_IN = "ap-east-1"
 MEMBER_FAULTS = st.one_of(
     st.sampled_from(["no_role", "untrusted_role", "volume_too_high", "verification_fails"]),
     st.builds(lambda d: {"type": "slow_invitation", "duration_s": d}, st.sampled_from([30, 120, 86400])),
-    st.builds(lambda ops, rate: {"type": "throttle", "ops": ops, "rate": rate},
-              st.sampled_from([["AcceptInvitation", "ListInvitations"], ["AssumeRole"], ["CreateMembers"]]),
-              st.sampled_from([0.3, 1.0])),
+    st.builds(
+        lambda ops, rate: {"type": "throttle", "ops": ops, "rate": rate},
+        st.sampled_from([["AcceptInvitation", "ListInvitations"], ["AssumeRole"], ["CreateMembers"]]),
+        st.sampled_from([0.3, 1.0]),
+    ),
 )
 LAMBDA_FAULTS = st.builds(
     lambda task, error, times: {"task": task, "error": error, "times": times},
@@ -44,16 +46,33 @@ def fleets(draw: st.DrawFn) -> dict[str, Any]:
     members = [member(n, faults=draw(st.lists(MEMBER_FAULTS, max_size=2))) for n in range(1, count + 1)]
     ids = [m["account_id"] for m in members]
     early = st.integers(0, 30)  # clock seconds: before the verification, which starts after a 60 s Wait
-    events = draw(st.lists(st.one_of(
-        st.builds(lambda after, calls: {"type": "error_burst", "after_calls": after, "calls": calls},
-                  st.integers(0, 80), st.integers(1, 30)),
-        st.builds(lambda account, after: {"type": "role_removed", "account_id": account, "after_s": after},
-                  st.sampled_from(ids), early),
-        st.builds(lambda region, after: {"type": "graph_deleted", "region": region, "after_s": after},
-                  st.sampled_from(regions), early),
-        *([st.builds(lambda after: {"type": "region_disabled", "region": OPT_IN, "after_s": after}, early)]
-          if OPT_IN in regions else []),
-    ), max_size=2))  # fmt: skip
+    events = draw(
+        st.lists(
+            st.one_of(
+                st.builds(
+                    lambda after, calls: {"type": "error_burst", "after_calls": after, "calls": calls},
+                    st.integers(0, 80),
+                    st.integers(1, 30),
+                ),
+                st.builds(
+                    lambda account, after: {"type": "role_removed", "account_id": account, "after_s": after},
+                    st.sampled_from(ids),
+                    early,
+                ),
+                st.builds(
+                    lambda region, after: {"type": "graph_deleted", "region": region, "after_s": after},
+                    st.sampled_from(regions),
+                    early,
+                ),
+                *(
+                    [st.builds(lambda after: {"type": "region_disabled", "region": OPT_IN, "after_s": after}, early)]
+                    if OPT_IN in regions
+                    else []
+                ),
+            ),
+            max_size=2,
+        )
+    )
     return scenario(
         members,
         regions=regions,
@@ -72,8 +91,13 @@ def check_fleet(spec: dict[str, Any]) -> None:
     replay_converges(ran, spec, batch_size=2)
 
 
-@settings(max_examples=5, deadline=None, derandomize=True, database=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(
+    max_examples=5,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
+)
 @given(spec=fleets())
 def test_random_fleet_and_fault_schedule_loses_nothing_and_replays_to_enabled(spec: dict[str, Any]) -> None:
     check_fleet(spec)

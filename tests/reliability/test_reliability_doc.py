@@ -15,8 +15,17 @@ def test_the_matrix_covers_every_fault_issue_9_names() -> None:
     ids = {case.id for case in FAULTS}
     assert {f"lambda-service-{t}" for t in ENABLE_TASKS} <= ids
     assert {f"lambda-crash-{t}" for t in ENABLE_TASKS} <= ids
-    assert {"throttle-10", "throttle-50", "5xx-burst", "access-denied", "invitation-invisible", "verification-fails",
-            "volume-too-high", "region-disabled-mid-run", "graph-deleted-mid-run"} <= ids
+    assert {
+        "throttle-10",
+        "throttle-50",
+        "5xx-burst",
+        "access-denied",
+        "invitation-invisible",
+        "verification-fails",
+        "volume-too-high",
+        "region-disabled-mid-run",
+        "graph-deleted-mid-run",
+    } <= ids
     assert len(ids) == len(FAULTS), "two cases share an id"
     surfaces = {bad.surface for bad in CLI_BAD_INPUTS + DISABLE_BAD_INPUTS}
     assert surfaces == {"CLI enable", "CLI disable", "disable workflow"}

@@ -15,10 +15,28 @@ from detective_rollout.bench.__main__ import LARGE_KEYS, SMALL_KEYS
 
 def test_bench_prints_one_json_object_with_every_key_on_its_last_line() -> None:
     done = subprocess.run(
-        [sys.executable, "-m", "detective_rollout.bench", "--small", "3x2", "--large", "4x2", "--parts",
-         "small,large", "--workers", "1", "--latency-ms", "2", "--clock-speed", "1000"],
-        capture_output=True, text=True, timeout=300, check=False,
-    )  # fmt: skip
+        [
+            sys.executable,
+            "-m",
+            "detective_rollout.bench",
+            "--small",
+            "3x2",
+            "--large",
+            "4x2",
+            "--parts",
+            "small,large",
+            "--workers",
+            "1",
+            "--latency-ms",
+            "2",
+            "--clock-speed",
+            "1000",
+        ],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
     assert done.returncode == 0, done.stderr[-3000:]
     lines = done.stdout.strip().splitlines()
     result = json.loads(lines[-1])

@@ -57,15 +57,25 @@ def test_enable_and_disable_assume_only_the_member_role_of_requested_accounts_on
     enabled = run_local(spec, "enable", {"accounts": accounts, "regions": spec["regions"]}, fleet=fleet, name="en-1")
     assert enabled.report is not None
     during_enable = list(assumed)
-    disabled = run_local(spec, "disable", {"accounts": [{"account_id": a["account_id"]} for a in accounts],
-                                           "regions": spec["regions"], "disassociate_in_member": True},
-                         fleet=fleet, name="dis-1")
+    disabled = run_local(
+        spec,
+        "disable",
+        {
+            "accounts": [{"account_id": a["account_id"]} for a in accounts],
+            "regions": spec["regions"],
+            "disassociate_in_member": True,
+        },
+        fleet=fleet,
+        name="dis-1",
+    )
     assert disabled.report is not None
-    during_disable = assumed[len(during_enable):]
+    during_disable = assumed[len(during_enable) :]
 
     allowed = {f"arn:aws:iam::{a['account_id']}:role/{ROLE}" for a in accounts}
-    for calls, execution, task in ((during_enable, "en-1", "accept_invitations.py"),
-                                   (during_disable, "dis-1", "disassociate_memberships.py")):
+    for calls, execution, task in (
+        (during_enable, "en-1", "accept_invitations.py"),
+        (during_disable, "dis-1", "disassociate_memberships.py"),
+    ):
         assert calls, f"{execution}: no role was assumed: the test proves nothing"
         assert {c.role_arn for c in calls} <= allowed, calls
         assert {c.caller for c in calls} == {task}

@@ -67,9 +67,7 @@ def aws_with(s3: WatchedS3) -> FakeAws:
 
 
 @pytest.mark.parametrize("validator", VALIDATORS)
-def test_csv_over_the_cap_is_refused_from_head_object_without_downloading_it(
-    s3: Any, validator: Validator
-) -> None:
+def test_csv_over_the_cap_is_refused_from_head_object_without_downloading_it(s3: Any, validator: Validator) -> None:
     uri = put_csv(s3, b"2" * (MAX_CSV_BYTES + 1), key="giant.csv")
     watched = WatchedS3(s3)
     with pytest.raises(errors.InvalidInput, match=f"has {MAX_CSV_BYTES + 1} bytes; at most {MAX_CSV_BYTES}"):
@@ -79,9 +77,7 @@ def test_csv_over_the_cap_is_refused_from_head_object_without_downloading_it(
 
 
 @pytest.mark.parametrize("validator", VALIDATORS)
-def test_csv_that_grew_after_head_object_is_read_only_up_to_the_cap_and_refused(
-    s3: Any, validator: Validator
-) -> None:
+def test_csv_that_grew_after_head_object_is_read_only_up_to_the_cap_and_refused(s3: Any, validator: Validator) -> None:
     uri = put_csv(s3, b"2" * (2 * MAX_CSV_BYTES), key="growing.csv")
     watched = WatchedS3(s3, head_size=100)
     with pytest.raises(errors.InvalidInput, match=f"at most {MAX_CSV_BYTES} bytes"):

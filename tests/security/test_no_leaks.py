@@ -95,9 +95,11 @@ def captured() -> Iterator[Captured]:
             engine_at = LocalEngine(fleet, fleet.clock, template=str(TEMPLATE), statemachines_dir=str(STATEMACHINES))
             with engine_at as engine:
                 name = "leak-check"
-                arn = engine.start("enable-detective", enable_input(SPEC["members"], SPEC["regions"], batch_size=2,
-                                                                max_concurrency=1),
-                                   name=name)
+                arn = engine.start(
+                    "enable-detective",
+                    enable_input(SPEC["members"], SPEC["regions"], batch_size=2, max_concurrency=1),
+                    name=name,
+                )
                 result = engine.result(arn, timeout=WALL_LIMIT_S)
                 from moto.sns.models import sns_backends
                 from moto.stepfunctions.parser.models import stepfunctions_parser_backends
@@ -112,8 +114,17 @@ def captured() -> Iterator[Captured]:
             log.removeHandler(recording)
             log.setLevel(level)
     emails = sorted({m.email for m in fleet.scenario.members} | {m.root_email for m in fleet.scenario.members})
-    yield Captured(result.status, result.error, result.cause, recording.lines, history,
-                   [(subject, message) for _, message, subject, _, _ in sent], report, issued, emails)
+    yield Captured(
+        result.status,
+        result.error,
+        result.cause,
+        recording.lines,
+        history,
+        [(subject, message) for _, message, subject, _, _ in sent],
+        report,
+        issued,
+        emails,
+    )
 
 
 def leaks(texts: list[str], secrets: list[str]) -> list[str]:
@@ -161,9 +172,13 @@ def test_execution_causes_hold_no_credentials_and_no_unmasked_email(captured: Ca
 
 def test_execution_history_after_validation_holds_no_email_and_no_credentials(captured: Captured) -> None:
     """Past ValidateInput every state passes references (the plan is in S3), so no payload repeats an email."""
-    validated = next(i for i, e in enumerate(captured.history) if e.get("type") == "TaskStateExited"
-                     and (e.get("stateExitedEventDetails") or {}).get("name") == "ValidateInput")
-    later = [json.dumps(e, default=str) for e in captured.history[validated + 1:]]
+    validated = next(
+        i
+        for i, e in enumerate(captured.history)
+        if e.get("type") == "TaskStateExited"
+        and (e.get("stateExitedEventDetails") or {}).get("name") == "ValidateInput"
+    )
+    later = [json.dumps(e, default=str) for e in captured.history[validated + 1 :]]
     assert len(later) > 20, "the history ends at validation"
     assert leaks(later, captured.credentials) == []
     assert leaks(later, captured.emails) == []
@@ -179,7 +194,11 @@ def test_notifications_carry_the_summary_and_the_report_location_not_its_rows(ca
     member_ids = [m["account_id"] for m in SPEC["members"]]
     assert leaks([message], member_ids + [ADMIN]) == []
     assert leaks([message], captured.emails + captured.credentials) == []
-    scheduled = [json.dumps(e, default=str) for e in captured.history if e.get("type") == "TaskScheduled"
-                 and "events" in json.dumps(e.get("taskScheduledEventDetails", {}).get("resourceType", ""))]
+    scheduled = [
+        json.dumps(e, default=str)
+        for e in captured.history
+        if e.get("type") == "TaskScheduled"
+        and "events" in json.dumps(e.get("taskScheduledEventDetails", {}).get("resourceType", ""))
+    ]
     assert scheduled, "no EventBridge summary was sent"
     assert leaks(scheduled, member_ids + captured.emails + captured.credentials) == []

@@ -23,11 +23,16 @@ def fleet() -> Iterator[Callable[..., Any]]:
     with ExitStack() as stack:
 
         def start(existing: list[str]) -> tuple[Fleet, Any]:
-            spec = {"administrator": {"account_id": ADMIN, "existing_graph_regions": existing},
-                    "regions": [REGION], "member_role": "DetectiveMemberRole", "members": []}  # fmt: skip
+            spec = {
+                "administrator": {"account_id": ADMIN, "existing_graph_regions": existing},
+                "regions": [REGION],
+                "member_role": "DetectiveMemberRole",
+                "members": [],
+            }
             running = stack.enter_context(Fleet(load_scenario(spec), InstantClock()).intercept())
-            detective = boto3.client("detective", region_name=REGION, aws_access_key_id="AKIAADMIN",
-                                     aws_secret_access_key="x")  # fmt: skip
+            detective = boto3.client(
+                "detective", region_name=REGION, aws_access_key_id="AKIAADMIN", aws_secret_access_key="x"
+            )
             return running, detective
 
         yield start

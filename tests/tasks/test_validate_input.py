@@ -34,8 +34,9 @@ NOW = datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=UTC)
 
 
 def client_error(code: str, status: int = 400) -> ClientError:
-    return ClientError({"Error": {"Code": code, "Message": code}, "ResponseMetadata": {"HTTPStatusCode": status}},
-                       "Call")
+    return ClientError(
+        {"Error": {"Code": code, "Message": code}, "ResponseMetadata": {"HTTPStatusCode": status}}, "Call"
+    )
 
 
 class FakeAccount:
@@ -48,8 +49,12 @@ class FakeAccount:
         names = list(DETECTIVE_REGIONS) + ["ap-south-2"]
         start = int(params.get("NextToken", 0))
         page = names[start : start + 10]
-        regions = [{"RegionName": r, "RegionOptStatus": "ENABLED" if r in OPT_IN_REGIONS else "ENABLED_BY_DEFAULT"}
-                   if r in self.enabled else {"RegionName": r, "RegionOptStatus": "DISABLED"} for r in page]
+        regions = [
+            {"RegionName": r, "RegionOptStatus": "ENABLED" if r in OPT_IN_REGIONS else "ENABLED_BY_DEFAULT"}
+            if r in self.enabled
+            else {"RegionName": r, "RegionOptStatus": "DISABLED"}
+            for r in page
+        ]
         more = start + 10 < len(names)
         return {"Regions": regions, **({"NextToken": str(start + 10)} if more else {})}
 
@@ -75,8 +80,12 @@ class FakeDetective:
 class FakeAws:
     """The administrator: enabled Regions, existing graphs (members by Region), a moto S3 client."""
 
-    def __init__(self, enabled: set[str] | None = None, graphs: dict[str, list[str]] | None = None,
-                 list_regions_denied: bool = False) -> None:
+    def __init__(
+        self,
+        enabled: set[str] | None = None,
+        graphs: dict[str, list[str]] | None = None,
+        list_regions_denied: bool = False,
+    ) -> None:
         self.account_id = ADMIN
         self.enabled = set(DETECTIVE_REGIONS) - OPT_IN_REGIONS if enabled is None else enabled
         self.graphs = graphs or {}
@@ -128,90 +137,215 @@ def run(aws: FakeAws, event_input: Any, execution: str = "run-1") -> dict[str, A
 
 GOOD = [acct(1)]
 BAD_INPUT: list[tuple[str, Any, bytes | None, str]] = [
-    ("id too short", {"accounts": [{"account_id": "12345", "email": "a@example.com"}]}, None,
-     "accounts[0].account_id: expected a string of 12 digits, got '12345'"),
-    ("id lost a leading zero", {"accounts": [{"account_id": "22222222222", "email": "a@example.com"}]}, None,
-     "accounts[0].account_id: expected 12 digits, got '22222222222' (11 digits: a leading zero lost"),
-    ("id with letters", {"accounts": [{"account_id": "22222222222x", "email": "a@example.com"}]}, None,
-     "accounts[0].account_id: expected a string of 12 digits, got '22222222222x'"),
-    ("id as a JSON number", {"accounts": [{"account_id": 222222222222, "email": "a@example.com"}]}, None,
-     "accounts[0].account_id: must be a string of 12 digits, got the number 222222222222"),
-    ("email implausible", {"accounts": [{"account_id": "222222222222", "email": "alice@nowhere"}]}, None,
-     "accounts[0].email: not a plausible email address: 'a***@nowhere'"),
+    (
+        "id too short",
+        {"accounts": [{"account_id": "12345", "email": "a@example.com"}]},
+        None,
+        "accounts[0].account_id: expected a string of 12 digits, got '12345'",
+    ),
+    (
+        "id lost a leading zero",
+        {"accounts": [{"account_id": "22222222222", "email": "a@example.com"}]},
+        None,
+        "accounts[0].account_id: expected 12 digits, got '22222222222' (11 digits: a leading zero lost",
+    ),
+    (
+        "id with letters",
+        {"accounts": [{"account_id": "22222222222x", "email": "a@example.com"}]},
+        None,
+        "accounts[0].account_id: expected a string of 12 digits, got '22222222222x'",
+    ),
+    (
+        "id as a JSON number",
+        {"accounts": [{"account_id": 222222222222, "email": "a@example.com"}]},
+        None,
+        "accounts[0].account_id: must be a string of 12 digits, got the number 222222222222",
+    ),
+    (
+        "email implausible",
+        {"accounts": [{"account_id": "222222222222", "email": "alice@nowhere"}]},
+        None,
+        "accounts[0].email: not a plausible email address: 'a***@nowhere'",
+    ),
     ("email missing", {"accounts": [{"account_id": "222222222222"}]}, None, "accounts[0].email: missing"),
-    ("email of the wrong type", {"accounts": [{"account_id": "222222222222", "email": ["alice@example.com"]}]},
-     None, "accounts[0].email: expected an email address, got [\"a***@example.com\"]"),
-    ("unknown Region", {"accounts": GOOD, "regions": ["us-east-1", "mars-north-1"]}, None,
-     "regions[1]: not a known AWS Region: 'mars-north-1'"),
-    ("Region without Detective", {"accounts": [acct(1, regions=["ap-south-2"])]}, None,
-     "accounts[0].regions[0]: Amazon Detective is not offered in this Region (aws partition): 'ap-south-2'"),
-    ("same id two emails", {"accounts": [acct(1), {**acct(1), "email": "other@example.com"}]}, None,
-     "accounts[1].email: account '200000000001' is listed again with another email 'o***@example.com'"),
-    ("administrator in the list", {"accounts": [{"account_id": ADMIN, "email": "admin@example.com"}]}, None,
-     f"accounts[0].account_id: '{ADMIN}' is the administrator account"),
+    (
+        "email of the wrong type",
+        {"accounts": [{"account_id": "222222222222", "email": ["alice@example.com"]}]},
+        None,
+        'accounts[0].email: expected an email address, got ["a***@example.com"]',
+    ),
+    (
+        "unknown Region",
+        {"accounts": GOOD, "regions": ["us-east-1", "mars-north-1"]},
+        None,
+        "regions[1]: not a known AWS Region: 'mars-north-1'",
+    ),
+    (
+        "Region without Detective",
+        {"accounts": [acct(1, regions=["ap-south-2"])]},
+        None,
+        "accounts[0].regions[0]: Amazon Detective is not offered in this Region (aws partition): 'ap-south-2'",
+    ),
+    (
+        "same id two emails",
+        {"accounts": [acct(1), {**acct(1), "email": "other@example.com"}]},
+        None,
+        "accounts[1].email: account '200000000001' is listed again with another email 'o***@example.com'",
+    ),
+    (
+        "administrator in the list",
+        {"accounts": [{"account_id": ADMIN, "email": "admin@example.com"}]},
+        None,
+        f"accounts[0].account_id: '{ADMIN}' is the administrator account",
+    ),
     ("empty list", {"accounts": []}, None, "accounts: at least one account is required"),
-    ("both account sources", {"accounts": GOOD, "accounts_csv": "s3://inputs/a.csv"}, None,
-     "accounts, accounts_csv: give one of them, not both"),
+    (
+        "both account sources",
+        {"accounts": GOOD, "accounts_csv": "s3://inputs/a.csv"},
+        None,
+        "accounts, accounts_csv: give one of them, not both",
+    ),
     ("neither account source", {"regions": "all"}, None, "accounts, accounts_csv: one of them is required"),
     ("huge list", {"accounts": [acct(1)] * 5001}, None, "accounts: at most 5000 accounts per execution, got 5001"),
     ("unknown top-level field", {"accounts": GOOD, "region": "us-east-1"}, None, "input: unknown field 'region'"),
-    ("input not an object", ["accounts"], None, "input: expected a JSON object, got [\"accounts\"]"),
+    ("input not an object", ["accounts"], None, 'input: expected a JSON object, got ["accounts"]'),
     ("accounts not a list", {"accounts": {"account_id": "222222222222"}}, None, "accounts: expected a list"),
     ("account not an object", {"accounts": ["222222222222"]}, None, "accounts[0]: expected an object"),
-    ("accounts_csv not an S3 URI", {"accounts_csv": "accounts.csv"}, None,
-     "accounts_csv: expected s3://bucket/key, got 'accounts.csv'"),
-    ("accounts_csv missing in S3", {"accounts_csv": "s3://inputs/missing.csv"}, None,
-     "accounts_csv: 's3://inputs/missing.csv' does not exist or cannot be read"),
-    ("accounts_csv in a missing bucket", {"accounts_csv": "s3://no-such-bucket/a.csv"}, None,
-     "accounts_csv: 's3://no-such-bucket/a.csv' does not exist or cannot be read"),
+    (
+        "accounts_csv not an S3 URI",
+        {"accounts_csv": "accounts.csv"},
+        None,
+        "accounts_csv: expected s3://bucket/key, got 'accounts.csv'",
+    ),
+    (
+        "accounts_csv missing in S3",
+        {"accounts_csv": "s3://inputs/missing.csv"},
+        None,
+        "accounts_csv: 's3://inputs/missing.csv' does not exist or cannot be read",
+    ),
+    (
+        "accounts_csv in a missing bucket",
+        {"accounts_csv": "s3://no-such-bucket/a.csv"},
+        None,
+        "accounts_csv: 's3://no-such-bucket/a.csv' does not exist or cannot be read",
+    ),
     ("CSV extra column", {}, b"222222222222,a@example.com,us-east-1,x\n", "accounts_csv row 1: 4 columns"),
     ("CSV non-UTF-8", {}, "222222222222,jos\u00e9@example.com\n".encode("latin-1"), "accounts_csv: not UTF-8 text"),
-    ("CSV bad email after BOM and header", {}, "\ufeffaccount_id,email\n\n222222222222,bob@\n".encode(),
-     "accounts_csv row 3 email: not a plausible email address: 'b***@'"),
-    ("CSV duplicate with another email", {}, b"222222222222,a@example.com\n222222222222,b@example.com\n",
-     "accounts_csv row 2 email: account '222222222222' is listed again with another email 'b***@example.com'"),
+    (
+        "CSV bad email after BOM and header",
+        {},
+        "\ufeffaccount_id,email\n\n222222222222,bob@\n".encode(),
+        "accounts_csv row 3 email: not a plausible email address: 'b***@'",
+    ),
+    (
+        "CSV duplicate with another email",
+        {},
+        b"222222222222,a@example.com\n222222222222,b@example.com\n",
+        "accounts_csv row 2 email: account '222222222222' is listed again with another email 'b***@example.com'",
+    ),
     ("CSV only a header", {}, b"account_id,email\n", "accounts_csv: no account rows"),
-    ("regions wrong type", {"accounts": GOOD, "regions": "us-east-1"}, None,
-     "regions: expected \"all\" or a non-empty list of Regions, got 'us-east-1'"),
-    ("regions empty", {"accounts": GOOD, "regions": []}, None, "regions: expected \"all\" or a non-empty list"),
-    ("guardduty_min_age_hours negative", {"accounts": GOOD, "guardduty_min_age_hours": -1}, None,
-     "guardduty_min_age_hours: expected a number >= 0, got -1"),
-    ("guardduty_min_age_hours string", {"accounts": GOOD, "guardduty_min_age_hours": "48"}, None,
-     "guardduty_min_age_hours: expected a number >= 0, got '48'"),
-    ("guardduty_wait unknown", {"accounts": GOOD, "guardduty_wait": "sometimes"}, None,
-     "guardduty_wait: expected one of wait, skip, got 'sometimes'"),
-    ("retry_access_denied_minutes too big", {"accounts": GOOD, "retry_access_denied_minutes": 1441}, None,
-     "retry_access_denied_minutes: expected an integer from 0 to 1440, got 1441"),
-    ("retry_access_denied_minutes float", {"accounts": GOOD, "retry_access_denied_minutes": 1.5}, None,
-     "retry_access_denied_minutes: expected an integer from 0 to 1440, got 1.5"),
-    ("invitation_message empty", {"accounts": GOOD, "invitation_message": ""}, None,
-     "invitation_message: expected a string of 1 to 1000 characters, got 0 characters"),
-    ("invitation_message too long", {"accounts": GOOD, "invitation_message": "x" * 1001}, None,
-     "invitation_message: expected a string of 1 to 1000 characters, got 1001 characters"),
-    ("disable_email_notification string", {"accounts": GOOD, "disable_email_notification": "yes"}, None,
-     "disable_email_notification: expected true or false, got 'yes'"),
+    (
+        "regions wrong type",
+        {"accounts": GOOD, "regions": "us-east-1"},
+        None,
+        "regions: expected \"all\" or a non-empty list of Regions, got 'us-east-1'",
+    ),
+    ("regions empty", {"accounts": GOOD, "regions": []}, None, 'regions: expected "all" or a non-empty list'),
+    (
+        "guardduty_min_age_hours negative",
+        {"accounts": GOOD, "guardduty_min_age_hours": -1},
+        None,
+        "guardduty_min_age_hours: expected a number >= 0, got -1",
+    ),
+    (
+        "guardduty_min_age_hours string",
+        {"accounts": GOOD, "guardduty_min_age_hours": "48"},
+        None,
+        "guardduty_min_age_hours: expected a number >= 0, got '48'",
+    ),
+    (
+        "guardduty_wait unknown",
+        {"accounts": GOOD, "guardduty_wait": "sometimes"},
+        None,
+        "guardduty_wait: expected one of wait, skip, got 'sometimes'",
+    ),
+    (
+        "retry_access_denied_minutes too big",
+        {"accounts": GOOD, "retry_access_denied_minutes": 1441},
+        None,
+        "retry_access_denied_minutes: expected an integer from 0 to 1440, got 1441",
+    ),
+    (
+        "retry_access_denied_minutes float",
+        {"accounts": GOOD, "retry_access_denied_minutes": 1.5},
+        None,
+        "retry_access_denied_minutes: expected an integer from 0 to 1440, got 1.5",
+    ),
+    (
+        "invitation_message empty",
+        {"accounts": GOOD, "invitation_message": ""},
+        None,
+        "invitation_message: expected a string of 1 to 1000 characters, got 0 characters",
+    ),
+    (
+        "invitation_message too long",
+        {"accounts": GOOD, "invitation_message": "x" * 1001},
+        None,
+        "invitation_message: expected a string of 1 to 1000 characters, got 1001 characters",
+    ),
+    (
+        "disable_email_notification string",
+        {"accounts": GOOD, "disable_email_notification": "yes"},
+        None,
+        "disable_email_notification: expected true or false, got 'yes'",
+    ),
     ("tags not an object", {"accounts": GOOD, "tags": ["owner"]}, None, "tags: expected an object"),
     ("tag key aws:", {"accounts": GOOD, "tags": {"aws:owner": "x"}}, None, "tags.'aws:owner': tag keys are"),
-    ("tag value too long", {"accounts": GOOD, "tags": {"owner": "x" * 257}}, None,
-     "tags.'owner': expected a string of at most 256 characters"),
-    ("too many tags", {"accounts": GOOD, "tags": {f"k{n}": "v" for n in range(50)}}, None,
-     "tags: at most 49 tags (the tool adds ['managed-by']), got 50"),
+    (
+        "tag value too long",
+        {"accounts": GOOD, "tags": {"owner": "x" * 257}},
+        None,
+        "tags.'owner': expected a string of at most 256 characters",
+    ),
+    (
+        "too many tags",
+        {"accounts": GOOD, "tags": {f"k{n}": "v" for n in range(50)}},
+        None,
+        "tags: at most 49 tags (the tool adds ['managed-by']), got 50",
+    ),
     ("batch_size zero", {"accounts": GOOD, "batch_size": 0}, None, "batch_size: expected an integer from 1 to 50"),
-    ("batch_size boolean", {"accounts": GOOD, "batch_size": True}, None,
-     "batch_size: expected an integer from 1 to 50, got true"),
-    ("max_concurrency 41", {"accounts": GOOD, "max_concurrency": 41}, None,
-     "max_concurrency: expected an integer from 1 to 40, got 41"),
-    ("invitation_wait_seconds too long", {"accounts": GOOD, "invitation_wait_seconds": 3601}, None,
-     "invitation_wait_seconds: expected an integer from 0 to 3600, got 3601"),
+    (
+        "batch_size boolean",
+        {"accounts": GOOD, "batch_size": True},
+        None,
+        "batch_size: expected an integer from 1 to 50, got true",
+    ),
+    (
+        "max_concurrency 41",
+        {"accounts": GOOD, "max_concurrency": 41},
+        None,
+        "max_concurrency: expected an integer from 1 to 40, got 41",
+    ),
+    (
+        "invitation_wait_seconds too long",
+        {"accounts": GOOD, "invitation_wait_seconds": 3601},
+        None,
+        "invitation_wait_seconds: expected an integer from 0 to 3600, got 3601",
+    ),
     ("dry_run string", {"accounts": GOOD, "dry_run": "false"}, None, "dry_run: expected true or false, got 'false'"),
     ("source unknown", {"accounts": GOOD, "source": "email"}, None, "source: expected one of console, csv"),
-    ("replay_of number", {"accounts": GOOD, "replay_of": 7}, None,
-     "replay_of: expected a string of 1 to 256 characters, got 7"),
+    (
+        "replay_of number",
+        {"accounts": GOOD, "replay_of": 7},
+        None,
+        "replay_of: expected a string of 1 to 256 characters, got 7",
+    ),
 ]
 
 
-@pytest.mark.parametrize(("event_input", "csv", "fragment"), [row[1:] for row in BAD_INPUT],
-                         ids=[row[0] for row in BAD_INPUT])
+@pytest.mark.parametrize(
+    ("event_input", "csv", "fragment"), [row[1:] for row in BAD_INPUT], ids=[row[0] for row in BAD_INPUT]
+)
 def test_bad_input_is_refused_naming_field_and_value_before_any_write(
     s3: Any, event_input: Any, csv: bytes | None, fragment: str
 ) -> None:
@@ -271,19 +405,40 @@ def stored_plan(s3: Any, output: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_list_input_writes_the_plan_and_returns_a_small_output(s3: Any) -> None:
-    event_input = {"accounts": [acct(1), acct(2)], "regions": ["us-west-2", "us-east-1"], "batch_size": 1,
-                   "retry_access_denied_minutes": 30, "tags": {"owner": "security"}, "invitation_message": "hi"}
+    event_input = {
+        "accounts": [acct(1), acct(2)],
+        "regions": ["us-west-2", "us-east-1"],
+        "batch_size": 1,
+        "retry_access_denied_minutes": 30,
+        "tags": {"owner": "security"},
+        "invitation_message": "hi",
+    }
     output = run(FakeAws(), event_input)
     assert output == {
-        "workflow": "enable", "execution": "run-1", "admin_account_id": ADMIN,
-        "request_key": "work/enable/run-1/request.json", "regions": ["us-east-1", "us-west-2"],
-        "admin_disabled_regions": [], "batches": [0, 1], "batch_size": 1, "max_concurrency": 10, "dry_run": False,
-        "guardduty_wait": "wait", "guardduty_min_age_hours": 48, "invitation_wait_seconds": 60,
-        "tags": {"owner": "security"}, "account_count": 2, "pair_count": 4, "graph_regions": [],
+        "workflow": "enable",
+        "execution": "run-1",
+        "admin_account_id": ADMIN,
+        "request_key": "work/enable/run-1/request.json",
+        "regions": ["us-east-1", "us-west-2"],
+        "admin_disabled_regions": [],
+        "batches": [0, 1],
+        "batch_size": 1,
+        "max_concurrency": 10,
+        "dry_run": False,
+        "guardduty_wait": "wait",
+        "guardduty_min_age_hours": 48,
+        "invitation_wait_seconds": 60,
+        "tags": {"owner": "security"},
+        "account_count": 2,
+        "pair_count": 4,
+        "graph_regions": [],
     }
     plan = stored_plan(s3, output)
-    assert plan["accounts"][0] == {"account_id": "200000000001", "email": "member1@example.com",
-                                   "regions": ["us-east-1", "us-west-2"]}
+    assert plan["accounts"][0] == {
+        "account_id": "200000000001",
+        "email": "member1@example.com",
+        "regions": ["us-east-1", "us-west-2"],
+    }
     assert plan["started_at"] == "2026-01-02T03:04:05Z"
     assert plan["options"]["access_denied_deadline"] == "2026-01-02T03:34:05Z"
     assert plan["options"]["invitation_message"] == "hi"
@@ -298,7 +453,9 @@ def test_csv_input_with_or_without_header_and_bom_and_per_account_regions(s3: An
     output = run(FakeAws(), {"accounts_csv": put_csv(s3, bom + header + rows), "regions": ["us-east-1"]})
     plan = stored_plan(s3, output)
     assert [(a["account_id"], a["regions"]) for a in plan["accounts"]] == [
-        ("200000000001", ["us-east-1"]), ("200000000002", ["eu-west-1"])]
+        ("200000000001", ["us-east-1"]),
+        ("200000000002", ["eu-west-1"]),
+    ]
     assert output["regions"] == ["eu-west-1", "us-east-1"]
     assert plan["request"]["source"] == "csv"
     assert plan["options"]["access_denied_deadline"] is None
@@ -364,7 +521,8 @@ def test_a_list_regions_error_comes_after_the_input_problems(s3: Any) -> None:
     aws = FakeAws()
     plain_client = aws.client
     aws.client = lambda service, region=None: (  # type: ignore[method-assign]
-        Throttled(set(), False) if service == "account" else plain_client(service, region))
+        Throttled(set(), False) if service == "account" else plain_client(service, region)
+    )
     with pytest.raises(errors.InvalidInput, match="account_id"):
         run(aws, {"accounts": [{"account_id": "12345", "email": "a@example.com"}]})
     with pytest.raises(errors.RolloutError, match="ThrottlingException"):
@@ -378,16 +536,24 @@ def test_list_regions_is_paged_with_next_token_through_a_real_client() -> None:
     with Stubber(account) as stub:
         first = [{"RegionName": "us-east-1", "RegionOptStatus": "ENABLED_BY_DEFAULT"}]
         stub.add_response("list_regions", {"Regions": first, "NextToken": "t"}, {"MaxResults": 50})
-        stub.add_response("list_regions", {"Regions": [{"RegionName": "af-south-1", "RegionOptStatus": "ENABLED"},
-                                                       {"RegionName": "me-south-1", "RegionOptStatus": "ENABLING"}]},
-                          {"MaxResults": 50, "NextToken": "t"})
+        stub.add_response(
+            "list_regions",
+            {
+                "Regions": [
+                    {"RegionName": "af-south-1", "RegionOptStatus": "ENABLED"},
+                    {"RegionName": "me-south-1", "RegionOptStatus": "ENABLING"},
+                ]
+            },
+            {"MaxResults": 50, "NextToken": "t"},
+        )
         assert listed_regions(aws) == {"us-east-1", "af-south-1"}  # type: ignore[arg-type]
         stub.assert_no_pending_responses()
 
 
 def test_dry_run_and_replay_are_recorded(s3: Any) -> None:
-    output = run(FakeAws(), {"accounts": [acct(1)], "dry_run": True, "source": "replay", "replay_of": "run-0"},
-                 execution="run-2")
+    output = run(
+        FakeAws(), {"accounts": [acct(1)], "dry_run": True, "source": "replay", "replay_of": "run-0"}, execution="run-2"
+    )
     assert output["dry_run"] is True
     assert stored_plan(s3, output)["request"]["replay_of"] == "run-0"
 
@@ -400,8 +566,9 @@ def test_lambda_handler_builds_its_collaborators_and_logs_no_email(
     output = module.lambda_handler({"input": {"accounts": [acct(1)]}, "execution": "run-3"}, None)
     assert output["request_key"] == "work/enable/run-3/request.json"
     with pytest.raises(errors.InvalidInput):
-        module.lambda_handler({"input": {"accounts": [{"account_id": "1", "email": "secret@example"}]},
-                               "execution": "run-4"}, None)
+        module.lambda_handler(
+            {"input": {"accounts": [{"account_id": "1", "email": "secret@example"}]}, "execution": "run-4"}, None
+        )
     logs = " ".join(str(record.__dict__) for record in caplog.records)
     assert "'execution': 'run-4'" in logs and "s***@example" in logs
     assert "member1@" not in logs and "secret@" not in logs
@@ -410,10 +577,18 @@ def test_lambda_handler_builds_its_collaborators_and_logs_no_email(
 # --- fuzzing the whole state: only InvalidInput escapes, and it never leaves a write behind -----------
 
 VALUE = st.recursive(
-    st.none() | st.booleans() | st.integers(-5, 5000) | st.floats() | st.text(max_size=12)
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 5000)
+    | st.floats()
+    | st.text(max_size=12)
     | st.sampled_from(["all", "us-east-1", "af-south-1", "200000000001", ADMIN, "a@example.com", "s3://inputs/a.csv"]),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(
-        st.sampled_from(["account_id", "email", "regions", "owner"]) | st.text(max_size=5), inner, max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["account_id", "email", "regions", "owner"]) | st.text(max_size=5), inner, max_size=3
+        )
+    ),
     max_leaves=12,
 )
 FIELDS = sorted(module.enable_options(SETTINGS)) + ["accounts", "accounts_csv", "unknown"]
@@ -437,9 +612,12 @@ FLEET_ADMIN = "999999999999"
 
 def fleet_scenario(**admin: Any) -> dict[str, Any]:
     members = [{"account_id": f"{200000000000 + n:012d}", "email": f"member{n}@example.com"} for n in (1, 2)]
-    return {"administrator": {"account_id": FLEET_ADMIN, "guardduty_age_hours": {"us-east-1": 72}, **admin},
-            "regions": ["us-east-1", "eu-west-1", "af-south-1"], "member_role": "DetectiveMemberRole",
-            "members": members}
+    return {
+        "administrator": {"account_id": FLEET_ADMIN, "guardduty_age_hours": {"us-east-1": 72}, **admin},
+        "regions": ["us-east-1", "eu-west-1", "af-south-1"],
+        "member_role": "DetectiveMemberRole",
+        "members": members,
+    }
 
 
 @pytest.fixture
@@ -450,7 +628,8 @@ def fleet_aws(s3: Any) -> Iterator[Callable[..., Any]]:
 
     with ExitStack() as stack:
         yield lambda **admin: stack.enter_context(
-            Fleet(load_scenario(fleet_scenario(**admin)), InstantClock()).intercept())
+            Fleet(load_scenario(fleet_scenario(**admin)), InstantClock()).intercept()
+        )
 
 
 def test_fleet_all_regions_skip_the_opt_in_regions_the_administrator_opted_out_of(s3: Any, fleet_aws: Any) -> None:
@@ -464,8 +643,9 @@ def test_fleet_all_regions_skip_the_opt_in_regions_the_administrator_opted_out_o
 
 def test_fleet_explicit_opted_out_region_becomes_admin_disabled(s3: Any, fleet_aws: Any) -> None:
     fleet_aws(opted_out_regions=["af-south-1"])
-    output = validate_input(module.Aws(), SETTINGS, {"accounts": [acct(1)], "regions": ["af-south-1", "us-east-1"]},
-                            "fleet-2", NOW)
+    output = validate_input(
+        module.Aws(), SETTINGS, {"accounts": [acct(1)], "regions": ["af-south-1", "us-east-1"]}, "fleet-2", NOW
+    )
     assert output["regions"] == ["af-south-1", "us-east-1"]
     assert output["admin_disabled_regions"] == ["af-south-1"]
 
@@ -473,14 +653,19 @@ def test_fleet_explicit_opted_out_region_becomes_admin_disabled(s3: Any, fleet_a
 def test_fleet_administrator_listed_as_member_is_refused_via_sts(s3: Any, fleet_aws: Any) -> None:
     fleet = fleet_aws(existing_graph_regions=["us-east-1"])
     with pytest.raises(errors.InvalidInput, match=f"accounts\\[1\\].account_id: '{FLEET_ADMIN}' is the administrator"):
-        validate_input(module.Aws(), SETTINGS,
-                       {"accounts": [acct(1), {"account_id": FLEET_ADMIN, "email": "admin@example.com"}]},
-                       "fleet-3", NOW)
+        validate_input(
+            module.Aws(),
+            SETTINGS,
+            {"accounts": [acct(1), {"account_id": FLEET_ADMIN, "email": "admin@example.com"}]},
+            "fleet-3",
+            NOW,
+        )
     assert written(s3) == [] and fleet.mutating_calls() == []
 
 
 def test_fleet_output_names_the_regions_that_already_have_a_graph(s3: Any, fleet_aws: Any) -> None:
     fleet_aws(existing_graph_regions=["eu-west-1"])
-    output = validate_input(module.Aws(), SETTINGS, {"accounts": [acct(1)], "regions": ["us-east-1", "eu-west-1"]},
-                            "fleet-3", NOW)
+    output = validate_input(
+        module.Aws(), SETTINGS, {"accounts": [acct(1)], "regions": ["us-east-1", "eu-west-1"]}, "fleet-3", NOW
+    )
     assert output["graph_regions"] == ["eu-west-1"]  # EnsureGraph creates straight away in us-east-1

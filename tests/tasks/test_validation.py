@@ -42,8 +42,13 @@ def csv_entries(data: bytes, require_email: bool = True) -> tuple[list[AccountEn
 
 @pytest.mark.parametrize(
     ("email", "masked"),
-    [("alice@example.com", "a***@example.com"), ("a@b.co", "a***@b.co"), ("no-at-sign", "n***"), ("", "***"),
-     ("alice@bob@example.com", "a***@example.com")],
+    [
+        ("alice@example.com", "a***@example.com"),
+        ("a@b.co", "a***@b.co"),
+        ("no-at-sign", "n***"),
+        ("", "***"),
+        ("alice@bob@example.com", "a***@example.com"),
+    ],
 )
 def test_mask_email_keeps_first_letter_and_domain(email: str, masked: str) -> None:
     assert mask_email(email) == masked
@@ -81,8 +86,9 @@ def test_csv_with_bom_crlf_quotes_blank_lines_and_trailing_commas() -> None:
     data = '\ufeffaccount_id,email,regions\r\n\r\n"222222222222", "a@example.com" ,"us-east-1; eu-west-1",\r\n'
     entries, problems = csv_entries(data.encode())
     assert problems == []
-    assert entries == [AccountEntry("accounts_csv row 3", "222222222222", "a@example.com",
-                                    ("eu-west-1", "us-east-1"), " ")]
+    assert entries == [
+        AccountEntry("accounts_csv row 3", "222222222222", "a@example.com", ("eu-west-1", "us-east-1"), " ")
+    ]
 
 
 def test_csv_regions_column_accepts_spaces_semicolons_and_all() -> None:
@@ -133,15 +139,19 @@ def test_csv_email_is_optional_for_the_disable_workflow() -> None:
 
 
 def test_account_id_as_json_number_is_refused_with_the_reason() -> None:
-    _, problems = problems_of(parse_accounts, [{"account_id": 12345678901, "email": "a@example.com"}],
-                              require_email=True)
-    assert problems == ["accounts[0].account_id: must be a string of 12 digits, got the number 12345678901 "
-                        "(numbers lose leading zeros: quote the id)"]
+    _, problems = problems_of(
+        parse_accounts, [{"account_id": 12345678901, "email": "a@example.com"}], require_email=True
+    )
+    assert problems == [
+        "accounts[0].account_id: must be a string of 12 digits, got the number 12345678901 "
+        "(numbers lose leading zeros: quote the id)"
+    ]
 
 
 def test_account_with_unknown_field_is_named() -> None:
-    _, problems = problems_of(parse_accounts, [{"account_id": "222222222222", "emial": "a@example.com"}],
-                              require_email=True)
+    _, problems = problems_of(
+        parse_accounts, [{"account_id": "222222222222", "emial": "a@example.com"}], require_email=True
+    )
     assert "accounts[0]: unknown field 'emial'" in problems[0]
     assert "accounts[0].email: missing" in problems[1]
 
@@ -153,8 +163,10 @@ def test_regions_are_deduplicated_in_detective_order() -> None:
 
 def test_region_without_detective_is_told_apart_from_a_typo() -> None:
     _, problems = problems_of(parse_regions, ["ap-south-2", "us-esat-1"], "regions")
-    assert problems == ["regions[0]: Amazon Detective is not offered in this Region (aws partition): 'ap-south-2'",
-                        "regions[1]: not a known AWS Region: 'us-esat-1'"]
+    assert problems == [
+        "regions[0]: Amazon Detective is not offered in this Region (aws partition): 'ap-south-2'",
+        "regions[1]: not a known AWS Region: 'us-esat-1'",
+    ]
 
 
 def entry(n: int, account_id: str, email: str | None, regions: Any = None) -> AccountEntry:
@@ -176,8 +188,10 @@ def test_same_account_with_two_emails_is_refused_with_both_masked() -> None:
         [entry(0, "222222222222", "alice@example.com"), entry(1, "222222222222", "bob@example.com")],
         admin_account_id=ADMIN,
     )
-    assert problems == ["accounts[1].email: account '222222222222' is listed again with another email "
-                        "'b***@example.com' (first at accounts[0]: 'a***@example.com')"]
+    assert problems == [
+        "accounts[1].email: account '222222222222' is listed again with another email "
+        "'b***@example.com' (first at accounts[0]: 'a***@example.com')"
+    ]
 
 
 def test_same_account_with_other_regions_is_refused() -> None:
@@ -191,7 +205,8 @@ def test_same_account_with_other_regions_is_refused() -> None:
 
 def test_duplicate_without_email_takes_the_email_of_the_other_row() -> None:
     merged, problems = problems_of(
-        merge_accounts, [entry(0, "222222222222", None), entry(1, "222222222222", "a@example.com")],
+        merge_accounts,
+        [entry(0, "222222222222", None), entry(1, "222222222222", "a@example.com")],
         admin_account_id=None,
     )
     assert problems == [] and merged[0].email == "a@example.com"
@@ -207,18 +222,26 @@ def test_administrator_in_its_own_list_is_refused() -> None:
 
 def test_defaults_are_filled_and_source_follows_the_accounts_source() -> None:
     problems = Problems()
-    request = check_request({"accounts_csv": "s3://inputs/a.csv"}, common_options(SETTINGS), problems,
-                            require_email=True)
+    request = check_request(
+        {"accounts_csv": "s3://inputs/a.csv"}, common_options(SETTINGS), problems, require_email=True
+    )
     assert problems.items == []
     assert request.accounts_csv == ("inputs", "a.csv")
-    assert request.options == {"regions": "all", "batch_size": 10, "max_concurrency": 10, "dry_run": False,
-                               "source": "csv", "replay_of": None}
+    assert request.options == {
+        "regions": "all",
+        "batch_size": 10,
+        "max_concurrency": 10,
+        "dry_run": False,
+        "source": "csv",
+        "replay_of": None,
+    }
 
 
 def test_disable_may_omit_both_account_sources_when_told_so() -> None:
     problems = Problems()
-    check_request({"all_members": True}, {**common_options(SETTINGS)}, problems, require_email=False,
-                  accounts_required=False)
+    check_request(
+        {"all_members": True}, {**common_options(SETTINGS)}, problems, require_email=False, accounts_required=False
+    )
     assert problems.items == ["input: unknown field 'all_members'"]  # the disable spec adds its own fields
 
 
@@ -240,8 +263,11 @@ JSON = st.recursive(
     max_leaves=20,
 )
 KEYS = ["accounts", "accounts_csv", "regions", "batch_size", "max_concurrency", "dry_run", "source", "replay_of"]
-ACCOUNT = st.dictionaries(st.sampled_from(["account_id", "email", "regions", "x"]),
-                          JSON | st.sampled_from(["222222222222", "a@example.com", "us-east-1", "all"]), max_size=4)
+ACCOUNT = st.dictionaries(
+    st.sampled_from(["account_id", "email", "regions", "x"]),
+    JSON | st.sampled_from(["222222222222", "a@example.com", "us-east-1", "all"]),
+    max_size=4,
+)
 REQUEST = st.dictionaries(st.sampled_from(KEYS), JSON | st.lists(ACCOUNT, max_size=4), max_size=6)
 #: An '@' right after a character an email's local part could end with, i.e. not after the mask's '***'.
 UNMASKED = re.compile(r"[^\s@'\",;<>()\[\]{}\\*]@")

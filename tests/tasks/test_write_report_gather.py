@@ -16,9 +16,17 @@ from tasks.workstore import WorkStore
 from tasks.write_report import gather
 
 REGIONS = ("us-east-1", "eu-west-1")
-PLAN = Plan(workflow="enable", execution="run-1", admin_account_id="111111111111", regions=REGIONS,
-            accounts=(Account("222222222222", "m@example.com", REGIONS),), batch_size=10, max_concurrency=10,
-            dry_run=False, started_at="2026-01-01T00:00:00Z")  # fmt: skip
+PLAN = Plan(
+    workflow="enable",
+    execution="run-1",
+    admin_account_id="111111111111",
+    regions=REGIONS,
+    accounts=(Account("222222222222", "m@example.com", REGIONS),),
+    batch_size=10,
+    max_concurrency=10,
+    dry_run=False,
+    started_at="2026-01-01T00:00:00Z",
+)
 
 
 @pytest.fixture

@@ -41,8 +41,7 @@ def _run(spec: dict[str, Any], workers: int, **fields: Any) -> tuple[LocalRun, d
         "regions": spec["regions"],
         **fields,
     }
-    run = run_local(spec, "enable", execution_input, clock=fleet.clock, fleet=fleet, observe=observe,
-                    workers=workers)  # fmt: skip
+    run = run_local(spec, "enable", execution_input, clock=fleet.clock, fleet=fleet, observe=observe, workers=workers)
     return run, seen
 
 
@@ -52,11 +51,16 @@ def _outcomes(run: LocalRun) -> dict[tuple[str, str], tuple[str, str | None]]:
 
 def test_two_workers_report_the_same_rows_as_one_process_with_member_and_lambda_faults() -> None:
     spec = scenario(
-        [member(1), member(2, faults=["no_role"]), member(3, faults=["volume_too_high"]),
-         member(4, guardduty={"eu-west-1": False}), member(5),
-         member(6, faults=[{"type": "throttle", "ops": ["AcceptInvitation"], "rate": 0.3}])],
+        [
+            member(1),
+            member(2, faults=["no_role"]),
+            member(3, faults=["volume_too_high"]),
+            member(4, guardduty={"eu-west-1": False}),
+            member(5),
+            member(6, faults=[{"type": "throttle", "ops": ["AcceptInvitation"], "rate": 0.3}]),
+        ],
         lambda_faults=[{"task": "AcceptInvitations", "error": "Lambda.ServiceException", "times": 1}],
-    )  # fmt: skip
+    )
     in_process, _ = _run(spec, workers=0, batch_size=2)
     on_workers, invocations = _run(spec, workers=2, batch_size=2)
 
@@ -94,8 +98,13 @@ def test_a_task_error_raised_in_a_worker_reaches_the_state_machine_by_its_class_
 def test_workers_refuse_an_instant_clock_before_starting_anything() -> None:
     spec = scenario([member(1)])
     clock = InstantClock()
-    engine = LocalEngine(Fleet(load_scenario(spec), clock), clock, template=str(TEMPLATE),
-                         statemachines_dir=str(STATEMACHINES), workers=2)  # fmt: skip
+    engine = LocalEngine(
+        Fleet(load_scenario(spec), clock),
+        clock,
+        template=str(TEMPLATE),
+        statemachines_dir=str(STATEMACHINES),
+        workers=2,
+    )
     with pytest.raises(ValueError, match="speed or real clock"), engine:
         pass
 
@@ -104,8 +113,7 @@ def test_a_worker_that_cannot_start_fails_the_engine_at_once_naming_why() -> Non
     spec = scenario([member(1)])
     fleet = Fleet(load_scenario(spec), SpeedClock(SPEED))
     plan = WorkerPlan(1, warm="tasks.no_such_module:warm")
-    engine = LocalEngine(fleet, fleet.clock, template=str(TEMPLATE), statemachines_dir=str(STATEMACHINES),
-                         workers=plan)  # fmt: skip
+    engine = LocalEngine(fleet, fleet.clock, template=str(TEMPLATE), statemachines_dir=str(STATEMACHINES), workers=plan)
     started = time.monotonic()
     with pytest.raises(RuntimeError, match="did not start: exited with"), engine:
         pass

@@ -25,17 +25,19 @@ def test_happy_path_enables_every_member_in_every_region(enable: Runner) -> None
 
 
 def test_every_member_fault_maps_to_its_report_reason(enable: Runner) -> None:
-    spec = scenario([
-        member(1, faults=["no_role"]),
-        member(2, faults=["untrusted_role"]),
-        member(3, faults=["volume_too_high"]),
-        member(4, faults=["verification_fails"]),
-        member(5, faults=["closed"]),
-        member(6, guardduty={"eu-west-1": False}),
-        member(7, faults=[{"type": "slow_invitation", "duration_s": 120}]),
-        member(8, faults=[{"type": "slow_invitation", "duration_s": 86400}]),
-        member(9, faults=[{"type": "throttle", "ops": ["AcceptInvitation", "ListInvitations"], "rate": 0.3}]),
-    ])
+    spec = scenario(
+        [
+            member(1, faults=["no_role"]),
+            member(2, faults=["untrusted_role"]),
+            member(3, faults=["volume_too_high"]),
+            member(4, faults=["verification_fails"]),
+            member(5, faults=["closed"]),
+            member(6, guardduty={"eu-west-1": False}),
+            member(7, faults=[{"type": "slow_invitation", "duration_s": 120}]),
+            member(8, faults=[{"type": "slow_invitation", "duration_s": 86400}]),
+            member(9, faults=[{"type": "throttle", "ops": ["AcceptInvitation", "ListInvitations"], "rate": 0.3}]),
+        ]
+    )
     run = enable(spec)
     rows = rows_by_pair(run)
     assert len(rows) == 18
@@ -68,8 +70,10 @@ def test_member_without_an_opt_in_region_is_skipped_there(enable: Runner) -> Non
         administrator={"guardduty_age_hours": {"us-east-1": 72, "ap-east-1": 72}},
     )
     rows = rows_by_pair(enable(spec))
-    assert (rows[(member(1)["account_id"], "ap-east-1")]["status"],
-            rows[(member(1)["account_id"], "ap-east-1")]["reason"]) == ("SKIPPED", "REGION_NOT_ENABLED")
+    assert (
+        rows[(member(1)["account_id"], "ap-east-1")]["status"],
+        rows[(member(1)["account_id"], "ap-east-1")]["reason"],
+    ) == ("SKIPPED", "REGION_NOT_ENABLED")
     assert rows[(member(2)["account_id"], "ap-east-1")]["status"] == "ENABLED"
     assert rows[(member(1)["account_id"], "us-east-1")]["status"] == "ENABLED"
 
@@ -165,8 +169,14 @@ def test_member_still_being_verified_after_polling_is_a_verification_timeout(ena
 
 def test_accepted_but_disabled_member_is_asked_to_start_monitoring(enable: Runner) -> None:
     spec = scenario(
-        [member(1, existing_membership={"us-east-1": {"status": "ACCEPTED_BUT_DISABLED",
-                                                       "disabled_reason": "VOLUME_UNKNOWN"}})],
+        [
+            member(
+                1,
+                existing_membership={
+                    "us-east-1": {"status": "ACCEPTED_BUT_DISABLED", "disabled_reason": "VOLUME_UNKNOWN"}
+                },
+            )
+        ],
         regions=["us-east-1"],
         administrator={"existing_graph_regions": ["us-east-1"]},
     )

@@ -85,8 +85,15 @@ def test_dry_run_plans_every_pair_and_writes_nothing(enable: Runner) -> None:
         ({"accounts": []}, "accounts"),
         ({"regions": ["us-east-9"]}, "us-east-9"),
         ({"guardduty_wait": "sometimes"}, "guardduty_wait"),
-        ({"accounts": [{"account_id": "222222222222", "email": "a@example.com"},
-                       {"account_id": "222222222222", "email": "b@example.com"}]}, "222222222222"),
+        (
+            {
+                "accounts": [
+                    {"account_id": "222222222222", "email": "a@example.com"},
+                    {"account_id": "222222222222", "email": "b@example.com"},
+                ]
+            },
+            "222222222222",
+        ),
     ],
 )
 def test_invalid_input_is_rejected_before_any_write(enable: Runner, fields: dict, expected: str) -> None:
