@@ -18,9 +18,9 @@ from typing import Any, NoReturn
 
 import click
 
-from detective_rollout.clock import Clock, parse_clock
+from detective_rollout.clocks import Clock, parse_clock
+from detective_rollout.ops.cli_options import run_output_options
 from detective_rollout.ops.commands import register as register_operator_commands
-from detective_rollout.ops.options import run_output_options
 from detective_rollout.ops.start import aws_start_options
 from tasks.validation import MAX_CSV_BYTES
 

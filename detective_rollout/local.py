@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from detective_rollout.clock import Clock, InstantClock
+from detective_rollout.clocks import Clock, InstantClock
 from detective_rollout.emulator import Fleet, load_scenario
 from detective_rollout.engine import ExecutionResult, LocalEngine
 from detective_rollout.engine.workers import WorkerPlan

@@ -8,7 +8,7 @@ from typing import Any
 FULL_TABLE_ROWS = 100
 
 
-def _table(headers: list[str], rows: list[list[str]]) -> list[str]:
+def text_table(headers: list[str], rows: list[list[str]]) -> list[str]:
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h) for i, h in enumerate(headers)]
     line = "  ".join(h.ljust(w) for h, w in zip(headers, widths, strict=True))
     out = [line, "  ".join("-" * w for w in widths)]
@@ -29,7 +29,7 @@ def render_report(report: dict[str, Any]) -> str:
     period = f"({report.get('started_at')} -> {report.get('finished_at')})"
     lines = [f"{report['workflow']} {report['execution']}  {period}", ""]
     enable = report["workflow"] == "enable"  # only the enable workflow has a GuardDuty gate per Region
-    lines += _table(
+    lines += text_table(
         ["REGION", "STATUS", "REASON", *(["GUARDDUTY AGE (h)"] if enable else []), "DETAIL"],
         [
             [
@@ -48,7 +48,7 @@ def render_report(report: dict[str, Any]) -> str:
     lines.append("")
     if shown is not results:
         lines.append(f"{len(results) - len(shown)} {' / '.join(routine)} rows not shown; the report has every row.")
-    lines += _table(
+    lines += text_table(
         ["ACCOUNT", "REGION", "STATUS", "MEMBER STATUS", "REASON", "CHANGED", "DETAIL"],
         [
             [

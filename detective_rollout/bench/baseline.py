@@ -18,7 +18,7 @@ from typing import Any
 import boto3
 
 from detective_rollout.bench.fleet import API_CHUNK, MEMBER_ROLE, Size, members, regions, scenario
-from detective_rollout.clock import SpeedClock
+from detective_rollout.clocks import SpeedClock
 from detective_rollout.emulator import Fleet, load_scenario
 
 INVITE_SLEEP_S = 10.0

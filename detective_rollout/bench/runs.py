@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from detective_rollout.bench.fleet import Size, critical_path_s, execution_input, regions, scenario
-from detective_rollout.clock import SpeedClock
+from detective_rollout.clocks import SpeedClock
 from detective_rollout.emulator import Fleet, aws_data, load_scenario
 from detective_rollout.engine import ExecutionResult, LocalEngine
 from detective_rollout.engine.workers import WorkerPlan

@@ -88,7 +88,7 @@ def run_server(scenario_path: str, port: int = 0, clock_spec: str = "real", host
     HTTP clients sleep on their own clocks, so its time would stand still and invitations would
     stay VERIFICATION_IN_PROGRESS for ever. ``speed=N`` is honoured (a fast-forwarded fleet).
     """
-    from detective_rollout.clock import parse_clock
+    from detective_rollout.clocks import parse_clock
     from detective_rollout.emulator.fleet import Fleet
     from detective_rollout.emulator.scenario import load_scenario
 

@@ -83,7 +83,7 @@ class LocalEngine:
         workers: int | WorkerPlan = 0,
     ) -> None:
         if clock is None:
-            from detective_rollout.clock import InstantClock
+            from detective_rollout.clocks import InstantClock
 
             clock = InstantClock()
         self.fleet = fleet

@@ -57,7 +57,7 @@ def forward(request: Any, event_name: str = "", **_: Any) -> Any:
 
 
 def _clock(config: dict[str, Any]) -> Any:
-    from detective_rollout.clock import RealClock, SpeedClock
+    from detective_rollout.clocks import RealClock, SpeedClock
 
     if config["clock"] == "real":
         return RealClock()

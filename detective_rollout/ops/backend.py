@@ -1,7 +1,7 @@
 """Where the operator commands find executions: the deployed stack, or a local ``--state-dir``.
 
 ``status``, ``replay`` and ``report`` are written once against :class:`Backend`; the AWS backend
-(:mod:`detective_rollout.ops.aws`) and the local one here answer the same questions - which
+(:mod:`detective_rollout.ops.deployed`) and the local one here answer the same questions - which
 executions exist, how far one got, its input and its report - so the commands behave alike on
 both, and so do their exit codes.
 """

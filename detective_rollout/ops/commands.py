@@ -15,8 +15,8 @@ from typing import Any
 import click
 
 from detective_rollout.ops.backend import Backend, ExecutionView, NotFound
+from detective_rollout.ops.cli_options import backend_for, handles_errors, target_options
 from detective_rollout.ops.formats import FORMATS
-from detective_rollout.ops.options import backend_for, handles_errors, target_options
 from detective_rollout.ops.progress import counts_text, render_progress
 from detective_rollout.ops.watch import exit_code, follow
 
@@ -26,13 +26,13 @@ def _is_tty() -> bool:
 
 
 def _list_table(views: list[ExecutionView]) -> str:
-    from detective_rollout.render import _table
+    from detective_rollout.render import text_table
 
     rows = [
         [v.execution, v.workflow, v.status, str(v.started_at or ""), counts_text(v.summary or {}), v.replay_of or ""]
         for v in views
     ]
-    return "\n".join(_table(["EXECUTION", "WORKFLOW", "STATUS", "STARTED", "SUMMARY", "REPLAY OF"], rows))
+    return "\n".join(text_table(["EXECUTION", "WORKFLOW", "STATUS", "STARTED", "SUMMARY", "REPLAY OF"], rows))
 
 
 @click.command()
@@ -174,7 +174,7 @@ def diagram(check: bool, output_dir: str | None) -> None:
 
 def register(group: click.Group) -> None:
     from detective_rollout.ops.console_input import console_input
-    from detective_rollout.ops.replay_command import replay
+    from detective_rollout.ops.replay_run import replay
 
     for command in (status, replay, report, console_input, diagram):
         group.add_command(command)

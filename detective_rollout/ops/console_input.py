@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from detective_rollout.ops.options import fail
+from detective_rollout.ops.cli_options import fail
 
 
 def csv_accounts(csv_data: bytes, workflow: str, problems: Any) -> list[dict[str, Any]]:

@@ -19,7 +19,7 @@ from typing import Any
 from detective_rollout.emulator import Fleet, load_scenario
 from detective_rollout.engine import LocalEngine
 from detective_rollout.local import LocalRun, execution_name, run_local
-from detective_rollout.ops.aws import fetch_history
+from detective_rollout.ops.deployed import fetch_history
 from detective_rollout.ops.progress import snapshot
 from detective_rollout.ops.store import ExecutionRecord, StateDir
 from tasks.clock import iso

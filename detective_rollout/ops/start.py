@@ -19,7 +19,7 @@ from typing import Any, NoReturn
 import click
 
 from detective_rollout.ops.backend import ExecutionView
-from detective_rollout.ops.options import (
+from detective_rollout.ops.cli_options import (
     backend_for,
     combined,
     fail,
@@ -99,7 +99,7 @@ def start_on_aws(
     as_json: bool,
 ) -> NoReturn:
     """StartExecution on the stack's ``workflow`` machine, then follow it (``wait``) and exit with its code."""
-    from detective_rollout.ops.aws import AwsBackend
+    from detective_rollout.ops.deployed import AwsBackend
 
     if factory.state_dir:
         fail("--state-dir keeps local runs: give --local SCENARIO.json with it, or drop it to start on AWS")

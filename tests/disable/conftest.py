@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from detective_rollout.clock import InstantClock
+from detective_rollout.clocks import InstantClock
 from detective_rollout.emulator import Fleet, load_scenario
 from detective_rollout.local import LocalRun, run_local
 from tests.workflow.conftest import Runner, enable, member

@@ -11,7 +11,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from detective_rollout.clock import InstantClock
+from detective_rollout.clocks import InstantClock
 from detective_rollout.emulator import Fleet, load_scenario
 from tasks import aws, clock, errors
 from tasks.aws import Aws, member_role_arn

@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from fleet_helpers import START, scenario_dict
 
-from detective_rollout.clock import InstantClock
+from detective_rollout.clocks import InstantClock
 from detective_rollout.emulator import Fleet, load_scenario
 
 

@@ -8,7 +8,7 @@ import pytest
 from botocore.exceptions import ClientError
 from fleet_helpers import ADMIN, admin, as_member, error_of, invite
 
-from detective_rollout.clock import InstantClock
+from detective_rollout.clocks import InstantClock
 from detective_rollout.emulator import Fleet
 
 A = ("222222222222", "a@example.com")

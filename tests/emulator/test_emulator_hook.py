@@ -11,7 +11,7 @@ from botocore.handlers import BUILTIN_HANDLERS
 from fleet_helpers import ADMIN, admin, scenario_dict
 from moto import mock_aws
 
-from detective_rollout.clock import InstantClock
+from detective_rollout.clocks import InstantClock
 from detective_rollout.emulator import Fleet, hook, load_scenario
 
 

@@ -16,7 +16,7 @@ import pytest
 from botocore.exceptions import ClientError
 from fleet_helpers import NO_RETRY, error_of, scenario_dict
 
-from detective_rollout.clock import InstantClock
+from detective_rollout.clocks import InstantClock
 from detective_rollout.emulator import Fleet, load_scenario, serve
 
 KEYS = {"aws_access_key_id": "AKIAIOSFODNN7EXAMPLE", "aws_secret_access_key": "secret"}

@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from detective_rollout.clock import InstantClock
+from detective_rollout.clocks import InstantClock
 from detective_rollout.engine import LocalEngine
 
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -13,7 +13,7 @@ from botocore.awsrequest import AWSResponse
 from botocore.config import Config
 
 import tasks.clock
-from detective_rollout.clock import InstantClock, SpeedClock
+from detective_rollout.clocks import InstantClock, SpeedClock
 from tests.engine.conftest import EngineFactory
 
 #: Whole seconds: TimestampPath values carry whole seconds, so waits are exact from here.

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from detective_rollout.clock import InstantClock
+from detective_rollout.clocks import InstantClock
 from detective_rollout.engine import LambdaFault
 from tests.engine.conftest import EngineFactory, FakeFleet, FakeScenario
 

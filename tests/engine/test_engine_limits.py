@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from detective_rollout.clock import InstantClock
+from detective_rollout.clocks import InstantClock
 from detective_rollout.engine import patching
 from tests.engine.conftest import EngineFactory
 

@@ -20,7 +20,7 @@ import pytest
 from botocore.stub import Stubber
 
 from detective_rollout.cli import Factory
-from detective_rollout.clock import InstantClock
+from detective_rollout.clocks import InstantClock
 from detective_rollout.emulator import Fleet, load_scenario
 from detective_rollout.engine import LocalEngine
 from detective_rollout.local import STATEMACHINES, TEMPLATE

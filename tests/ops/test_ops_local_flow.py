@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 from click.testing import Result
 
-from detective_rollout.clock import InstantClock
+from detective_rollout.clocks import InstantClock
 from detective_rollout.emulator import load_scenario
 from detective_rollout.ops.store import StateDir
 from tests.ops.conftest import EMAILS, FAULTY, HEALTHY, REGIONS, Cli, make_cli, scenario_dict, write_scenario

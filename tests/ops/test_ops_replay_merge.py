@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from detective_rollout.ops.backend import LocalBackend
-from detective_rollout.ops.replay import ReplayError, failed_pairs, original_emails, replay_input
-from detective_rollout.ops.replay_command import build
+from detective_rollout.ops.replay_input import ReplayError, failed_pairs, original_emails, replay_input
+from detective_rollout.ops.replay_run import build
 from detective_rollout.ops.store import ExecutionRecord, StateDir
 from tasks.replay import merge_regions, merge_rows
 from tasks.report import Row

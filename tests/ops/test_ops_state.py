@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from detective_rollout.clock import InstantClock
+from detective_rollout.clocks import InstantClock
 from detective_rollout.emulator import Fleet, load_scenario
 from detective_rollout.ops.store import ExecutionRecord, StateDir, StateDirError
 from tests.ops.conftest import Cli, scenario_dict, write_scenario

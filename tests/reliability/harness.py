@@ -21,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from detective_rollout.clock import InstantClock
+from detective_rollout.clocks import InstantClock
 from detective_rollout.emulator import Fleet, load_scenario
 from detective_rollout.engine import LocalEngine
 from detective_rollout.local import STATEMACHINES, TEMPLATE, LocalRun

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from detective_rollout.clock import InstantClock
+from detective_rollout.clocks import InstantClock
 from detective_rollout.emulator import Fleet, load_scenario
 from tests.reliability.harness import check_invariant, enable_input, execute, member, scenario
 

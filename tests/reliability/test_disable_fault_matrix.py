@@ -15,7 +15,7 @@ from typing import Any
 
 import pytest
 
-from detective_rollout.clock import InstantClock
+from detective_rollout.clocks import InstantClock
 from detective_rollout.emulator import Fleet, load_scenario
 from detective_rollout.local import LocalRun, run_local
 from tests.disable.conftest import ids

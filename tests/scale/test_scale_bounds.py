@@ -16,7 +16,7 @@ from __future__ import annotations
 import pytest
 
 from detective_rollout.bench.fleet import Size, execution_input, scenario
-from detective_rollout.clock import InstantClock
+from detective_rollout.clocks import InstantClock
 from detective_rollout.emulator import Fleet, load_scenario
 from detective_rollout.local import LocalRun, run_local
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from detective_rollout.clock import InstantClock
+from detective_rollout.clocks import InstantClock
 from detective_rollout.emulator import Fleet, load_scenario
 from detective_rollout.local import run_local
 from tasks import aws as tasks_aws

@@ -18,7 +18,7 @@ from typing import Any
 
 import pytest
 
-from detective_rollout.clock import InstantClock
+from detective_rollout.clocks import InstantClock
 from detective_rollout.emulator import Fleet, load_scenario
 from detective_rollout.engine import LocalEngine
 from detective_rollout.engine.metrics import history_events

@@ -9,7 +9,7 @@ from typing import Any
 import boto3
 import pytest
 
-from detective_rollout.clock import InstantClock
+from detective_rollout.clocks import InstantClock
 from detective_rollout.emulator import Fleet, load_scenario
 from tasks.ensure_graph import PROJECT_TAG, ensure_graph
 

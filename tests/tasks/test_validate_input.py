@@ -623,7 +623,7 @@ def fleet_scenario(**admin: Any) -> dict[str, Any]:
 @pytest.fixture
 def fleet_aws(s3: Any) -> Iterator[Callable[..., Any]]:
     """``start(**administrator_fields)`` routes boto3's STS/account/Detective calls to a new emulated fleet."""
-    from detective_rollout.clock import InstantClock
+    from detective_rollout.clocks import InstantClock
     from detective_rollout.emulator import Fleet, load_scenario
 
     with ExitStack() as stack:

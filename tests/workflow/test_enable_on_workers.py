@@ -16,7 +16,7 @@ from typing import Any
 
 import pytest
 
-from detective_rollout.clock import InstantClock, SpeedClock
+from detective_rollout.clocks import InstantClock, SpeedClock
 from detective_rollout.emulator import Fleet, load_scenario
 from detective_rollout.engine import LocalEngine, WorkerPlan
 from detective_rollout.local import STATEMACHINES, TEMPLATE, LocalRun, run_local

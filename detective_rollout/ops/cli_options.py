@@ -16,7 +16,7 @@ from typing import Any, NoReturn, TypeVar
 import click
 
 from detective_rollout.ops.backend import Backend, LocalBackend, NotFound
-from detective_rollout.ops.replay import ReplayError
+from detective_rollout.ops.replay_input import ReplayError
 from detective_rollout.ops.store import StateDirError
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -117,7 +117,7 @@ def backend_for(
 
             objects = dict(load_scenario(scenario).s3_objects)
         return LocalBackend(factory.state_dir, objects)
-    from detective_rollout.ops.aws import AwsBackend, Deployment
+    from detective_rollout.ops.deployed import AwsBackend, Deployment
 
     session = factory.aws_session(profile, region)
     return AwsBackend(session, Deployment.from_stack(session.client("cloudformation"), stack_name))

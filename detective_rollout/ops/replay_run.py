@@ -16,11 +16,11 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from detective_rollout.ops.backend import Backend, ExecutionView, LocalBackend, NotFound
-from detective_rollout.ops.options import backend_for, fail, follow_options, handles_errors, target_options
-from detective_rollout.ops.replay import failed_pairs, original_emails, replay_input
+from detective_rollout.ops.cli_options import backend_for, fail, follow_options, handles_errors, target_options
+from detective_rollout.ops.replay_input import failed_pairs, original_emails, replay_input
 
 if TYPE_CHECKING:
-    from detective_rollout.ops.aws import AwsBackend
+    from detective_rollout.ops.deployed import AwsBackend
 
 
 def build(
@@ -91,7 +91,7 @@ def replay(
     Exit codes as enable: 0 no row FAILED, 3 some row FAILED, 2 bad input, 1 anything else.
     """
     from detective_rollout.cli import finish_local
-    from detective_rollout.ops.aws import AwsBackend
+    from detective_rollout.ops.deployed import AwsBackend
     from detective_rollout.ops.start import follow_to_end
 
     backend = backend_for(factory, scenario, profile, region, stack_name)
