@@ -11,22 +11,16 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, NoReturn, TypeVar
+from typing import Any, TypeVar
 
 import click
 
 from detective_rollout.ops.backend import Backend, LocalBackend, NotFound
+from detective_rollout.ops.exits import EXIT_ERROR, fail
 from detective_rollout.ops.replay_input import ReplayError
 from detective_rollout.ops.store import StateDirError
 
 F = TypeVar("F", bound=Callable[..., Any])
-
-
-def fail(message: str, code: int | None = None) -> NoReturn:
-    """The CLI's ``_fail`` (imported late: cli.py registers these commands at its end)."""
-    from detective_rollout import cli
-
-    cli._fail(message, cli.EXIT_BAD_INPUT if code is None else code)
 
 
 def _remember_state_dir(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
@@ -137,8 +131,8 @@ def handles_errors[F: Callable[..., Any]](command: F) -> F:
         except (NotFound, StateDirError, ReplayError, ScenarioError, ProfileNotFound, OSError) as exc:
             fail(str(exc))
         except NoCredentialsError as exc:
-            fail(f"{exc} (use --profile, or --local SCENARIO.json --state-dir DIR for the embedded engine)", 1)
+            fail(f"{exc} (use --profile, or --local SCENARIO.json --state-dir DIR for the embedded engine)", EXIT_ERROR)
         except (ClientError, BotoCoreError) as exc:
-            fail(f"AWS: {exc}", 1)
+            fail(f"AWS: {exc}", EXIT_ERROR)
 
     return run  # type: ignore[return-value]

@@ -16,6 +16,7 @@ import click
 
 from detective_rollout.ops.backend import Backend, ExecutionView, NotFound
 from detective_rollout.ops.cli_options import backend_for, handles_errors, target_options
+from detective_rollout.ops.exits import report_exit_code
 from detective_rollout.ops.formats import FORMATS
 from detective_rollout.ops.progress import counts_text, render_progress
 from detective_rollout.ops.watch import exit_code, follow
@@ -149,9 +150,7 @@ def report(
         click.echo(f"{fmt} report written to {output}", err=True)
     else:
         click.echo(text, nl=False)
-    from detective_rollout.cli import EXIT_FAILED_ROWS, EXIT_OK
-
-    sys.exit(EXIT_FAILED_ROWS if document["summary"].get("FAILED", 0) else EXIT_OK)
+    sys.exit(report_exit_code(document))
 
 
 @click.command()

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from detective_rollout.ops.cli_options import fail
+from detective_rollout.ops.exits import fail
 
 
 def csv_accounts(csv_data: bytes, workflow: str, problems: Any) -> list[dict[str, Any]]:
@@ -97,7 +97,7 @@ def console_input(
     input_path: str | None,
 ) -> None:
     """Print the validated JSON input to paste into the Step Functions console."""
-    from detective_rollout.cli import parse_regions, read_accounts_file, read_input_file
+    from detective_rollout.ops.inputs import parse_regions, read_accounts_file, read_input_file
     from tasks.errors import InvalidInput
 
     base = read_input_file(input_path) if input_path else {}

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any
 import click
 
 from detective_rollout.ops.backend import Backend, ExecutionView, LocalBackend, NotFound
-from detective_rollout.ops.cli_options import backend_for, fail, follow_options, handles_errors, target_options
+from detective_rollout.ops.cli_options import backend_for, follow_options, handles_errors, target_options
+from detective_rollout.ops.exits import EXIT_OK, fail
 from detective_rollout.ops.replay_input import failed_pairs, original_emails, replay_input
 
 if TYPE_CHECKING:
@@ -90,8 +91,8 @@ def replay(
 
     Exit codes as enable: 0 no row FAILED, 3 some row FAILED, 2 bad input, 1 anything else.
     """
-    from detective_rollout.cli import finish_local
     from detective_rollout.ops.deployed import AwsBackend
+    from detective_rollout.ops.runs import finish
     from detective_rollout.ops.start import follow_to_end
 
     backend = backend_for(factory, scenario, profile, region, stack_name)
@@ -104,14 +105,14 @@ def replay(
     if report is not None and replay_in is None:
         only = f" with reason {'/'.join(reasons)}" if reasons else ""
         click.echo(f"nothing to replay: no FAILED row{only} in {view.execution}")
-        sys.exit(0)
+        sys.exit(EXIT_OK)
     if isinstance(backend, LocalBackend):
         if report is None or replay_in is None:
             raise NotFound(f"{view.execution} ({view.status}) has no report to replay: run it again")
         if not scenario:
             fail("a local replay needs --local SCENARIO.json (the fleet's faults, latency and seed)")
         run = factory.run_local(scenario, view.workflow, replay_in, clock=factory.clock(), reports=[report])
-        finish_local(run, report_path, as_json)
+        finish(run, report_path, as_json)
     assert isinstance(backend, AwsBackend)
     if replay_in is None:
         new = _redrive(backend, view, factory.clock().now())
@@ -119,13 +120,13 @@ def replay(
         new = backend.start(view.workflow, replay_in)
         click.echo(f"started {new.execution}: replay of {len(replay_in['accounts'])} account(s) of {view.execution}")
     if not wait:
-        sys.exit(0)
+        sys.exit(EXIT_OK)
     follow_to_end(factory, backend, new, interval=interval, report_path=report_path, as_json=as_json)
 
 
 def _corrected_emails(backend: Backend, value: str) -> bytes:
     """``--accounts``: read as enable reads it (a local file, or s3:// through the backend)."""
-    from detective_rollout.cli import read_accounts_file
+    from detective_rollout.ops.inputs import read_accounts_file
 
     text, uri = read_accounts_file(value)
     data = text.encode() if text is not None else backend.read_object(str(uri))

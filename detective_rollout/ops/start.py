@@ -22,12 +22,12 @@ from detective_rollout.ops.backend import ExecutionView
 from detective_rollout.ops.cli_options import (
     backend_for,
     combined,
-    fail,
     follow_options,
     profile_option,
     region_option,
     stack_name_option,
 )
+from detective_rollout.ops.exits import EXIT_ERROR, EXIT_OK, fail
 from detective_rollout.ops.watch import follow
 
 #: StartExecution refuses an input over 256 KiB.
@@ -40,7 +40,7 @@ aws_start_options = combined(profile_option, region_option, stack_name_option, f
 
 @dataclass(frozen=True)
 class Ended:
-    """An ended execution in the shape the CLI's ``finish_local`` prints (result, report, rejected)."""
+    """An ended execution in the shape ``ops.runs.finish`` prints (result, report, rejected)."""
 
     result: ExecutionView
     report: dict[str, Any] | None
@@ -54,8 +54,8 @@ def aws_input(
     workflow: str, accounts: str | None, regions: str | None, input_path: str | None, overrides: dict[str, Any]
 ) -> dict[str, Any]:
     """The execution input, checked; exits 2 naming every problem (nothing started)."""
-    from detective_rollout.cli import parse_regions, read_accounts_file, read_input_file
     from detective_rollout.ops.console_input import check_input, csv_accounts
+    from detective_rollout.ops.inputs import parse_regions, read_accounts_file, read_input_file
     from tasks.errors import InvalidInput
     from tasks.problems import Problems
 
@@ -110,7 +110,7 @@ def start_on_aws(
     what = f"{counted} account(s)" if counted is not None else execution_input.get("accounts_csv", "all members")
     click.echo(f"started {view.execution}: {workflow} for {what} in {_regions(execution_input['regions'])}")
     if not wait:
-        sys.exit(0)
+        sys.exit(EXIT_OK)
     follow_to_end(factory, backend, view, interval=interval, report_path=report_path, as_json=as_json)
 
 
@@ -118,7 +118,7 @@ def follow_to_end(
     factory: Any, backend: Any, view: ExecutionView, *, interval: float, report_path: str | None, as_json: bool
 ) -> NoReturn:
     """Show progress until ``view`` ends, then print its report and exit with the contract's code."""
-    from detective_rollout.cli import finish_local
+    from detective_rollout.ops.runs import finish
 
     follow(backend, view, sleep=factory.sleep, interval=interval, echo=click.echo, tty=sys.stdout.isatty())
     ended = backend.execution(view.execution)
@@ -126,8 +126,8 @@ def follow_to_end(
     if final is None:
         if ended.error == "InvalidInput":
             fail(f"invalid input: {ended.cause}")
-        fail(f"{ended.execution} ended {ended.status} without a report: {ended.error}: {ended.cause}", 1)
-    finish_local(Ended(ended, final), report_path, as_json)
+        fail(f"{ended.execution} ended {ended.status} without a report: {ended.error}: {ended.cause}", EXIT_ERROR)
+    finish(Ended(ended, final), report_path, as_json)
 
 
 def _regions(value: Any) -> str:

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from detective_rollout.ops.backend import Backend, ExecutionView
+from detective_rollout.ops.exits import EXIT_BAD_INPUT, EXIT_ERROR, EXIT_FAILED_ROWS, EXIT_OK
 from detective_rollout.ops.progress import FINAL, render_progress
 
 
@@ -39,8 +40,6 @@ def follow(
 
 def exit_code(view: ExecutionView) -> int:
     """0 running or no row FAILED, 3 some row FAILED, 2 its input was rejected, 1 it ended otherwise."""
-    from detective_rollout.cli import EXIT_BAD_INPUT, EXIT_ERROR, EXIT_FAILED_ROWS, EXIT_OK
-
     if view.summary is not None:
         return EXIT_FAILED_ROWS if view.summary.get("FAILED", 0) else EXIT_OK
     if view.status in ("RUNNING", "SUCCEEDED", "PENDING_REDRIVE"):

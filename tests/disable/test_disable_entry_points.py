@@ -9,8 +9,9 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from detective_rollout.cli import EXIT_BAD_INPUT, EXIT_FAILED_ROWS, EXIT_OK, main
+from detective_rollout.cli import main
 from detective_rollout.local import run_local
+from detective_rollout.ops.exits import EXIT_BAD_INPUT, EXIT_FAILED_ROWS, EXIT_OK
 from tasks.triggers.offboarding import start_for_departed_account
 from tests.disable.conftest import REGIONS, member_in
 from tests.workflow.conftest import ADMIN, member, rows_by_pair, scenario

@@ -15,7 +15,8 @@ from typing import Any
 import pytest
 from click.testing import CliRunner, Result
 
-from detective_rollout.cli import Factory, main
+from detective_rollout.cli import main
+from detective_rollout.ops.factory import Factory
 
 ADMIN = "111111111111"
 REGIONS = ["us-east-1", "eu-west-1"]

@@ -19,11 +19,11 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from detective_rollout.cli import Factory
 from detective_rollout.clocks import InstantClock
 from detective_rollout.emulator import Fleet, load_scenario
 from detective_rollout.engine import LocalEngine
 from detective_rollout.local import STATEMACHINES, TEMPLATE
+from detective_rollout.ops.factory import Factory
 from tests.ops.conftest import EMAILS, FAULTY, HEALTHY, REGIONS, Cli, make_cli, scenario_dict
 
 FIRST = "rollout-1"

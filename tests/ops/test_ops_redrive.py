@@ -12,8 +12,8 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from detective_rollout.cli import Factory
 from detective_rollout.clocks import InstantClock
+from detective_rollout.ops.factory import Factory
 from detective_rollout.ops.redrive import redrive_decision
 from tests.ops.conftest import make_cli, no_sleep
 

@@ -18,7 +18,8 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from detective_rollout.cli import EXIT_BAD_INPUT, main
+from detective_rollout.cli import main
+from detective_rollout.ops.exits import EXIT_BAD_INPUT
 from tasks import errors
 from tasks.validate_offboarding import disable_options, validate_offboarding
 from tests.reliability.catalog import CLI_BAD_INPUTS, DISABLE_BAD_INPUTS, BadInput
