@@ -4,5 +4,5 @@ Every run uses the emulated fleet with injected per-call latency (wall milliseco
 :mod:`detective_rollout.bench.fleet`) and a SpeedClock, so waits and sleeps are scaled down by the
 clock speed while each API call still costs its latency in wall time. ``python -m
 detective_rollout.bench --help`` lists the flags; the last line printed is one JSON object
-(README, "Scale", says what each figure means).
+(docs/performance.md says what each figure means).
 """

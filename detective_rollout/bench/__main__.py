@@ -74,7 +74,9 @@ def parser() -> argparse.ArgumentParser:
         "in the engine's own process, pinned to one CPU)",
     )
     p.add_argument(
-        "--no-pin", action="store_true", help="let each process run on every CPU (default: pinned, see README)"
+        "--no-pin",
+        action="store_true",
+        help="let each process run on every CPU (default: pinned, see docs/performance.md)",
     )
     p.add_argument("--part", choices=PARTS, help=argparse.SUPPRESS)  # internal: run one part in this process
     return p

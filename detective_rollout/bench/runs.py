@@ -46,7 +46,7 @@ def pin_to_one_cpu() -> int | None:
     Without workers the engine is one Python process: its threads take turns holding the GIL,
     so it never uses more than one core's worth of CPU. Left free to migrate, the scheduler
     moves those threads between cores at every hand-over of the GIL, and each move costs cold
-    caches and cross-core wake-ups: on the 2-core machine of the README an API call's CPU went
+    caches and cross-core wake-ups: on the 2-core machine of docs/performance.md an API call's CPU went
     from 1.1 ms pinned to 1.6 ms unpinned with 64 calls in flight. The baseline and ``--workers
     0`` runs are pinned this way; with workers, each worker gets its own CPU (EngineSetup).
     """

@@ -157,17 +157,17 @@ def report(
 @click.option("--check", is_flag=True, help="Only compare: exit 1 when a committed diagram differs from the ASL.")
 @click.option("--output-dir", type=click.Path(file_okay=False), help="Where the .mmd files go (docs/diagrams).")
 def diagram(check: bool, output_dir: str | None) -> None:
-    """Mermaid diagrams of both state machines from their ASL (docs/diagrams/*.mmd and the README)."""
+    """Mermaid diagrams of both state machines from their ASL (docs/diagrams/*.mmd and docs/workflows.md)."""
     from detective_rollout.ops import diagram as diagrams
 
     out = Path(output_dir) if output_dir else diagrams.DIAGRAMS
-    readme = diagrams.README if output_dir is None else None
+    page = diagrams.PAGE if output_dir is None else None
     if check:
-        problems = diagrams.stale(out, readme)
+        problems = diagrams.stale(out, page)
         for problem in problems:
             click.echo(f"stale: {problem}", err=True)
         sys.exit(1 if problems else 0)
-    for path in diagrams.write_all(out, readme):
+    for path in diagrams.write_all(out, page):
         click.echo(f"wrote {path}")
 
 

@@ -1,7 +1,7 @@
 """Mermaid state diagrams generated from the ASL, so the pictures in the docs cannot drift from it.
 
 ``detective-rollout diagram`` writes ``docs/diagrams/<machine>.mmd`` for both state machines and
-refreshes the copies embedded in the README (between ``<!-- diagram:<machine> -->`` markers,
+refreshes the copies embedded in docs/workflows.md (between ``<!-- diagram:<machine> -->`` markers,
 which GitHub renders); a test fails when a committed diagram and the ASL disagree. Every
 transition is drawn: Next, Choice branches (with their condition), Default, and Catch (with the
 error names), Map iterations as nested composite states.
@@ -18,7 +18,8 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 MACHINES = ("enable-detective", "disable-detective")
 DIAGRAMS = ROOT / "docs" / "diagrams"
-README = ROOT / "README.md"
+#: The page that embeds both diagrams (GitHub renders the Mermaid blocks).
+PAGE = ROOT / "docs" / "workflows.md"
 _COMPARISONS = (
     "StringEquals",
     "NumericEquals",
@@ -109,17 +110,17 @@ def render(machine: str, statemachines: Path = ROOT / "statemachines") -> str:
     )
 
 
-def embed(readme: str, machine: str, diagram: str) -> str:
-    """``readme`` with the block between ``<!-- diagram:<machine> -->`` and ``<!-- /diagram -->`` replaced."""
+def embed(page: str, machine: str, diagram: str) -> str:
+    """``page`` with the block between ``<!-- diagram:<machine> -->`` and ``<!-- /diagram -->`` replaced."""
     pattern = re.compile(rf"(<!-- diagram:{re.escape(machine)} -->\n).*?(<!-- /diagram -->)", re.DOTALL)
-    return pattern.sub(lambda m: f"{m.group(1)}```mermaid\n{diagram}```\n{m.group(2)}", readme)
+    return pattern.sub(lambda m: f"{m.group(1)}```mermaid\n{diagram}```\n{m.group(2)}", page)
 
 
-def write_all(out_dir: Path = DIAGRAMS, readme: Path | None = README) -> list[Path]:
-    """Write every diagram (and refresh the README's embedded copies); returns the files written."""
+def write_all(out_dir: Path = DIAGRAMS, page: Path | None = PAGE) -> list[Path]:
+    """Write every diagram (and refresh the page's embedded copies); returns the files written."""
     out_dir.mkdir(parents=True, exist_ok=True)
     written = []
-    text = readme.read_text() if readme and readme.exists() else None
+    text = page.read_text() if page and page.exists() else None
     for machine in MACHINES:
         diagram = render(machine)
         path = out_dir / f"{machine}.mmd"
@@ -127,16 +128,16 @@ def write_all(out_dir: Path = DIAGRAMS, readme: Path | None = README) -> list[Pa
         written.append(path)
         if text is not None:
             text = embed(text, machine, diagram)
-    if readme and text is not None and text != readme.read_text():
-        readme.write_text(text)
-        written.append(readme)
+    if page and text is not None and text != page.read_text():
+        page.write_text(text)
+        written.append(page)
     return written
 
 
-def stale(out_dir: Path = DIAGRAMS, readme: Path | None = README) -> list[str]:
-    """What disagrees with the ASL: missing/outdated .mmd files, README blocks not matching them."""
+def stale(out_dir: Path = DIAGRAMS, page: Path | None = PAGE) -> list[str]:
+    """What disagrees with the ASL: missing/outdated .mmd files, the page's blocks not matching them."""
     problems = []
-    text = readme.read_text() if readme and readme.exists() else ""
+    text = page.read_text() if page and page.exists() else ""
     for machine in MACHINES:
         diagram = render(machine)
         path = out_dir / f"{machine}.mmd"
@@ -144,5 +145,5 @@ def stale(out_dir: Path = DIAGRAMS, readme: Path | None = README) -> list[str]:
             shown = path.relative_to(ROOT) if path.is_relative_to(ROOT) else path
             problems.append(f"{shown} differs from statemachines/{machine}.asl.json")
         if f"<!-- diagram:{machine} -->" in text and embed(text, machine, diagram) != text:
-            problems.append(f"the README's embedded {machine} diagram is outdated")
+            problems.append(f"the embedded {machine} diagram in {page.name if page else 'the page'} is outdated")
     return problems

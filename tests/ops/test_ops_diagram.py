@@ -1,4 +1,4 @@
-"""The committed Mermaid diagrams (docs/diagrams, README) are what the ASL says - regenerate with
+"""The committed Mermaid diagrams (docs/diagrams, docs/workflows.md) are what the ASL says - regenerate with
 ``detective-rollout diagram`` when a definition changes."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ from tests.ops.conftest import Cli
 
 
 def test_committed_diagrams_agree_with_the_asl() -> None:
-    assert diagram.stale() == [], "run `detective-rollout diagram` and commit docs/diagrams and README.md"
+    assert diagram.stale() == [], "run `detective-rollout diagram` and commit docs/diagrams and docs/workflows.md"
 
 
 def test_every_state_and_every_transition_is_drawn() -> None:
@@ -44,7 +44,7 @@ def test_the_command_writes_and_checks(tmp_path: Path, cli: Cli) -> None:
     assert stale.exit_code == 1 and "enable-detective.mmd differs" in stale.stderr
 
 
-def test_readme_blocks_are_replaced_between_their_markers() -> None:
+def test_page_blocks_are_replaced_between_their_markers() -> None:
     text = "intro\n<!-- diagram:enable-detective -->\nold\n<!-- /diagram -->\nrest\n"
     assert (
         diagram.embed(text, "enable-detective", "new\n")

@@ -8,7 +8,7 @@ batches and Regions executes the same states as 1,200 x 21: here 120 accounts in
 the engine that takes seconds instead of the minute of the full run. Transitions and history
 events must then equal the full run's, and the largest payload may differ only by the digits of
 its counts (1,200 vs 120 accounts). ``FULL_RUN`` is the full 1,200 x 21 run that ``make bench``
-measured (README, "Scale"): when the machine changes, re-run the bench and update both.
+measured (docs/performance.md): when the machine changes, re-run the bench and update both.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from detective_rollout.local import LocalRun, run_local
 LARGE = Size(1200, 21)
 DEFAULT_BATCH_SIZE = 10
 BATCHES = LARGE.accounts // DEFAULT_BATCH_SIZE
-#: The full run (make bench, README "Scale"): transitions, history events, largest payload.
+#: The full run (make bench, docs/performance.md): transitions, history events, largest payload.
 FULL_RUN = {"state_transitions": 135, "max_history_events": 898, "max_payload_bytes": 18823}
 #: Issue 8's targets at 1,200 x 21 and AWS's hard limits.
 MAX_TRANSITIONS_PER_PAIR = 0.01
