@@ -10,11 +10,18 @@ everything else is terminal for the state that raised it.
 
 from __future__ import annotations
 
+from tasks.masking import mask_emails
+
 
 class RolloutError(Exception):
-    """Base of every error the task code raises on purpose."""
+    """Base of every error the task code raises on purpose.
+
+    Its message becomes an execution's cause, so every email in it is masked here, whatever
+    built it (an AWS error message included).
+    """
 
     def __init__(self, message: str, *, code: str | None = None) -> None:
+        message = mask_emails(message)
         super().__init__(message)
         self.message = message
         self.code = code or type(self).__name__

@@ -672,8 +672,27 @@ def render() -> str:
         lines.append(f"| enable and disable | {_cell(name)} | `{_cell(fragment)}` |")
     for bad in DISABLE_BAD_INPUTS:
         lines.append(f"| disable | {_cell(bad.what)} | `{_cell(bad.message)}` |")
+    lines += _trust_section()
     lines.append("")
     return "\n".join(lines)
+
+
+def _trust_section() -> list[str]:
+    """Issue 16's reproductions and the design choices they rest on (tests/reliability/trust_catalog.py)."""
+    from tests.reliability.trust_catalog import DESIGN_CHOICES, TRUST_CHECKS
+
+    lines = [
+        "",
+        "## Values refused up front, output a machine can trust, masking that masks, rows that tell the truth",
+        "",
+        "| tried | what happens | test |",
+        "|---|---|---|",
+        *[f"| {_cell(tried)} | {_cell(outcome)} | `{test}` |" for tried, outcome, test in TRUST_CHECKS],
+        "",
+        "Design choices:",
+        "",
+    ]
+    return lines + [f"- {choice}" for choice in DESIGN_CHOICES]
 
 
 def main() -> None:
