@@ -4,8 +4,10 @@ Row statuses: REMOVED (out of the graph thanks to this run), NOT_A_MEMBER (was n
 ``changed: false``, not an error), SKIPPED (the administrator has not enabled the Region),
 FAILED (still a member, or unknown), PLANNED (dry run). ``member_status`` is the status the
 administrator sees after the run (None once the account is out); the status before is in
-``detail``. Inputs: the Map outcomes (RemoveRegions, DisassociateBatches, DeleteGraphs) and the
-work-store records of RemoveMembers, DisassociateMemberships and DeleteGraph.
+``detail``. Inputs: the per-Region outcome lists of RemoveMembers and DeleteGraph, the
+DisassociateBatches Map's batch outcomes, and the work documents of RemoveMembers
+(``remove.json``), DisassociateMemberships (``disassociate/<batch>.json``) and DeleteGraph
+(``graph.json``).
 
 The administrator's removal decides the row; the member side only qualifies it: a member side
 that could not run (closed account, role missing) keeps a REMOVED row REMOVED with reason
@@ -18,10 +20,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from tasks.delete_graph import unplanned_members
-from tasks.disassociate_memberships import PROBLEMS
+from tasks.delete_graph import GRAPHS, unplanned_members
+from tasks.disassociate_memberships import PROBLEMS, result_name
 from tasks.plan import Plan
-from tasks.remove_members import REMOVING
+from tasks.remove_members import REMOVED, REMOVING
 from tasks.report import Row, short
 from tasks.workstore import WorkStore
 
@@ -32,7 +34,7 @@ MEMBER_LEFT = frozenset({"DISASSOCIATED", "REJECTED"})
 class Evidence:
     """Everything the run recorded, by Region, batch and account."""
 
-    regions: dict[str, dict[str, Any]]  # region -> RemoveRegions outcome
+    regions: dict[str, dict[str, Any]]  # region -> RemoveMembers outcome
     removed: dict[str, dict[str, Any]] = field(default_factory=dict)  # region -> remove document
     member_side: dict[str, dict[str, Any]] = field(default_factory=dict)  # account -> disassociate result
     failed_batches: dict[int, str] = field(default_factory=dict)  # batch -> error cause
@@ -49,27 +51,35 @@ def _join(*parts: str | None) -> str | None:
     return "; ".join(p for p in parts if p) or None
 
 
+def _failed_everywhere(plan: Plan, error: dict[str, Any] | None) -> list[dict[str, Any]]:
+    """A state that crashed after its retries (its Catch's error): every Region FAILED with it."""
+    return [{"region": r, "status": "FAILED", "reason": "ERROR", "error": error} for r in plan.regions] if error else []
+
+
 def gather(store: WorkStore, plan: Plan, event: dict[str, Any]) -> Evidence:
-    evidence = Evidence(regions={r["region"]: r for r in event.get("regions", [])})
-    kinds = ("remove", "graph") if plan.options.get("delete_graph") else ("remove",)
+    """The evidence from the machine's state (``event["state"]``) and the work documents.
+
+    RemoveMembers and DeleteGraph list every Region's outcome (``remove.regions``,
+    ``graphs.regions``); where one crashed, its Catch left ``remove_error`` / ``graphs_error``
+    instead, which every Region then reports.
+    """
+    state = event["state"]
+    removed = (state.get("remove") or {}).get("regions") or _failed_everywhere(plan, state.get("remove_error"))
+    graphs = (state.get("graphs") or {}).get("regions") or _failed_everywhere(plan, state.get("graphs_error"))
+    evidence = Evidence(regions={r["region"]: r for r in removed})
     member_side = (
-        [f"disassociate/{i}.json" for i in range(plan.batch_count)]
-        if plan.options.get("disassociate_in_member")
-        else []
+        [result_name(i) for i in range(plan.batch_count)] if plan.options.get("disassociate_in_member") else []
     )
-    found = store.find_all([f"{kind}/{region}.json" for region in plan.regions for kind in kinds] + member_side)
-    for region in plan.regions:
-        if removed := found[f"remove/{region}.json"]:
-            evidence.removed[region] = removed
-        if graph := found.get(f"graph/{region}.json"):
-            evidence.graphs[region] = graph
-    for batch in event.get("batches", []):
+    found = store.find_all([REMOVED, GRAPHS, *member_side])
+    evidence.removed.update((found[REMOVED] or {}).get("regions") or {})
+    evidence.graphs.update((found[GRAPHS] or {}).get("regions") or {})
+    for batch in state.get("batches") or []:
         if batch.get("status") == "FAILED":
             evidence.failed_batches[int(batch["batch"])] = _cause(batch.get("error"))
     for name in member_side:
         if done := found[name]:
             evidence.member_side.update(done.get("accounts", {}))
-    for graph in event.get("graphs", []):
+    for graph in graphs:
         if graph.get("status") == "FAILED":
             evidence.failed_graphs[graph["region"]] = _cause(graph.get("error"))
     return evidence

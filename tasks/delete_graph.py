@@ -1,42 +1,48 @@
-"""State ``DeleteGraph``: delete the administrator's behavior graph in one Region (confirmed runs only).
+"""State ``DeleteGraph``: delete the administrator's behavior graphs, every Region at once (confirmed runs only).
 
 Detective's DeleteGraph disables the graph and removes EVERY member with it, which is why the
 validation state allows it only with ``all_members`` and the administrator's account id as
 confirmation - and why this state checks the Plan again instead of trusting its payload: only a
 Plan written by ValidateOffboarding with ``delete_graph`` set can delete a graph.
 
-It runs after RemoveMembers (and the member side), so normally the graph is empty by now. Any
+It runs after RemoveMembers (and the member side), so normally the graphs are empty by now. Any
 member still listed - one whose removal failed, or one added after validation - goes with the
-graph; the record names them so the report can say so. The intent is recorded first, so a retry
-after a crash knows the graph it finds missing was deleted by this execution.
+graph; the record names them so the report can say so. One invocation handles every Region
+concurrently (tasks.fanout) and keeps every Region's record in one document, ``graph.json``,
+written at most twice: the intent (DELETING) of every Region with a graph to delete, before any
+DeleteGraph, so a retry after a crash knows the graph it finds missing was deleted by this
+execution; then the outcome. A Region whose DeleteGraph fails is that Region's FAILED outcome.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from tasks import errors
 from tasks.aws import default_aws
-from tasks.detective import delete_graph, list_graph_arns, list_members
+from tasks.detective import delete_graph as delete_behavior_graph
+from tasks.detective import list_graph_arns, list_members
+from tasks.fanout import fan_out
 from tasks.log import keys, logger
 from tasks.plan import Plan
+from tasks.region_outcomes import Outcome, failed, retried
 from tasks.workstore import WorkStore
 
 WORKFLOW = "disable"
 DELETING = "DELETING"
+#: ``{"regions": {region: {"region", "outcome", "graph_arn", "members", "detail"}}}``.
+GRAPHS = "graph.json"
+
+#: A Detective client of the administrator in a Region.
+Clients = Callable[[str], Any]
+#: Stores ``graph.json``'s ``regions`` (every Region's record).
+Checkpoint = Callable[[dict[str, dict[str, Any]]], None]
 
 
-def delete_region_graph(
-    detective: Any,
-    plan: Plan,
-    region: str,
-    previous: dict[str, Any] | None,
-    store_intent: Callable[[dict[str, Any]], None],
-) -> dict[str, Any]:
-    """The Region's graph record: outcome DELETED | NO_GRAPH | SKIPPED | PLANNED, graph ARN, members it held."""
-    if not plan.options.get("delete_graph"):
-        raise errors.InvalidInput("this execution's Plan does not confirm deleting behavior graphs")
+def survey_graph(detective: Any, plan: Plan, region: str, previous: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The Region's graph record before any write: SKIPPED | NO_GRAPH | PLANNED | DELETED (an earlier attempt's),
+    or DELETING - the graph to delete, with the members it holds now."""
     record: dict[str, Any] = {"region": region, "graph_arn": None, "members": [], "detail": None}
     if region in plan.admin_disabled_regions:
         return {**record, "outcome": "SKIPPED", "detail": f"the administrator has not enabled {region}"}
@@ -51,31 +57,63 @@ def delete_region_graph(
     if plan.dry_run:
         held = f"; it has {len(members)} members now, all removed with it" if members else ""
         return {**record, "outcome": "PLANNED", "detail": f"would delete {graph_arn}{held}"}
-    store_intent({**record, "outcome": DELETING})
-    delete_graph(detective, graph_arn)
-    return {**record, "outcome": "DELETED"}
+    return {**record, "outcome": DELETING}
 
 
-def unplanned_members(plan: Plan, record: dict[str, Any]) -> list[str]:
+def delete_graphs(
+    detectives: Clients, plan: Plan, previous: Mapping[str, Any], checkpoint: Checkpoint
+) -> tuple[list[Outcome], dict[str, dict[str, Any]]]:
+    """Every Region's outcome (DONE with the graph's outcome, or FAILED) and ``graph.json``'s ``regions``.
+
+    ``previous``: the records an earlier attempt of this state stored, by Region.
+    """
+    if not plan.options.get("delete_graph"):
+        raise errors.InvalidInput("this execution's Plan does not confirm deleting behavior graphs")
+    regions = list(plan.regions)
+    surveyed = fan_out(retried(lambda r: survey_graph(detectives(r), plan, r, previous.get(r))), regions)
+    records = {r["region"]: r for r in surveyed if not isinstance(r, Exception)}
+    document = {**previous, **records}
+    deleting = [r for r in records.values() if r["outcome"] == DELETING]
+    if deleting:
+        checkpoint(document)
+
+    def delete(record: dict[str, Any]) -> dict[str, Any]:
+        delete_behavior_graph(detectives(record["region"]), record["graph_arn"])
+        return {**record, "outcome": "DELETED"}
+
+    deleted = dict(zip([r["region"] for r in deleting], fan_out(retried(delete), deleting), strict=True))
+    outcomes: list[Outcome] = []
+    for region, result in zip(regions, surveyed, strict=True):
+        final = deleted.get(region, result)
+        if isinstance(final, Exception):
+            outcomes.append(failed({"region": region}, final))
+            continue
+        document[region] = final
+        outcomes.append(
+            {"region": region, "status": "DONE", "outcome": final["outcome"], "graph_arn": final["graph_arn"]}
+        )
+    checkpoint(document)
+    return outcomes, document
+
+
+def unplanned_members(plan: Plan, record: Mapping[str, Any]) -> list[str]:
     """Members the graph held at deletion that this execution was not asked about (added later)."""
     planned = {a.account_id for a in plan.accounts_in(str(record.get("region")))}
     return [m for m in record.get("members", []) if m not in planned]
 
 
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    region = event["region"]
     aws = default_aws()
     store = WorkStore.for_state(aws, event, WORKFLOW)
     plan = store.plan()
-    name = f"graph/{region}.json"
+    previous = (store.find(GRAPHS) or {}).get("regions") or {}
 
-    def store_intent(record: dict[str, Any]) -> None:
-        store.put(name, record)
+    def checkpoint(regions: dict[str, dict[str, Any]]) -> None:
+        store.put(GRAPHS, {"regions": regions})
 
-    record = delete_region_graph(aws.client("detective", region), plan, region, store.find(name), store_intent)
-    store.put(name, record)
-    logger.info(
-        "behavior graph",
-        extra={**keys(plan.execution, region=region), "outcome": record["outcome"], "members": len(record["members"])},
-    )
-    return {"region": region, "outcome": record["outcome"], "graph_arn": record["graph_arn"]}
+    outcomes, document = delete_graphs(lambda region: aws.client("detective", region), plan, previous, checkpoint)
+    for outcome in outcomes:
+        members = len((document.get(outcome["region"]) or {}).get("members") or [])
+        extra = {"status": outcome["status"], "outcome": outcome.get("outcome"), "members": members}
+        logger.info("behavior graph", extra={**keys(plan.execution, region=outcome["region"]), **extra})
+    return {"regions": outcomes}

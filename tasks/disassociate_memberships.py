@@ -6,10 +6,12 @@ happen: the member leaves with DisassociateMembership where it is ENABLED, or de
 RejectInvitation where it is still INVITED. Only the administrator's graphs are touched - a
 member may belong to other graphs, which are none of this workflow's business.
 
-Each member role is assumed ONCE per account and used in all of its Regions; accounts run
-concurrently and are isolated from each other (the AcceptInvitations pattern, sharing its
-helpers). An account that is already gone - closed, role missing - is recorded as
-ACCESS_DENIED for its Regions and reported, never fatal: the administrator-side removal stands.
+The batch's accounts and the plan come from its own work document (``batches/<batch>.json``,
+written by ValidateOffboarding), not from the whole ``request.json``. Each member role is
+assumed ONCE per account and used in all of its Regions; accounts run concurrently and are
+isolated from each other (the AcceptInvitations pattern, sharing its helpers). An account that
+is already gone - closed, role missing - is recorded as ACCESS_DENIED for its Regions and
+reported, never fatal: the administrator-side removal stands.
 """
 
 from __future__ import annotations
@@ -29,6 +31,16 @@ from tasks.workstore import WorkStore
 WORKFLOW = "disable"
 #: Member-side outcomes that leave something undone (the report shows them as MEMBER_<outcome>).
 PROBLEMS = frozenset({"ACCESS_DENIED", "THROTTLED", "ERROR"})
+
+
+def batch_name(batch: int) -> str:
+    """The batch's work document: :meth:`tasks.plan.Plan.batch_document`, written by ValidateOffboarding."""
+    return f"batches/{batch}.json"
+
+
+def result_name(batch: int) -> str:
+    """The batch's records: ``{"batch", "accounts": {account_id: {"regions": {region: MemberRecord}}}}``."""
+    return f"disassociate/{batch}.json"
 
 
 def leave_in_region(member: Aws, region: str, admin_account_id: str, dry_run: bool) -> MemberRecord:
@@ -99,11 +111,9 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
     config = settings.load()
     admin = default_aws()
     store = WorkStore.for_state(admin, event, WORKFLOW)
-    plan = store.plan()
-    results = disassociate_batch(
-        admin, plan, plan.batch(batch_index), config.member_role_name, config.member_role_external_id
-    )
-    store.put(f"disassociate/{batch_index}.json", {"batch": batch_index, "accounts": results})
+    plan = Plan.from_batch_document(store.get(batch_name(batch_index)))
+    results = disassociate_batch(admin, plan, plan.accounts, config.member_role_name, config.member_role_external_id)
+    store.put(result_name(batch_index), {"batch": batch_index, "accounts": results})
     counts = outcome_counts(results)
     logger.info("member side cleaned up", extra={**keys(plan.execution), "batch": batch_index, **counts})
     return {"batch": batch_index, "accounts": len(results), "counts": counts}

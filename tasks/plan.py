@@ -57,6 +57,19 @@ class Plan:
     def to_json(self) -> dict[str, Any]:
         return asdict(self)
 
+    def batch_document(self, index: int) -> dict[str, Any]:
+        """One batch's work document: the plan without its account list and request, and the batch's accounts.
+
+        A batch task reads this instead of ``request.json`` (~430 KB of JSON at 1,200 accounts x 21 Regions).
+        """
+        header = {k: v for k, v in self.to_json().items() if k not in ("accounts", "request")}
+        return {"batch": index, "plan": header, "accounts": [asdict(a) for a in self.batch(index)]}
+
+    @classmethod
+    def from_batch_document(cls, document: dict[str, Any]) -> Plan:
+        """The plan of :meth:`batch_document`, with that batch's accounts only."""
+        return cls.from_json({**document["plan"], "accounts": document["accounts"]})
+
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Plan:
         return cls(

@@ -38,13 +38,13 @@ def failed(outcome: Outcome, exc: BaseException) -> Outcome:
     return {**outcome, "status": "FAILED", "reason": "ERROR", "error": error_of(exc)}
 
 
-def retried(work: Callable[[Outcome], Outcome]) -> Callable[[Outcome], Outcome]:
+def retried[T, R](work: Callable[[T], R]) -> Callable[[T], R]:
     """``work`` retried on transient errors (throttling after botocore's retries, 5xx, work store)."""
 
-    def run(outcome: Outcome) -> Outcome:
+    def run(item: T) -> R:
         for attempt in bounded(errors.RetryableError, attempts=4, first_wait=5, max_wait=40):
             with attempt:
-                return work(outcome)
+                return work(item)
         raise AssertionError("unreachable: bounded() re-raises the last error")
 
     return run

@@ -1,32 +1,39 @@
-"""State ``RemoveMembers``: take the requested accounts out of the administrator's graph in one Region.
+"""State ``RemoveMembers``: take the requested accounts out of the administrator's graphs, every Region at once.
 
 ListMembers says who is a member now; DeleteMembers removes those in chunks of 50. An account
 that is not a member is NOT_A_MEMBER with ``changed: false`` - not an error - so rerunning a
 finished offboarding is a no-op. A chunk that fails (throttled beyond retries, ...) marks only its
-own accounts FAILED. Every requested account gets one record in ``remove/<region>.json``.
+own accounts FAILED; a Region whose listing fails is that Region's FAILED outcome, never another's.
 
-Before deleting, the state records its intent (REMOVING). If the Lambda dies after DeleteMembers
-and the state machine retries, the retry finds those accounts gone and still reports them REMOVED
-by this execution instead of NOT_A_MEMBER.
+One invocation handles every Region concurrently (tasks.fanout) and keeps every Region's records
+in one document, ``remove.json``: one record per requested account and Region. It is written at
+most twice per invocation: before any DeleteMembers, the intent (REMOVING) of every Region that
+has members to remove, then the outcome. If the Lambda dies after DeleteMembers and the state
+machine retries, the retry finds those accounts gone and still reports them REMOVED by this
+execution instead of NOT_A_MEMBER.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from tasks import errors
 from tasks.aws import default_aws
 from tasks.detective import chunks, delete_members, get_members, list_graph_arns, list_members
+from tasks.fanout import fan_out
 from tasks.invite_members import error_reason
 from tasks.log import keys, logger
 from tasks.plan import Plan
+from tasks.region_outcomes import Outcome, failed, retried
 from tasks.retrying import bounded
 from tasks.workstore import WorkStore
 
 WORKFLOW = "disable"
 REMOVING = "REMOVING"
+#: ``{"regions": {region: {"region", "graph_arn", "members": {account_id: RemoveRecord}}}}``.
+REMOVED = "remove.json"
 
 
 @dataclass(frozen=True)
@@ -38,29 +45,49 @@ class RemoveRecord:
     detail: str | None = None
 
 
-Checkpoint = Callable[[str | None, dict[str, RemoveRecord]], None]
+@dataclass(frozen=True)
+class RegionRemoval:
+    """One Region's records; ``to_remove`` (account id, prior status) are the members DeleteMembers has yet to take."""
+
+    region: str
+    graph_arn: str | None
+    records: dict[str, RemoveRecord]
+    to_remove: tuple[tuple[str, str | None], ...] = field(default=())
+
+    def intent(self) -> dict[str, RemoveRecord]:
+        return {**self.records, **{a: RemoveRecord(REMOVING, s, False) for a, s in self.to_remove}}
+
+    def document(self, records: Mapping[str, RemoveRecord] | None = None) -> dict[str, Any]:
+        """The Region's entry of ``remove.json`` (its intent unless ``records`` are given)."""
+        found = self.intent() if records is None else records
+        return {"region": self.region, "graph_arn": self.graph_arn, "members": {k: asdict(v) for k, v in found.items()}}
 
 
-def remove_members(
-    detective: Any, plan: Plan, region: str, previous: dict[str, dict[str, Any]] | None, checkpoint: Checkpoint
-) -> tuple[str | None, dict[str, RemoveRecord]]:
-    """(graph ARN, record by account id); ``previous`` is an earlier attempt's document in this execution."""
+#: A Detective client of the administrator in a Region.
+Clients = Callable[[str], Any]
+#: Stores ``remove.json``'s ``regions`` (every Region's entry).
+Checkpoint = Callable[[dict[str, dict[str, Any]]], None]
+
+
+def survey(detective: Any, plan: Plan, region: str, previous: Mapping[str, Any] | None) -> RegionRemoval:
+    """What removing the Region's requested accounts takes (read-only); ``previous`` is an earlier attempt's entry."""
     accounts = [a.account_id for a in plan.accounts_in(region)]
     if region in plan.admin_disabled_regions:
         detail = f"the administrator account has not enabled the opt-in Region {region}"
-        return None, {a: RemoveRecord("SKIPPED", None, False, "ADMIN_REGION_NOT_ENABLED", detail) for a in accounts}
+        skipped = RemoveRecord("SKIPPED", None, False, "ADMIN_REGION_NOT_ENABLED", detail)
+        return RegionRemoval(region, None, dict.fromkeys(accounts, skipped))
     arns = list_graph_arns(detective)
     if not arns:
-        return None, {
-            a: RemoveRecord("NOT_A_MEMBER", None, False, None, f"no behavior graph in {region}") for a in accounts
-        }
+        none = RemoveRecord("NOT_A_MEMBER", None, False, None, f"no behavior graph in {region}")
+        return RegionRemoval(region, None, dict.fromkeys(accounts, none))
     graph_arn = arns[0]
     members = list_members(detective, graph_arn)
+    earlier_records = (previous or {}).get("members") or {}
     records: dict[str, RemoveRecord] = {}
     to_remove: list[tuple[str, str | None]] = []
     for account_id in accounts:
         status = members[account_id].get("Status") if account_id in members else None
-        earlier = (previous or {}).get(account_id) or {}
+        earlier = earlier_records.get(account_id) or {}
         if account_id not in members and earlier.get("outcome") in (REMOVING, "REMOVED"):
             records[account_id] = RemoveRecord(
                 "REMOVED", earlier.get("prior_status"), True, detail="removed by an earlier attempt of this state"
@@ -71,11 +98,59 @@ def remove_members(
             records[account_id] = RemoveRecord("PLANNED", status, False, detail=f"would remove the member ({status})")
         else:
             to_remove.append((account_id, status))
-    if to_remove:
-        checkpoint(graph_arn, {**records, **{a: RemoveRecord(REMOVING, s, False) for a, s in to_remove}})
-    for chunk in chunks(to_remove):
-        records.update(_delete_chunk(detective, graph_arn, chunk))
-    return graph_arn, records
+    return RegionRemoval(region, graph_arn, records, tuple(to_remove))
+
+
+def remove(detective: Any, removal: RegionRemoval) -> dict[str, RemoveRecord]:
+    """DeleteMembers for the Region's ``to_remove``, 50 at a time; every record of the Region."""
+    records = dict(removal.records)
+    assert removal.graph_arn is not None or not removal.to_remove
+    for chunk in chunks(removal.to_remove):
+        records.update(_delete_chunk(detective, str(removal.graph_arn), chunk))
+    return records
+
+
+def remove_members(
+    detectives: Clients, plan: Plan, previous: Mapping[str, Any], checkpoint: Checkpoint
+) -> tuple[list[Outcome], dict[str, dict[str, Any]]]:
+    """Every Region's outcome (DONE with counts, or FAILED) and ``remove.json``'s ``regions``.
+
+    ``previous``: the entries an earlier attempt of this state stored, by Region; a Region whose
+    listing fails this time keeps its earlier entry.
+    """
+    regions = list(plan.regions)
+    surveyed = fan_out(retried(lambda r: survey(detectives(r), plan, r, previous.get(r))), regions)
+    removals = {r.region: r for r in surveyed if isinstance(r, RegionRemoval)}
+    document = {**previous, **{region: removal.document() for region, removal in removals.items()}}
+    if any(removal.to_remove for removal in removals.values()):
+        checkpoint(document)
+    removed = fan_out(lambda r: remove(detectives(r.region), r), list(removals.values()))
+    done = dict(zip(removals, removed, strict=True))
+    outcomes: list[Outcome] = []
+    for region, result in zip(regions, surveyed, strict=True):
+        records = done.get(region)
+        if isinstance(result, Exception):
+            outcomes.append(failed({"region": region}, result))
+        elif isinstance(records, Exception):
+            outcomes.append(failed({"region": region}, records))
+        elif records is not None:
+            document[region] = result.document(records)
+            outcomes.append(_done(result, records))
+    checkpoint(document)
+    return outcomes, document
+
+
+def _done(removal: RegionRemoval, records: Mapping[str, RemoveRecord]) -> Outcome:
+    counts: dict[str, int] = {}
+    for record in records.values():
+        counts[record.outcome] = counts.get(record.outcome, 0) + 1
+    return {
+        "region": removal.region,
+        "status": "DONE",
+        "graph_arn": removal.graph_arn,
+        "accounts": len(records),
+        "counts": counts,
+    }
 
 
 def _delete_chunk(detective: Any, graph_arn: str, chunk: Sequence[tuple[str, str | None]]) -> dict[str, RemoveRecord]:
@@ -113,25 +188,17 @@ def _unprocessed(
     }
 
 
-def document(region: str, graph_arn: str | None, records: dict[str, RemoveRecord]) -> dict[str, Any]:
-    return {"region": region, "graph_arn": graph_arn, "members": {k: asdict(v) for k, v in records.items()}}
-
-
 def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
-    region = event["region"]
     aws = default_aws()
     store = WorkStore.for_state(aws, event, WORKFLOW)
     plan = store.plan()
-    name = f"remove/{region}.json"
-    previous = (store.find(name) or {}).get("members")
+    previous = (store.find(REMOVED) or {}).get("regions") or {}
 
-    def checkpoint(graph_arn: str | None, records: dict[str, RemoveRecord]) -> None:
-        store.put(name, document(region, graph_arn, records))
+    def checkpoint(regions: dict[str, dict[str, Any]]) -> None:
+        store.put(REMOVED, {"regions": regions})
 
-    graph_arn, records = remove_members(aws.client("detective", region), plan, region, previous, checkpoint)
-    checkpoint(graph_arn, records)
-    counts: dict[str, int] = {}
-    for record in records.values():
-        counts[record.outcome] = counts.get(record.outcome, 0) + 1
-    logger.info("members removed", extra={**keys(plan.execution, region=region), **counts})
-    return {"region": region, "graph_arn": graph_arn, "accounts": len(records), "counts": counts}
+    outcomes, _ = remove_members(lambda region: aws.client("detective", region), plan, previous, checkpoint)
+    for outcome in outcomes:
+        extra = {**keys(plan.execution, region=outcome["region"]), "status": outcome["status"]}
+        logger.info("members removed", extra={**extra, **outcome.get("counts", {})})
+    return {"regions": outcomes}

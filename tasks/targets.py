@@ -12,7 +12,6 @@ x 21 Regions that is ~430 KB of JSON, read and parsed once per batch).
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import asdict
 from typing import Any
 
 from tasks.fanout import all_or_raise, fan_out
@@ -49,17 +48,12 @@ def targets_from_invites(plan: Plan, accounts: tuple[Account, ...], invites: Map
 def write_slices(store: WorkStore, plan: Plan, invites: Mapping[str, Any]) -> int:
     """Write every batch's targets (an empty slice too: its absence would mean "not written")."""
 
-    header = {k: v for k, v in plan.to_json().items() if k not in ("accounts", "request")}
-
     def write(index: int) -> None:
-        accounts = plan.batch(index)
-        targets = targets_from_invites(plan, accounts, invites)
+        targets = targets_from_invites(plan, plan.batch(index), invites)
         store.put(
             slice_name(index),
             {
-                "batch": index,
-                "plan": header,
-                "accounts": [asdict(a) for a in accounts],
+                **plan.batch_document(index),
                 "targets": {
                     account_id: [[t.region, t.graph_arn] for t in found] for account_id, found in targets.items()
                 },
@@ -78,7 +72,7 @@ def read_batch(store: WorkStore, batch: int) -> tuple[Plan, tuple[Account, ...],
     """
     document = store.find(slice_name(batch))
     if document is not None and "plan" in document:
-        plan = Plan.from_json({**document["plan"], "accounts": document["accounts"]})
+        plan = Plan.from_batch_document(document)
         return plan, plan.accounts, _targets(document)
     plan = store.plan()
     if document is not None:

@@ -23,6 +23,8 @@ from typing import Any
 from tasks import __version__, clock
 from tasks.aws import Aws
 from tasks.detective import list_graph_arns, list_members
+from tasks.disassociate_memberships import batch_name
+from tasks.fanout import all_or_raise, fan_out
 from tasks.options import ALL, Option, boolean, common_options, text
 from tasks.plan import Account, Plan
 from tasks.problems import Problems, show
@@ -40,6 +42,7 @@ from tasks.validation import check_execution_name, check_request, merge_accounts
 from tasks.workstore import WorkStore
 
 WORKFLOW = "disable"
+
 #: Options that travel in the Plan's ``options`` (what the later states decide on).
 _PLAN_OPTIONS = ("all_members", "disassociate_in_member", "delete_graph")
 
@@ -91,6 +94,13 @@ def current_members(aws: Aws, regions: Iterable[str]) -> tuple[Account, ...]:
     return tuple(Account(account_id, None, tuple(rs)) for account_id, rs in found.items())
 
 
+def write_batches(store: WorkStore, plan: Plan) -> None:
+    """Each batch's work document (``batches/<batch>.json``) for DisassociateMemberships, which reads only its own."""
+    all_or_raise(
+        fan_out(lambda index: store.put(batch_name(index), plan.batch_document(index)), range(plan.batch_count))
+    )
+
+
 def validate_offboarding(aws: Aws, config: Settings, event_input: Any, execution: str, now: datetime) -> dict[str, Any]:
     """Validate, resolve Regions and accounts, write the Plan; return the small state output."""
     problems = Problems()
@@ -136,9 +146,10 @@ def validate_offboarding(aws: Aws, config: Settings, event_input: Any, execution
             "replay_of": options["replay_of"],
         },
     )
-    request_key = WorkStore(aws.client("s3"), config.report_bucket, WORKFLOW, execution).put(
-        "request.json", plan.to_json()
-    )
+    store = WorkStore(aws.client("s3"), config.report_bucket, WORKFLOW, execution)
+    request_key = store.put("request.json", plan.to_json())
+    if options["disassociate_in_member"]:
+        write_batches(store, plan)
     return {
         "workflow": WORKFLOW,
         "execution": execution,

@@ -3,8 +3,8 @@
 The same pure functions serve AWS (GetExecutionHistory) and the embedded engine (the same API on
 moto), so what ``status`` shows locally is what it shows for a deployed rollout. Each phase is
 either a Map of the workflow whose iterations end in known states (the ASL's states that close an
-iteration), or a state that handles every Region at once and lists them in its output (the
-enable machine's per-Region outcome list, ``items``); either way each item carries the Region or
+iteration: a batch of accounts), or a state that handles every Region at once and lists them in
+its output (the per-Region outcome lists, ``items``); either way each item carries the Region or
 batch, its status and counts, which is all a progress bar needs. Totals come from the validation
 state's output (the plan): Regions, batches of accounts. ``render_progress`` is what ``status``
 prints, and what tests check.
@@ -45,9 +45,22 @@ PHASES: dict[str, tuple[Phase, ...]] = {
         Phase("verified", "Regions", ("VerifyMembers",), "region", items=("verify", "regions"), tally=False),
     ),
     "disable": (
-        Phase("members removed", "Regions", ("RegionDone", "RegionFailed"), "region"),
-        Phase("memberships left", "accounts", ("BatchDone", "BatchFailed"), "batch", skipped_by="NoMemberSide"),
-        Phase("graphs deleted", "Regions", ("GraphDone", "GraphFailed"), "region", skipped_by="KeepGraphs"),
+        Phase("members removed", "Regions", ("RemoveMembers",), "region", items=("remove", "regions")),
+        Phase(
+            "memberships left",
+            "accounts",
+            ("DisassociateMemberships", "BatchFailed"),
+            "batch",
+            skipped_by="NoMemberSide",
+        ),
+        Phase(
+            "graphs deleted",
+            "Regions",
+            ("DeleteGraph",),
+            "region",
+            skipped_by="KeepGraphs",
+            items=("graphs", "regions"),
+        ),
     ),
 }
 _PLAN_STATES = ("ValidateInput", "ValidateOffboarding")

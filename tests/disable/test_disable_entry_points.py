@@ -120,6 +120,23 @@ def test_cli_disable_all_members_with_confirmed_graph_deletion_plans_without_wri
     assert {r["status"] for r in report["regions"]} == {"PLANNED"}
 
 
+def test_status_of_a_disable_run_shows_every_phase_done(scenario_file: Path, tmp_path: Path) -> None:
+    state = str(tmp_path / "state")
+    common = ["--local", str(scenario_file), "--state-dir", state, "--regions", ",".join(REGIONS)]
+    result = _cli("disable", *common, "--all-members", "--disassociate", "--delete-graph", "--confirm", ADMIN)
+    assert result.exit_code == EXIT_OK, result.output
+    name = json.loads(_cli("status", "--state-dir", state, "--json").output)[0]["execution"]
+    progress = json.loads(_cli("status", name, "--state-dir", state, "--json").output)[0]["progress"]
+    assert [(p["name"], p["done"], p["total"]) for p in progress["phases"]] == [
+        ("members removed", 2, 2),
+        ("memberships left", 3, 3),
+        ("graphs deleted", 2, 2),
+    ]
+    assert progress["phases"][0]["counts"] == {"REMOVED": 6}
+    text = _cli("status", name, "--state-dir", state).output
+    assert "members removed" in text and "results: 6 account-Regions: REMOVED 6" in text
+
+
 @pytest.mark.parametrize(
     "args",
     [

@@ -4,7 +4,7 @@ and its record, races, other administrators' graphs, a Plan that never confirmed
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import asdict
+from copy import deepcopy
 from typing import Any
 
 import boto3
@@ -15,10 +15,10 @@ from detective_rollout.clocks import InstantClock
 from detective_rollout.emulator import Fleet, load_scenario
 from tasks import aws, clock, errors
 from tasks.aws import Aws, member_role_arn
-from tasks.delete_graph import delete_region_graph
+from tasks.delete_graph import delete_graphs
 from tasks.disassociate_memberships import leave_in_region
 from tasks.plan import Account, Plan
-from tasks.remove_members import RemoveRecord, remove_members
+from tasks.remove_members import remove_members
 from tests.disable.conftest import member_in
 from tests.workflow.conftest import ADMIN, member, scenario
 
@@ -64,12 +64,22 @@ def fleet_of() -> Iterator[Any]:
 def test_retry_after_a_crash_past_delete_members_still_reports_the_accounts_removed(fleet_of: Any) -> None:
     fleet = fleet_of(member_in(1), member_in(2))
     detective = boto3.client("detective", region_name=REGION)
-    intents: list[dict[str, RemoveRecord]] = []
-    remove_members(detective, plan_for(1, 2), REGION, None, lambda _arn, records: intents.append(dict(records)))
-    assert {r.outcome for r in intents[0].values()} == {"REMOVING"}  # recorded before DeleteMembers
-    crashed = {k: asdict(v) for k, v in intents[0].items()}  # the last thing the dead attempt stored
-    _, records = remove_members(detective, plan_for(1, 2), REGION, crashed, lambda *_: None)
-    assert {(r.outcome, r.changed, r.prior_status) for r in records.values()} == {("REMOVED", True, "ENABLED")}
+    stored: list[dict[str, Any]] = []
+    remove_members(lambda _: detective, plan_for(1, 2), {}, lambda regions: stored.append(deepcopy(regions)))
+    intent = stored[0][REGION]["members"]
+    assert {r["outcome"] for r in intent.values()} == {"REMOVING"}  # recorded before DeleteMembers
+    outcomes, document = remove_members(lambda _: detective, plan_for(1, 2), stored[0], lambda _: None)
+    records = document[REGION]["members"].values()
+    assert {(r["outcome"], r["changed"], r["prior_status"]) for r in records} == {("REMOVED", True, "ENABLED")}
+    assert outcomes == [
+        {
+            "region": REGION,
+            "status": "DONE",
+            "graph_arn": fleet.graph_arn(REGION),
+            "accounts": 2,
+            "counts": {"REMOVED": 2},
+        }
+    ]
     assert len([c for c in fleet.calls if c.operation == "DeleteMembers"]) == 1
 
 
@@ -94,17 +104,18 @@ def test_an_account_delete_members_skips_because_it_left_meanwhile_is_not_a_memb
         stub.add_response(
             "get_members", {"MemberDetails": [{"AccountId": stuck, "Status": "ENABLED"}], "UnprocessedAccounts": []}
         )
-        _, records = remove_members(detective, plan_for(1, 2), REGION, None, lambda *_: None)
-    assert (records[gone].outcome, records[gone].changed) == ("NOT_A_MEMBER", False)
-    assert (records[stuck].outcome, records[stuck].reason) == ("FAILED", "ERROR")
-    assert "internal" in (records[stuck].detail or "")
+        _, document = remove_members(lambda _: detective, plan_for(1, 2), {}, lambda _: None)
+    records = document[REGION]["members"]
+    assert (records[gone]["outcome"], records[gone]["changed"]) == ("NOT_A_MEMBER", False)
+    assert (records[stuck]["outcome"], records[stuck]["reason"]) == ("FAILED", "ERROR")
+    assert "internal" in (records[stuck]["detail"] or "")
 
 
 def test_delete_graph_refuses_a_plan_that_did_not_confirm_it_and_calls_nothing(fleet_of: Any) -> None:
     fleet = fleet_of(member_in(1))
     detective = boto3.client("detective", region_name=REGION)
     with pytest.raises(errors.InvalidInput, match="does not confirm"):
-        delete_region_graph(detective, plan_for(1), REGION, None, lambda _: None)
+        delete_graphs(lambda _: detective, plan_for(1), {}, lambda _: None)
     assert fleet.calls == [] and fleet.graph_arn(REGION)
 
 
@@ -112,12 +123,16 @@ def test_delete_graph_retried_after_the_graph_is_gone_reports_it_deleted(fleet_o
     fleet = fleet_of(member_in(1, {REGION: "ENABLED"}))
     detective = boto3.client("detective", region_name=REGION)
     plan = plan_for(1, all_members=True, delete_graph=True)
-    intents: list[dict[str, Any]] = []
-    first = delete_region_graph(detective, plan, REGION, None, intents.append)
-    assert first["outcome"] == "DELETED" and first["members"] == [member(1)["account_id"]]
+    stored: list[dict[str, Any]] = []
+    outcomes, first = delete_graphs(lambda _: detective, plan, {}, lambda regions: stored.append(deepcopy(regions)))
+    assert stored[0][REGION]["outcome"] == "DELETING"  # recorded before DeleteGraph
+    assert first[REGION]["outcome"] == "DELETED" and first[REGION]["members"] == [member(1)["account_id"]]
+    assert outcomes == [
+        {"region": REGION, "status": "DONE", "outcome": "DELETED", "graph_arn": first[REGION]["graph_arn"]}
+    ]
     assert fleet.graph_arn(REGION) is None
-    again = delete_region_graph(detective, plan, REGION, intents[0], lambda _: None)
-    assert (again["outcome"], again["graph_arn"]) == ("DELETED", first["graph_arn"])
+    _, again = delete_graphs(lambda _: detective, plan, stored[0], lambda _: None)
+    assert (again[REGION]["outcome"], again[REGION]["graph_arn"]) == ("DELETED", first[REGION]["graph_arn"])
 
 
 def test_member_side_leaves_only_the_administrators_graph_not_another_one(fleet_of: Any) -> None:

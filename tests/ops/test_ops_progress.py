@@ -98,6 +98,32 @@ def test_a_phase_the_input_did_not_ask_for_says_so() -> None:
     assert "memberships left  not requested" in text and "graphs deleted    not requested" in text
 
 
+def test_disable_progress_counts_regions_from_the_outcome_lists_and_accounts_from_batches() -> None:
+    removed = [
+        {"region": "us-east-1", "status": "DONE", "counts": {"REMOVED": 3}},
+        {"region": "eu-west-1", "status": "FAILED", "reason": "ERROR", "error": {}},
+    ]
+    events = [
+        exited("ValidateOffboarding", {"plan": PLAN}),
+        exited("RemoveMembers", {"plan": PLAN, "remove": {"regions": removed}}),
+        exited("DisassociateMemberships", {"batch": 0, "status": "DONE", "counts": {"DISASSOCIATED": 2}}),
+        entered("DeleteGraph", {"plan": PLAN}),
+    ]
+    snap = snapshot(events, execution="d", workflow="disable", status="RUNNING")
+    assert [(p["name"], p["done"], p["total"], p["counts"]) for p in snap["phases"]] == [
+        ("members removed", 2, 2, {"REMOVED": 3, "FAILED ERROR": 1}),
+        ("memberships left", 2, 3, {"DISASSOCIATED": 2}),
+        ("graphs deleted", 0, 2, {}),
+    ]
+    graphs = [{"region": r, "status": "DONE", "outcome": "DELETED"} for r in PLAN["regions"]]
+    events += [
+        exited("BatchFailed", {"batch": 1, "status": "FAILED"}),
+        exited("DeleteGraph", {"graphs": {"regions": graphs}}),
+    ]
+    text = render_progress(snapshot(events, execution="d", workflow="disable", status="SUCCEEDED"))
+    assert "3/3 accounts" in text and text.count("2/2 Regions") == 2
+
+
 def _read_until(fd: int, needle: bytes, timeout: float) -> bytes:
     seen = b""
     deadline = time.monotonic() + timeout
