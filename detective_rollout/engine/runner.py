@@ -57,6 +57,20 @@ _MOTO_CONFIG: Any = {
 _UNSET = ("AWS_PROFILE", "AWS_DEFAULT_PROFILE", "AWS_ENDPOINT_URL", "AWS_ENDPOINT_URL_S3", "AWS_ENDPOINT_URL_SFN")
 
 
+def scenario_parameters(scenario: Any) -> dict[str, str]:
+    """The deployment parameters the scenario's world decides: the member role every account has.
+
+    A deployment names its member role (MemberRoleName, MemberRoleExternalId: the StackSet's
+    values); locally the scenario's ``member_role`` and ``member_role_external_id`` are that role,
+    so the tasks assume the role the emulated accounts actually have.
+    """
+    role = getattr(scenario, "member_role", None)
+    if not role:
+        return {}
+    external_id = getattr(scenario, "member_role_external_id", None)
+    return {"MemberRoleName": str(role), "MemberRoleExternalId": str(external_id or "")}
+
+
 class LocalEngine:
     """Run state machines of ``statemachines_dir`` with the substitutions of ``template``.
 
@@ -64,7 +78,8 @@ class LocalEngine:
     ``s3_objects``, ``lambda_faults``) and ``.intercept()``; ``None`` runs without a fleet.
     ``lambda_faults``: overrides the scenario's; entries like
     ``{"task": "AcceptInvitations", "error": "Lambda.ServiceException", "times": 2}``.
-    ``parameters``: template parameter overrides (like ``--parameter-overrides``).
+    ``parameters``: template parameter overrides (like ``--parameter-overrides``); the member role
+    parameters default to the scenario's (:func:`scenario_parameters`).
     ``workers``: run the Lambda handlers in that many worker processes (a count or a WorkerPlan, see
     detective_rollout.engine.workers) instead of this process's threads; needs a speed or real clock.
     """
@@ -93,7 +108,12 @@ class LocalEngine:
         self.account_id = account_id or str(getattr(admin, "account_id", None) or "123456789012")
         self.region = region or str(getattr(scenario, "home_region", None) or "us-east-1")
         self.template: Template = load_template(
-            template, region=self.region, account_id=self.account_id, stack_name=stack_name, parameters=parameters
+            template,
+            region=self.region,
+            account_id=self.account_id,
+            stack_name=stack_name,
+            parameters=parameters,
+            world=scenario_parameters(scenario),
         )
         self.statemachines_dir = Path(statemachines_dir)
         faults = lambda_faults if lambda_faults is not None else getattr(scenario, "lambda_faults", ()) or ()

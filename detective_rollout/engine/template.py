@@ -258,14 +258,19 @@ def load_template(
     account_id: str = "123456789012",
     stack_name: str = DEFAULT_STACK_NAME,
     parameters: Mapping[str, Any] | None = None,
+    world: Mapping[str, Any] | None = None,
 ) -> Template:
     """Read a SAM/CloudFormation template and resolve what the engine needs for one local stack.
 
     ``parameters`` override Defaults (as ``sam deploy --parameter-overrides`` would); an unknown
-    parameter name is an error rather than silently ignored.
+    parameter name is an error rather than silently ignored. ``world``: values the emulated world
+    decides (the scenario's member role), applied to the parameters this template declares;
+    ``parameters`` win over them.
     """
     doc = load_yaml(Path(path).read_text())
-    model = _Model(doc, stack_name, region, account_id, dict(parameters or {}))
+    declared = doc.get("Parameters") or {}
+    decided = {name: value for name, value in (world or {}).items() if name in declared}
+    model = _Model(doc, stack_name, region, account_id, {**decided, **(parameters or {})})
     functions = model.functions()
     machines = model.state_machines()
     buses = tuple(
