@@ -1,9 +1,18 @@
-"""Account closed or left the organization -> take it out of every behavior graph (disable machine).
+"""Account closed or gone from the organization -> take it out of every behavior graph (disable machine).
 
-Organizations records these as CloudTrail API calls: CloseAccount and RemoveAccountFromOrganization
-are made by the management account and name the account in ``requestParameters.accountId``;
-LeaveOrganization is made by the leaving account itself, so the account is the caller. Failed
-calls (``errorCode`` set) changed nothing and start nothing.
+What reaches the management account's bus (docs/offboarding.md has the table and the sources):
+- ``CloseAccount`` and ``RemoveAccountFromOrganization``: API calls the management account makes
+  ("AWS API Call via CloudTrail", a trail with logging on is needed); the account is
+  ``requestParameters.accountId``. Failed calls (``errorCode`` set) changed nothing and start nothing.
+- ``CloseAccountResult``: the service event Organizations publishes once a CloseAccount finished
+  (CloseAccount - AWS Organizations API Reference); the account is ``serviceEventDetails.closeAccountStatus``.
+- ``AccountDepartedOrganization``: the membership event Organizations logs in the management account when an
+  account leaves (departureMethod LEFT, the only trace of a LeaveOrganization there), is removed (REMOVED) or
+  is cleaned up 90 days after closure (CLEANED) (LeaveOrganization, RemoveAccountFromOrganization - AWS
+  Organizations API Reference). The reference names departureMethod and departureTime but shows no example of
+  where the account id sits, so it is looked for under ``serviceEventDetails``; an event without one is refused
+  (the failure reaches the results topic with the event).
+``LeaveOrganization`` itself is recorded in the leaving account only and never reaches this bus.
 """
 
 from __future__ import annotations
@@ -24,21 +33,40 @@ from tasks.triggers.common import (
 from tasks.triggers.registry import normalize_account_id
 
 SOURCE = "offboarding-event"
-EVENT_NAMES = ("CloseAccount", "RemoveAccountFromOrganization", "LeaveOrganization")
+API_CALLS = ("CloseAccount", "RemoveAccountFromOrganization")
+SERVICE_EVENTS = ("CloseAccountResult", "AccountDepartedOrganization")
+EVENT_NAMES = API_CALLS + SERVICE_EVENTS
+
+
+def _account_id_in(details: dict[str, Any]) -> Any:
+    """``accountId`` of the service event's details, at their top level or one object down."""
+    for key in ("accountId", "AccountId"):
+        if details.get(key):
+            return details[key]
+    for value in details.values():
+        if isinstance(value, dict):
+            for key in ("accountId", "AccountId"):
+                if value.get(key):
+                    return value[key]
+    return None
 
 
 def departed_account(event: dict[str, Any]) -> tuple[str, str]:
-    """(account id, event name) of a successful offboarding CloudTrail event."""
+    """(account id, event name) of an event that says an account was closed or left the organization."""
     info = detail(event)
     name = str(info.get("eventName") or "")
     if name not in EVENT_NAMES:
         raise TriggerError(f"not an offboarding event: detail.eventName={name!r} (expected one of {EVENT_NAMES})")
     if info.get("errorCode"):
         raise TriggerError(f"{name} failed ({info['errorCode']}); the account did not leave")
-    if name == "LeaveOrganization":
-        raw = (info.get("userIdentity") or {}).get("accountId") or info.get("recipientAccountId")
-    else:
+    if name in API_CALLS:
         raw = (info.get("requestParameters") or {}).get("accountId")
+    else:
+        details = info.get("serviceEventDetails") or {}
+        state = (details.get("closeAccountStatus") or {}).get("state")
+        if name == "CloseAccountResult" and state not in (None, "SUCCEEDED"):
+            raise TriggerError(f"{name} did not succeed (state={state!r}); the account was not closed")
+        raw = _account_id_in(details)
     account_id = normalize_account_id(str(raw or ""))
     if not (len(account_id) == 12 and account_id.isdigit()):
         raise TriggerError(f"{name} event carries no valid 12-digit account id (got {account_id!r})")

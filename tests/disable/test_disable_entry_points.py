@@ -31,7 +31,7 @@ class CapturingStepFunctions:
         return {"executionArn": f"{DISABLE_ARN.replace(':stateMachine:', ':execution:')}:{name}"}
 
 
-@pytest.mark.parametrize("event_file", ["organizations-close-account", "organizations-leave-organization"])
+@pytest.mark.parametrize("event_file", ["organizations-close-account", "organizations-account-departed"])
 def test_account_departure_event_removes_that_account_in_every_region_and_no_other(event_file: str) -> None:
     event = json.loads((EVENTS / f"{event_file}.json").read_text())
     sfn = CapturingStepFunctions()

@@ -8,10 +8,10 @@ inherits their reach), and the CloudFormation the SAM transform generates grants
 
 from __future__ import annotations
 
-import copy
 from typing import Any
 
-from infra_cfn import TEMPLATE, as_list, resources
+from infra_cfn import as_list, resources
+from infra_sam import translated
 
 MEMBER_FACING = ("AcceptInvitationsRole", "DisassociateMembershipsRole")
 MEMBER_ROLE_ARNS = [{"Fn::Sub": "arn:${AWS::Partition}:iam::*:role/${MemberRoleName}"}]
@@ -36,27 +36,10 @@ def test_member_facing_roles_serve_exactly_their_one_function(template: dict[str
     assert users.get("DisassociateMembershipsRole") == ["DisassociateMembershipsFunction"]
 
 
-def _translated() -> dict[str, Any]:
-    import boto3
-    from samtranslator.parser.parser import Parser
-    from samtranslator.translator.translator import Translator
-    from samtranslator.yaml_helper import yaml_parse
-
-    source = yaml_parse(TEMPLATE.read_text())
-    packaged = copy.deepcopy(source)
-    packaged["Globals"]["Function"]["CodeUri"] = "s3://artifacts/lambda.zip"
-    for resource in resources(packaged, "AWS::Serverless::StateMachine").values():
-        resource["Properties"]["DefinitionUri"] = "s3://artifacts/definition.asl.json"
-    translator = Translator(None, Parser(), boto_session=boto3.session.Session(region_name="eu-west-1"))
-    params = {"AWS::Region": "eu-west-1", "AWS::AccountId": "111111111111", "AWS::Partition": "aws"}
-    output: dict[str, Any] = translator.translate(packaged, parameter_values=params, get_managed_policy_map=dict)
-    return output
-
-
 def test_after_the_sam_transform_no_other_role_may_call_sts() -> None:
     holders: dict[str, list[Any]] = {}
     scanned = []
-    for name, resource in _translated()["Resources"].items():
+    for name, resource in translated()["Resources"].items():
         if resource["Type"] not in ("AWS::IAM::Role", "AWS::IAM::Policy", "AWS::IAM::ManagedPolicy"):
             continue
         scanned.append(name)
@@ -72,3 +55,40 @@ def test_after_the_sam_transform_no_other_role_may_call_sts() -> None:
     assert set(holders) == set(MEMBER_FACING), holders
     for name, grants in holders.items():
         assert grants == [(["sts:AssumeRole"], MEMBER_ROLE_ARNS)], f"{name}: {grants}"
+
+
+def test_assume_role_is_unscoped_by_default_and_scoped_by_either_parameter(template: dict[str, Any]) -> None:
+    """Off by default (invited accounts outside the organization stay reachable); one of two scopes when set."""
+    params = template["Parameters"]
+    assert params["MemberAccountIds"]["Type"] == "CommaDelimitedList" and params["MemberAccountIds"]["Default"] == ""
+    assert params["MemberOrganizationId"]["Default"] == ""
+    expected = {
+        "Fn::If": [
+            "HasMemberAccountIds",
+            {"StringEquals": {"aws:ResourceAccount": {"Ref": "MemberAccountIds"}}},
+            {
+                "Fn::If": [
+                    "HasMemberOrganization",
+                    {"StringEquals": {"aws:ResourceOrgID": {"Ref": "MemberOrganizationId"}}},
+                    {"Ref": "AWS::NoValue"},
+                ]
+            },
+        ]
+    }
+    roles = resources(template, "AWS::IAM::Role")
+    for name in MEMBER_FACING:
+        statements = roles[name]["Properties"]["Policies"][0]["PolicyDocument"]["Statement"]
+        (assume,) = [s for s in statements if s["Action"] == "sts:AssumeRole"]
+        assert assume["Condition"] == expected, name
+    (assertion,) = template["Rules"]["OneMemberScope"]["Assertions"]
+    assert assertion["Assert"] == {
+        "Fn::Or": [
+            {"Fn::Equals": [{"Ref": "MemberOrganizationId"}, ""]},
+            {"Fn::EachMemberEquals": [{"Ref": "MemberAccountIds"}, ""]},
+        ]
+    }
+
+
+def test_the_external_id_is_no_echo(template: dict[str, Any]) -> None:
+    """Kept out of DescribeStacks; documented as a confused-deputy guard, not a secret (docs/deploy.md)."""
+    assert template["Parameters"]["MemberRoleExternalId"]["NoEcho"] is True

@@ -22,22 +22,35 @@ EXPECTED = {
     "controltower-create-managed-account-failed": set(),
     "controltower-update-managed-account": {"VendingTriggerFunction.ControlTowerUpdateManagedAccount"},
     "organizations-create-account-result": {"VendingTriggerFunction.OrganizationsCreateAccountResult"},
-    "organizations-close-account": {"OffboardingTriggerFunction.AccountLeftOrganization"},
-    "organizations-remove-account": {"OffboardingTriggerFunction.AccountLeftOrganization"},
-    "organizations-leave-organization": {"OffboardingTriggerFunction.AccountLeftOrganization"},
+    "organizations-close-account": {"OffboardingTriggerFunction.AccountClosedOrRemoved"},
+    "organizations-remove-account": {"OffboardingTriggerFunction.AccountClosedOrRemoved"},
+    "organizations-close-account-result": {"OffboardingTriggerFunction.AccountDeparted"},
+    "organizations-account-departed": {"OffboardingTriggerFunction.AccountDeparted"},
+    # recorded in the leaving account only: it never reaches the management account's bus (AccountDeparted does)
+    "organizations-leave-organization": set(),
     "organizations-remove-account-failed": set(),
     "s3-rollout-uploaded": {"UploadTriggerFunction.AccountListUploaded"},
     "s3-registry-edited": set(),
     "s3-report-written": set(),
     "s3-rollout-not-csv": set(),
+    "states-execution-failed": {"ExecutionAlertFunction.ExecutionEndedWithoutReport"},
+    "states-disable-timed-out": {"ExecutionAlertFunction.ExecutionEndedWithoutReport"},
+    "states-execution-succeeded": set(),
+    "states-other-machine-failed": set(),
+}
+#: What the patterns' intrinsics resolve to for the sample events.
+RESOLVED = {
+    "ReportBucket": BUCKET,
+    "EnableStateMachine": "arn:aws:states:eu-west-1:111111111111:stateMachine:dr-enable-detective",
+    "DisableStateMachine": "arn:aws:states:eu-west-1:111111111111:stateMachine:dr-disable-detective",
 }
 
 
 def _resolve(value: Any) -> Any:
-    """Replace ``!Ref ReportBucket`` by the sample bucket name (the only intrinsic the patterns use)."""
+    """Replace the patterns' ``!Ref`` (bucket, state machines) by the sample events' values."""
     if isinstance(value, dict):
-        if value == {"Ref": "ReportBucket"}:
-            return BUCKET
+        if set(value) == {"Ref"}:
+            return RESOLVED[value["Ref"]]
         return {k: _resolve(v) for k, v in value.items()}
     if isinstance(value, list):
         return [_resolve(v) for v in value]
@@ -71,7 +84,9 @@ def test_rules_match_exactly_the_expected_events(template: dict[str, Any], name:
     assert matched == EXPECTED[name]
 
 
-@pytest.mark.parametrize("name", sorted(n for n, rules in EXPECTED.items() if rules and not n.startswith("s3-")))
+@pytest.mark.parametrize(
+    "name", sorted(n for n, rules in EXPECTED.items() if rules and not n.startswith(("s3-", "states-")))
+)
 def test_forwarding_passes_every_management_event(forwarding: dict[str, Any], name: str) -> None:
     event = sample_event(name)
     assert any(p.matches_event(event) for p in forwarding_rules(forwarding).values()), name
@@ -84,16 +99,43 @@ def test_forwarding_does_not_forward_s3_or_unrelated_events(forwarding: dict[str
         assert not any(p.matches_event(event) for p in forwarding_rules(forwarding).values())
 
 
-def test_forwarding_targets_the_security_account_bus(forwarding: dict[str, Any]) -> None:
-    for name, rule in resources(forwarding, "AWS::Events::Rule").items():
+def test_forwarding_targets_the_security_account_bus_with_retries_and_a_dead_letter_queue(
+    forwarding: dict[str, Any],
+) -> None:
+    rules = resources(forwarding, "AWS::Events::Rule")
+    for name, rule in rules.items():
         (target,) = rule["Properties"]["Targets"]
         assert target["Arn"] == {
             "Fn::Sub": ("arn:${AWS::Partition}:events:${SecurityAccountRegion}:${SecurityAccountId}:event-bus/default")
         }, name
         assert target["RoleArn"] == {"Fn::GetAtt": ["ForwardingRole", "Arn"]}
+        assert target["RetryPolicy"] == {"MaximumRetryAttempts": 185, "MaximumEventAgeInSeconds": 86400}, name
+        assert target["DeadLetterConfig"] == {"Arn": {"Fn::GetAtt": ["ForwardingDeadLetterQueue", "Arn"]}}, name
+    queue = resources(forwarding, "AWS::SQS::Queue")["ForwardingDeadLetterQueue"]["Properties"]
+    assert queue["SqsManagedSseEnabled"] is True and queue["MessageRetentionPeriod"] == 14 * 86400
+    (policy,) = resources(forwarding, "AWS::SQS::QueuePolicy").values()
+    allow, deny = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert allow["Principal"] == {"Service": "events.amazonaws.com"} and allow["Action"] == "sqs:SendMessage"
+    sources = allow["Condition"]["ArnEquals"]["aws:SourceArn"]
+    assert sorted(s["Fn::If"][1]["Fn::GetAtt"][0] for s in sources) == sorted(rules), "exactly the forwarding rules"
+    assert deny["Effect"] == "Deny" and deny["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
 
 
-def test_bus_policy_admits_only_the_configured_sources(template: dict[str, Any]) -> None:
+#: Events this account's own services put on its bus (no bus policy involved).
+OWN_SOURCES = {"aws.s3", "aws.states"}
+
+
+def test_bus_policies_admit_only_the_forwarded_sources_and_detail_types_the_rules_match(
+    template: dict[str, Any],
+) -> None:
+    patterns = [
+        event["Properties"]["Pattern"]
+        for function in resources(template, "AWS::Serverless::Function").values()
+        for event in function["Properties"].get("Events", {}).values()
+    ]
+    forwarded = [p for p in patterns if not set(p["source"]) <= OWN_SOURCES]
+    sources = sorted({s for p in forwarded for s in p["source"]})
+    detail_types = sorted({d for p in forwarded for d in p["detail-type"]})
     policies = resources(template, "AWS::Events::EventBusPolicy")
     management = policies["ManagementEventsBusPolicy"]
     assert management["Condition"] == "HasManagementAccount"
@@ -102,11 +144,15 @@ def test_bus_policy_admits_only_the_configured_sources(template: dict[str, Any])
     }
     organization = policies["OrganizationEventsBusPolicy"]
     assert organization["Condition"] == "HasEventSourceOrganization"
-    assert organization["Properties"]["Statement"]["Condition"] == {
-        "StringEquals": {"aws:PrincipalOrgID": {"Ref": "EventSourceOrganizationId"}}
+    assert organization["Properties"]["Statement"]["Condition"]["StringEquals"]["aws:PrincipalOrgID"] == {
+        "Ref": "EventSourceOrganizationId"
     }
     for policy in policies.values():
-        assert policy["Properties"]["Statement"]["Action"] == "events:PutEvents"
+        statement = policy["Properties"]["Statement"]
+        assert statement["Action"] == "events:PutEvents"
+        condition = statement["Condition"]["StringEquals"]
+        assert sorted(condition["events:source"]) == sources
+        assert sorted(condition["events:detail-type"]) == detail_types
 
 
 def test_reconciliation_schedule_is_off_by_default(template: dict[str, Any]) -> None:

@@ -34,8 +34,6 @@ MEMBER_ROLE_ACTIONS = {
     "detective:RejectInvitation",
     "detective:DisassociateMembership",
     "guardduty:ListDetectors",
-    "guardduty:GetDetector",
-    "account:ListRegions",
 }
 ALLOWED_MANAGED_POLICIES = {"AWSLambdaBasicExecutionRole", "AWSXrayWriteOnlyAccess"}
 

@@ -34,6 +34,7 @@ TRIGGERS = {
     ),
     "UploadTriggerFunction": ("tasks.triggers.upload.lambda_handler", {"ENABLE_STATE_MACHINE_ARN"}),
     "OffboardingTriggerFunction": ("tasks.triggers.offboarding.lambda_handler", {"DISABLE_STATE_MACHINE_ARN"}),
+    "ExecutionAlertFunction": ("tasks.triggers.execution_alert.lambda_handler", {"RESULTS_TOPIC_ARN"}),
 }
 GLOBAL_ENV = {
     "REPORT_BUCKET": {"Ref": "ReportBucket"},

@@ -80,7 +80,8 @@ def test_an_upload_to_another_bucket_starts_nothing() -> None:
 OFFBOARDING = {
     "organizations-close-account": ("222233334444", "9b62d370-c16e-4e97-b518-723fa05d6e54"),
     "organizations-remove-account": ("222233335555", "ac73e481-d27f-4fa8-8629-834fb16e7f65"),
-    "organizations-leave-organization": ("222233336666", "bd84f592-e380-40b9-973a-945fc27f8076"),
+    "organizations-close-account-result": ("222233334444", "5e0c1a7b-3f2d-4c8e-9b6a-7d1e2f3a4b5c"),
+    "organizations-account-departed": ("222233336666", "6f1d2b8c-4a3e-4d9f-8c7b-8e2f3a4b5c6d"),
 }
 
 
@@ -113,6 +114,26 @@ def test_offboarding_duplicate_delivery_is_success() -> None:
 def test_a_failed_call_starts_nothing() -> None:
     with pytest.raises(TriggerError, match="did not leave"):
         offboarding.departed_account(sample_event("organizations-remove-account-failed"))
+
+
+def test_a_failed_closure_result_starts_nothing() -> None:
+    event = sample_event("organizations-close-account-result")
+    event["detail"]["serviceEventDetails"]["closeAccountStatus"]["state"] = "FAILED"
+    with pytest.raises(TriggerError, match="was not closed"):
+        offboarding.departed_account(event)
+
+
+def test_a_departure_event_without_an_account_id_is_refused_not_guessed() -> None:
+    """The management account's own id (recipientAccountId) must never be taken for the departed account's."""
+    event = sample_event("organizations-account-departed")
+    event["detail"]["serviceEventDetails"] = {"departureMethod": "LEFT", "departureTime": "2026-03-05T09:30:00Z"}
+    with pytest.raises(TriggerError, match="no valid 12-digit account id"):
+        offboarding.departed_account(event)
+
+
+def test_leave_organization_is_not_an_event_this_trigger_receives() -> None:
+    with pytest.raises(TriggerError, match="not an offboarding event"):
+        offboarding.departed_account(sample_event("organizations-leave-organization"))
 
 
 def test_other_start_errors_propagate_for_eventbridge_to_retry() -> None:
@@ -155,5 +176,5 @@ def test_offboarding_handler_starts_the_disable_machine(monkeypatch: pytest.Monk
     with stubbed("stepfunctions") as (sfn, sfn_s):
         sfn_s.add_response("start_execution", STARTED)
         monkeypatch.setattr(offboarding, "default_aws", lambda: _FakeAws({"stepfunctions": sfn}))
-        result = offboarding.lambda_handler(sample_event("organizations-leave-organization"), None)
+        result = offboarding.lambda_handler(sample_event("organizations-account-departed"), None)
     assert result["status"] == "STARTED" and result["input"]["accounts"] == [{"account_id": "222233336666"}]
