@@ -13,6 +13,9 @@ from typing import Any
 from tasks.plan import Plan
 from tasks.report import Row, short
 
+#: What ValidateInput writes: ``{region: [account_id, ...]}``, the requested accounts already ENABLED members
+#: of the administrator's graph there before the run.
+ENABLED_BEFORE = "enabled-before.json"
 ROOT_EMAIL = "the email must be the account's root email address; fix it in the input and replay"
 INVITED_REASONS = {
     "ACCESS_DENIED": "ACCESS_DENIED",
@@ -33,6 +36,7 @@ class Evidence:
     failed_batches: dict[int, str] = field(default_factory=dict)  # batch -> error cause
     verified: dict[str, dict[str, Any]] = field(default_factory=dict)  # region -> verify document
     unverified: dict[str, str] = field(default_factory=dict)  # region -> why VerifyMembers failed
+    enabled_before: dict[str, set[str]] = field(default_factory=dict)  # region -> accounts ENABLED before the run
 
 
 def region_rows(evidence: Evidence, plan: Plan) -> list[dict[str, Any]]:
@@ -72,6 +76,10 @@ def classify(evidence: Evidence, plan: Plan, account_id: str, region: str, batch
         return Row(account_id, region, "FAILED", None, "ERROR", "the Region was not processed", False)
     if outcome.get("status") == "SKIPPED":
         detail = (outcome.get("guardduty") or {}).get("detail")
+        if account_id in evidence.enabled_before.get(region, ()):
+            # Skipping the Region changes nothing for a member that is already enabled: report what it is.
+            detail = short(f"already an enabled member; the run skipped the Region: {detail}")
+            return Row(account_id, region, "ENABLED", "ENABLED", "ALREADY_ENABLED", detail, False)
         return Row(account_id, region, "SKIPPED", None, outcome.get("reason"), detail, False)
     if outcome.get("status") != "READY":
         return Row(account_id, region, "FAILED", None, "ERROR", short(_region_detail(outcome, {})), False)

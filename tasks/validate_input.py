@@ -14,11 +14,13 @@ answers UnrecognizedClientException in a Region the account has not enabled.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Sequence
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any, cast
 
 from tasks import __version__, clock, errors, settings
 from tasks.aws import Aws, default_aws, translate_errors
+from tasks.classify_enable import ENABLED_BEFORE
 from tasks.detective import list_graph_arns, list_members
 from tasks.ensure_graph import PROJECT_TAG
 from tasks.fanout import fan_out
@@ -145,31 +147,44 @@ def _probe(aws: Aws, region: str) -> bool:
     return True
 
 
+@dataclass(frozen=True)
+class ExistingGraphs:
+    """What the administrator's graphs hold before the run: the Regions with a graph, and per Region the
+    requested accounts already ENABLED there (WriteReport reports them ENABLED / ALREADY_ENABLED even in a
+    Region the run skips for the administrator's GuardDuty)."""
+
+    regions: frozenset[str]
+    enabled: dict[str, list[str]]
+
+
 def check_member_limit(
     aws: Aws, accounts: Sequence[Account], regions: Iterable[str], problems: Problems
-) -> frozenset[str]:
-    """Refuse a request that would take an existing (or new) graph past 1,200 members; the Regions with a graph.
+) -> ExistingGraphs:
+    """Refuse a request that would take an existing (or new) graph past 1,200 members; what the graphs hold.
 
     The Regions' members are read concurrently (this state is on every rollout's critical path);
     the first Region's error, in Region order, is raised as before.
     """
 
-    def members(region: str) -> set[str] | None:
+    def members(region: str) -> dict[str, dict[str, Any]] | None:
         detective = aws.client("detective", region)
         arns = list_graph_arns(detective)
-        return set(list_members(detective, arns[0])) if arns else None
+        return list_members(detective, arns[0]) if arns else None
 
     regions = list(regions)
     with_graph: set[str] = set()
+    enabled: dict[str, list[str]] = {}
     for region, existing in zip(regions, fan_out(members, regions), strict=True):
         if isinstance(existing, Exception):
             raise existing
         if existing is None:
-            existing = set()
+            existing = {}
         else:
             with_graph.add(region)
-        requested = {a.account_id for a in accounts if region in a.regions}
-        new = requested - existing
+        requested = [a.account_id for a in accounts if region in a.regions]
+        if already := [a for a in requested if (existing.get(a) or {}).get("Status") == "ENABLED"]:
+            enabled[region] = already
+        new = set(requested) - set(existing)
         if len(existing) + len(new) > GRAPH_MEMBER_LIMIT:
             problems.add(
                 f"accounts in {region}",
@@ -177,7 +192,7 @@ def check_member_limit(
                 f"{len(existing) + len(new)}, above Detective's {GRAPH_MEMBER_LIMIT} "
                 "members per behavior graph",
             )
-    return frozenset(with_graph)
+    return ExistingGraphs(frozenset(with_graph), enabled)
 
 
 def validate_input(aws: Aws, config: Settings, event_input: Any, execution: str, now: datetime) -> dict[str, Any]:
@@ -196,13 +211,14 @@ def validate_input(aws: Aws, config: Settings, event_input: Any, execution: str,
     regions = in_detective_order(r for a in accounts for r in a.regions)
     if not regions:
         problems.add("regions", "no Detective Region is enabled for the administrator account")
-    with_graph = check_member_limit(aws, accounts, [r for r in regions if r in enabled], problems)
+    existing = check_member_limit(aws, accounts, [r for r in regions if r in enabled], problems)
     problems.raise_if_any()
 
     plan = _plan(execution, admin, accounts, regions, enabled, options, event_input, now)
-    request_key = WorkStore(aws.client("s3"), config.report_bucket, WORKFLOW, execution).put(
-        "request.json", plan.to_json()
-    )
+    store = WorkStore(aws.client("s3"), config.report_bucket, WORKFLOW, execution)
+    if existing.enabled:  # read by WriteReport for the Regions it skips; absent means none
+        store.put(ENABLED_BEFORE, existing.enabled)
+    request_key = store.put("request.json", plan.to_json())
     return {
         "workflow": WORKFLOW,
         "execution": execution,
@@ -220,7 +236,7 @@ def validate_input(aws: Aws, config: Settings, event_input: Any, execution: str,
         "tags": options["tags"],
         "account_count": len(accounts),
         "pair_count": len(plan.pairs()),
-        "graph_regions": [r for r in regions if r in with_graph],
+        "graph_regions": [r for r in regions if r in existing.regions],
     }
 
 

@@ -11,7 +11,7 @@ from typing import Any
 from tasks import clock, settings
 from tasks.aws import default_aws
 from tasks.classify_disable import disable_report
-from tasks.classify_enable import Evidence, classify, region_rows
+from tasks.classify_enable import ENABLED_BEFORE, Evidence, classify, region_rows
 from tasks.log import keys, logger
 from tasks.plan import Plan
 from tasks.region_outcomes import complete
@@ -46,7 +46,8 @@ def gather(store: WorkStore, plan: Plan, event: dict[str, Any]) -> Evidence:
     event = from_state(event, plan)
     evidence = Evidence(regions={r["region"]: r for r in event.get("regions", [])})
     accept_names = [f"accept/{index}.json" for index in range(plan.batch_count)]
-    found = store.find_all([INVITED, VERIFIED, *accept_names])
+    found = store.find_all([INVITED, VERIFIED, ENABLED_BEFORE, *accept_names])
+    evidence.enabled_before = {r: set(ids) for r, ids in (found[ENABLED_BEFORE] or {}).items()}
     invited = (found[INVITED] or {}).get("regions") or store.find_by_region("invite", plan.regions)
     verified = (found[VERIFIED] or {}).get("regions") or store.find_by_region("verify", plan.regions)
     for region in plan.regions:
