@@ -16,10 +16,10 @@ recording the batch; the state machine retries the state every ``ACCESS_RETRY_IN
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tasks import clock, errors, settings
 from tasks.aws import Aws, default_aws, member_role_arn
@@ -32,6 +32,10 @@ from tasks.plan import Account, Plan
 from tasks.report import flat
 from tasks.targets import read_batch
 from tasks.workstore import WorkStore
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+    from types_boto3_detective.type_defs import MemberDetailTypeDef
 
 #: Equal to the ASL Retry's IntervalSeconds for MemberRolePending.
 ACCESS_RETRY_INTERVAL = timedelta(seconds=60)
@@ -110,7 +114,7 @@ def _explain_disabled(admin: Aws, pairs: list[Pair], records: list[MemberRecord]
             accepted.setdefault((target.region, target.graph_arn), []).append(account_id)
     lookups = [(region, arn, chunk) for (region, arn), ids in accepted.items() for chunk in chunks(ids)]
 
-    def status(lookup: tuple[str, str, Any]) -> dict[str, dict[str, Any]]:
+    def status(lookup: tuple[str, str, Sequence[str]]) -> dict[str, MemberDetailTypeDef]:
         region, arn, ids = lookup
         return get_members(admin.client("detective", region), arn, list(ids))
 
@@ -147,7 +151,7 @@ def _role_failure(targets: Iterable[Target], exc: errors.RolloutError, outcome: 
     return {"regions": {t.region: flat(MemberRecord(outcome, False, None, detail)) for t in targets}}
 
 
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     batch_index = int(event["batch"])
     config = settings.load()
     admin = default_aws()

@@ -14,7 +14,7 @@ import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any, Literal, overload
 
 import boto3
 import botocore
@@ -24,6 +24,16 @@ from botocore.utils import parse_timestamp
 
 from tasks import errors
 from tasks.member_clients import member_client, reset_member_clients
+
+if TYPE_CHECKING:  # the stubs are a dev dependency: the Lambda package never imports them
+    from types_boto3_account import AccountClient
+    from types_boto3_detective import DetectiveClient
+    from types_boto3_guardduty import GuardDutyClient
+    from types_boto3_organizations import OrganizationsClient
+    from types_boto3_s3 import S3Client
+    from types_boto3_sns import SNSClient
+    from types_boto3_stepfunctions import SFNClient
+    from types_boto3_sts import STSClient
 
 #: botocore rebuilds its User-Agent string twice per request from ~30 sanitised components, ~10% of
 #: a call's CPU at 25,000 calls a rollout; the same facts (SDK, OS, language, execution environment)
@@ -156,7 +166,24 @@ class Aws:
         self._clients: dict[tuple[str, str | None], Any] = {}
         self.account_id = account_id
 
+    @overload
+    def client(self, service: Literal["account"], region: str | None = None) -> AccountClient: ...
+    @overload
+    def client(self, service: Literal["detective"], region: str | None = None) -> DetectiveClient: ...
+    @overload
+    def client(self, service: Literal["guardduty"], region: str | None = None) -> GuardDutyClient: ...
+    @overload
+    def client(self, service: Literal["organizations"], region: str | None = None) -> OrganizationsClient: ...
+    @overload
+    def client(self, service: Literal["s3"], region: str | None = None) -> S3Client: ...
+    @overload
+    def client(self, service: Literal["sns"], region: str | None = None) -> SNSClient: ...
+    @overload
+    def client(self, service: Literal["stepfunctions"], region: str | None = None) -> SFNClient: ...
+    @overload
+    def client(self, service: Literal["sts"], region: str | None = None) -> STSClient: ...
     def client(self, service: str, region: str | None = None) -> Any:
+        """The service's client in ``region``, typed by service name (the types-boto3 stubs)."""
         if self._credentials:  # an assumed role: the process's shared client, signing with these keys
             return member_client(self._credentials, lambda: _shared_member_client(service, region), service, region)
         key = (service, region)

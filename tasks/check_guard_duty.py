@@ -14,15 +14,20 @@ cheap, so every Region is simply checked again).
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tasks import clock, errors
 from tasks.aws import default_aws, translate_errors
 from tasks.fanout import fan_out
 from tasks.log import keys, logger
 from tasks.region_outcomes import Outcome, failed, retried
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+    from types_boto3_guardduty import GuardDutyClient
 
 #: Clock skew tolerated at the gate, so a Wait that ends "exactly" at qualifies_at never loops.
 GATE_TOLERANCE = timedelta(seconds=60)
@@ -38,7 +43,7 @@ class GuardDutyGate:
 
 
 def check_guard_duty(
-    guardduty: Any, region: str, min_age_hours: float, now: datetime, admin_region_enabled: bool = True
+    guardduty: GuardDutyClient, region: str, min_age_hours: float, now: datetime, admin_region_enabled: bool = True
 ) -> GuardDutyGate:
     if not admin_region_enabled:
         return GuardDutyGate(
@@ -85,7 +90,7 @@ def check_guard_duty(
     )
 
 
-def _created_at(detector: dict[str, Any]) -> datetime:
+def _created_at(detector: Mapping[str, Any]) -> datetime:
     value = detector["CreatedAt"]
     return value if isinstance(value, datetime) else clock.parse_iso(str(value))
 
@@ -100,7 +105,7 @@ def region_outcome(gate: GuardDutyGate, wait: bool, dry_run: bool) -> Outcome:
     return {**outcome, "status": "SKIPPED", "reason": gate.gate}
 
 
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     plan = event["plan"]
     min_age = float(plan["guardduty_min_age_hours"])
     wait, dry_run = plan["guardduty_wait"] == "wait", bool(plan["dry_run"])

@@ -17,7 +17,7 @@ execution; then the outcome. A Region whose DeleteGraph fails is that Region's F
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tasks import errors
 from tasks.aws import default_aws
@@ -29,18 +29,24 @@ from tasks.plan import Plan
 from tasks.region_outcomes import Outcome, failed, retried
 from tasks.workstore import WorkStore
 
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+    from types_boto3_detective import DetectiveClient
+
 WORKFLOW = "disable"
 DELETING = "DELETING"
 #: ``{"regions": {region: {"region", "outcome", "graph_arn", "members", "detail"}}}``.
 GRAPHS = "graph.json"
 
 #: A Detective client of the administrator in a Region.
-Clients = Callable[[str], Any]
+Clients = Callable[[str], "DetectiveClient"]
 #: Stores ``graph.json``'s ``regions`` (every Region's record).
 Checkpoint = Callable[[dict[str, dict[str, Any]]], None]
 
 
-def survey_graph(detective: Any, plan: Plan, region: str, previous: Mapping[str, Any] | None) -> dict[str, Any]:
+def survey_graph(
+    detective: DetectiveClient, plan: Plan, region: str, previous: Mapping[str, Any] | None
+) -> dict[str, Any]:
     """The Region's graph record before any write: SKIPPED | NO_GRAPH | PLANNED | DELETED (an earlier attempt's),
     or DELETING - the graph to delete, with the members it holds now."""
     record: dict[str, Any] = {"region": region, "graph_arn": None, "members": [], "detail": None}
@@ -102,7 +108,7 @@ def unplanned_members(plan: Plan, record: Mapping[str, Any]) -> list[str]:
     return [m for m in record.get("members", []) if m not in planned]
 
 
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     aws = default_aws()
     store = WorkStore.for_state(aws, event, WORKFLOW)
     plan = store.plan()

@@ -16,8 +16,9 @@ reported, never fatal: the administrator-side removal stands.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import asdict
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tasks import errors, settings
 from tasks.aws import Aws, default_aws, member_role_arn
@@ -27,6 +28,10 @@ from tasks.log import keys, logger
 from tasks.member import MemberRecord
 from tasks.plan import Account, Plan
 from tasks.workstore import WorkStore
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+    from types_boto3_detective import DetectiveClient
 
 WORKFLOW = "disable"
 #: Member-side outcomes that leave something undone (the report shows them as MEMBER_<outcome>).
@@ -63,12 +68,12 @@ def leave_in_region(member: Aws, region: str, admin_account_id: str, dry_run: bo
     return next((r for r in results if r.changed), results[0])
 
 
-def _graph_owner(invitation: dict[str, Any]) -> str:
+def _graph_owner(invitation: Mapping[str, Any]) -> str:
     arn = str(invitation.get("GraphArn") or "")
     return str(invitation.get("AdministratorId") or (arn.split(":")[4] if arn.count(":") >= 5 else ""))
 
 
-def _leave(detective: Any, invitation: dict[str, Any]) -> MemberRecord:
+def _leave(detective: DetectiveClient, invitation: Mapping[str, Any]) -> MemberRecord:
     graph_arn, status = str(invitation["GraphArn"]), invitation.get("Status")
     if status not in ("ENABLED", "INVITED"):
         return MemberRecord(
@@ -106,7 +111,7 @@ def disassociate_batch(
     return run_isolated(work, accounts)
 
 
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     batch_index = int(event["batch"])
     config = settings.load()
     admin = default_aws()

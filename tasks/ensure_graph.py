@@ -8,13 +8,17 @@ per-Region outcome list concurrently (tasks.region_outcomes) and adds each one's
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tasks import errors
 from tasks.aws import default_aws, translate_errors
 from tasks.detective import list_graph_arns
 from tasks.log import keys, logger
 from tasks.region_outcomes import Outcome, for_each_ready
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+    from types_boto3_detective import DetectiveClient
 
 PROJECT_TAG = {"managed-by": "detective-rollout"}
 
@@ -29,7 +33,7 @@ class GraphOutcome:
 
 
 def ensure_graph(
-    detective: Any, region: str, tags: dict[str, str], dry_run: bool, seen: bool | None = None
+    detective: DetectiveClient, region: str, tags: dict[str, str], dry_run: bool, seen: bool | None = None
 ) -> GraphOutcome:
     """The Region's graph, created if missing, with the project's and the request's tags.
 
@@ -62,7 +66,7 @@ def ensure_graph(
     return GraphOutcome(region, arn, False, True, None)
 
 
-def _create(detective: Any, tags: dict[str, str]) -> str | None:
+def _create(detective: DetectiveClient, tags: dict[str, str]) -> str | None:
     """CreateGraph's ARN; None when the account already has a graph in the Region."""
     try:
         with translate_errors():
@@ -71,7 +75,7 @@ def _create(detective: Any, tags: dict[str, str]) -> str | None:
         return None
 
 
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     plan = event["plan"]
     tags, dry_run = plan.get("tags") or {}, bool(plan["dry_run"])
     with_graph = plan.get("graph_regions")  # absent from plans of earlier versions: not known

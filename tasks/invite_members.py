@@ -9,7 +9,8 @@ entry is in that one document: one S3 write per invocation, one read for the rep
 
 One invocation handles every READY Region of the per-Region outcome list concurrently
 (tasks.region_outcomes), then writes each batch's accept targets (tasks.targets), so that
-AcceptInvitations reads one small file per batch instead of every Region's invite file.
+AcceptInvitations reads one small file per batch instead of every Region's invite file, and
+VerifyMembers' small document of the accounts to verify (tasks.verify_members).
 
 It also says until when the workflow must wait (``visible_at``): invitations need a while to
 reach members, counted from when each was sent - Detective's InvitedTime of the newest
@@ -20,10 +21,10 @@ enabled fleet, a replay of accounts invited long ago) does not wait at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import UTC, datetime, timedelta
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tasks import clock, errors
 from tasks.aws import default_aws, translate_errors
@@ -34,7 +35,13 @@ from tasks.plan import Account, Plan
 from tasks.region_outcomes import Outcome, for_each_ready, ready_regions
 from tasks.retrying import bounded
 from tasks.targets import INVITED, write_slices
+from tasks.verify_members import VERIFY_TARGETS, verify_targets
 from tasks.workstore import WorkStore
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+    from types_boto3_detective import DetectiveClient
+    from types_boto3_detective.type_defs import MemberDetailTypeDef
 
 WAITING = {"INVITED", "VERIFICATION_IN_PROGRESS"}
 
@@ -65,7 +72,7 @@ def _failed(prior: str | None, action: str, error: str, detail: str, changed: bo
     return InviteRecord(prior, action, prior, False, changed, error=error, detail=detail)
 
 
-def invited_at(member: dict[str, Any] | None) -> str | None:
+def invited_at(member: Mapping[str, Any] | None) -> str | None:
     """The member's InvitedTime as ISO 8601 UTC (microseconds kept), None when absent."""
     moment = (member or {}).get("InvitedTime")
     if not isinstance(moment, datetime):
@@ -89,7 +96,7 @@ def invitations_visible_at(records: Iterable[InviteRecord], wait_seconds: int, n
     return clock.iso(moment)
 
 
-def _decide(account: Account, member: dict[str, Any] | None) -> str:
+def _decide(account: Account, member: Mapping[str, Any] | None) -> str:
     if member is None:
         return "invite"
     status = member.get("Status")
@@ -101,7 +108,7 @@ def _decide(account: Account, member: dict[str, Any] | None) -> str:
 
 
 def invite_members(
-    detective: Any, plan: Plan, region: str, graph_arn: str | None, *, new_graph: bool = False
+    detective: DetectiveClient, plan: Plan, region: str, graph_arn: str | None, *, new_graph: bool = False
 ) -> dict[str, InviteRecord]:
     """``new_graph``: this execution just created the graph, so it has no members to list."""
     accounts = plan.accounts_in(region)
@@ -150,7 +157,7 @@ def _planned(action: str) -> str:
     }[action]
 
 
-def _start_monitoring(detective: Any, graph_arn: str, account_id: str) -> InviteRecord:
+def _start_monitoring(detective: DetectiveClient, graph_arn: str, account_id: str) -> InviteRecord:
     try:
         with translate_errors():
             detective.start_monitoring_member(GraphArn=graph_arn, AccountId=account_id)
@@ -167,7 +174,9 @@ def _start_monitoring(detective: Any, graph_arn: str, account_id: str) -> Invite
     return InviteRecord("ACCEPTED_BUT_DISABLED", "start_monitoring", "ACCEPTED_BUT_DISABLED", False, True)
 
 
-def _repair(detective: Any, plan: Plan, graph_arn: str, accounts: Sequence[Account]) -> dict[str, InviteRecord]:
+def _repair(
+    detective: DetectiveClient, plan: Plan, graph_arn: str, accounts: Sequence[Account]
+) -> dict[str, InviteRecord]:
     records: dict[str, InviteRecord] = {}
     removed: list[Account] = []
     for chunk in chunks(accounts):
@@ -196,7 +205,7 @@ def _repair(detective: Any, plan: Plan, graph_arn: str, accounts: Sequence[Accou
 
 
 def _invite(
-    detective: Any, plan: Plan, graph_arn: str, accounts: Sequence[Account], action: str, prior: str | None
+    detective: DetectiveClient, plan: Plan, graph_arn: str, accounts: Sequence[Account], action: str, prior: str | None
 ) -> dict[str, InviteRecord]:
     """CreateMembers for ``accounts``, a few 50-account chunks in flight; one record per account."""
     # An exception is a bug, not an AWS answer (those are records): it fails the Region.
@@ -209,7 +218,7 @@ def _invite(
 
 
 def _invite_chunk(
-    detective: Any, plan: Plan, graph_arn: str, chunk: Sequence[Account], action: str, prior: str | None
+    detective: DetectiveClient, plan: Plan, graph_arn: str, chunk: Sequence[Account], action: str, prior: str | None
 ) -> dict[str, InviteRecord]:
     records: dict[str, InviteRecord] = {}
     message = plan.options.get("invitation_message")
@@ -249,7 +258,9 @@ def _invite_chunk(
     return records
 
 
-def _members_now(detective: Any, graph_arn: str, accounts: Sequence[Account]) -> dict[str, dict[str, Any]]:
+def _members_now(
+    detective: DetectiveClient, graph_arn: str, accounts: Sequence[Account]
+) -> dict[str, MemberDetailTypeDef]:
     """Which of ``accounts`` CreateMembers left out are members after all (invited by another execution)."""
     if not accounts:
         return {}
@@ -259,7 +270,7 @@ def _members_now(detective: Any, graph_arn: str, accounts: Sequence[Account]) ->
         return {}  # they stay reported as not processed
 
 
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     aws = default_aws()
     store = WorkStore.for_state(aws, event, "enable")
     plan = store.plan()
@@ -288,6 +299,7 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
     outcomes = for_each_ready(event["regions"], invite)
     store.put(INVITED, {"regions": invites})
+    store.put(VERIFY_TARGETS, verify_targets(plan))
     ready = ready_regions(outcomes)
     write_slices(store, plan, {r: invites[r] for r in ready})
     ready_records = [record for region in ready for record in by_region[region].values()]

@@ -13,12 +13,15 @@ membership is no longer INVITED (already accepted).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING
 
 from tasks import errors
 from tasks.aws import Aws, translate_errors
 from tasks.detective import list_invitations
 from tasks.retrying import bounded
+
+if TYPE_CHECKING:
+    from types_boto3_detective import DetectiveClient
 
 #: Tries while an invitation is not visible yet: waits of 5, 10, 20, 40, 60 s (~2 min of clock time).
 VISIBILITY_ATTEMPTS = 6
@@ -79,7 +82,7 @@ def accept_in_region(
         return MemberRecord("ERROR", False, None, exc.message)
 
 
-def _accept(detective: Any, graph_arn: str) -> bool:
+def _accept(detective: DetectiveClient, graph_arn: str) -> bool:
     """Accept the invitation to ``graph_arn``; False when it was already accepted."""
     try:
         with translate_errors():

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tasks import errors
 from tasks.aws import default_aws
@@ -29,6 +29,10 @@ from tasks.plan import Plan
 from tasks.region_outcomes import Outcome, failed, retried
 from tasks.retrying import bounded
 from tasks.workstore import WorkStore
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+    from types_boto3_detective import DetectiveClient
 
 WORKFLOW = "disable"
 REMOVING = "REMOVING"
@@ -64,12 +68,12 @@ class RegionRemoval:
 
 
 #: A Detective client of the administrator in a Region.
-Clients = Callable[[str], Any]
+Clients = Callable[[str], "DetectiveClient"]
 #: Stores ``remove.json``'s ``regions`` (every Region's entry).
 Checkpoint = Callable[[dict[str, dict[str, Any]]], None]
 
 
-def survey(detective: Any, plan: Plan, region: str, previous: Mapping[str, Any] | None) -> RegionRemoval:
+def survey(detective: DetectiveClient, plan: Plan, region: str, previous: Mapping[str, Any] | None) -> RegionRemoval:
     """What removing the Region's requested accounts takes (read-only); ``previous`` is an earlier attempt's entry."""
     accounts = [a.account_id for a in plan.accounts_in(region)]
     if region in plan.admin_disabled_regions:
@@ -101,7 +105,7 @@ def survey(detective: Any, plan: Plan, region: str, previous: Mapping[str, Any] 
     return RegionRemoval(region, graph_arn, records, tuple(to_remove))
 
 
-def remove(detective: Any, removal: RegionRemoval) -> dict[str, RemoveRecord]:
+def remove(detective: DetectiveClient, removal: RegionRemoval) -> dict[str, RemoveRecord]:
     """DeleteMembers for the Region's ``to_remove``, 50 at a time; every record of the Region."""
     records = dict(removal.records)
     assert removal.graph_arn is not None or not removal.to_remove
@@ -153,7 +157,9 @@ def _done(removal: RegionRemoval, records: Mapping[str, RemoveRecord]) -> Outcom
     }
 
 
-def _delete_chunk(detective: Any, graph_arn: str, chunk: Sequence[tuple[str, str | None]]) -> dict[str, RemoveRecord]:
+def _delete_chunk(
+    detective: DetectiveClient, graph_arn: str, chunk: Sequence[tuple[str, str | None]]
+) -> dict[str, RemoveRecord]:
     prior = dict(chunk)
     try:
         for attempt in bounded(errors.RetryableError):
@@ -171,7 +177,7 @@ def _delete_chunk(detective: Any, graph_arn: str, chunk: Sequence[tuple[str, str
 
 
 def _unprocessed(
-    detective: Any, graph_arn: str, unprocessed: dict[str, str], prior: dict[str, str | None]
+    detective: DetectiveClient, graph_arn: str, unprocessed: dict[str, str], prior: dict[str, str | None]
 ) -> dict[str, RemoveRecord]:
     """DeleteMembers skipped these: gone meanwhile (NOT_A_MEMBER) or really not removed (FAILED)."""
     try:
@@ -188,7 +194,7 @@ def _unprocessed(
     }
 
 
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     aws = default_aws()
     store = WorkStore.for_state(aws, event, WORKFLOW)
     plan = store.plan()

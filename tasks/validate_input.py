@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from tasks import __version__, clock, errors, settings
 from tasks.aws import Aws, default_aws, translate_errors
@@ -40,6 +40,11 @@ from tasks.validation import (
     parse_accounts_csv,
 )
 from tasks.workstore import WorkStore
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+    from types_boto3_detective.type_defs import MemberDetailTypeDef
+    from types_boto3_s3 import S3Client
 
 WORKFLOW = "enable"
 #: Detective's members per behavior graph.
@@ -72,7 +77,7 @@ def enable_options(config: Settings) -> dict[str, Option]:
     }
 
 
-def read_accounts_csv(s3: Any, bucket: str, key: str, problems: Problems) -> bytes | None:
+def read_accounts_csv(s3: S3Client, bucket: str, key: str, problems: Problems) -> bytes | None:
     """The CSV object's bytes, size-checked with HeadObject before anything is read."""
     uri = show(f"s3://{bucket}/{key}", limit=200)
     try:
@@ -166,7 +171,7 @@ def check_member_limit(
     the first Region's error, in Region order, is raised as before.
     """
 
-    def members(region: str) -> dict[str, dict[str, Any]] | None:
+    def members(region: str) -> dict[str, MemberDetailTypeDef] | None:
         detective = aws.client("detective", region)
         arns = list_graph_arns(detective)
         return list_members(detective, arns[0]) if arns else None
@@ -182,7 +187,7 @@ def check_member_limit(
         else:
             with_graph.add(region)
         requested = [a.account_id for a in accounts if region in a.regions]
-        if already := [a for a in requested if (existing.get(a) or {}).get("Status") == "ENABLED"]:
+        if already := [a for a in requested if a in existing and existing[a].get("Status") == "ENABLED"]:
             enabled[region] = already
         new = set(requested) - set(existing)
         if len(existing) + len(new) > GRAPH_MEMBER_LIMIT:
@@ -240,7 +245,9 @@ def validate_input(aws: Aws, config: Settings, event_input: Any, execution: str,
     }
 
 
-def requested_accounts(s3: Any, request: Request, problems: Problems, *, require_email: bool) -> list[AccountEntry]:
+def requested_accounts(
+    s3: S3Client, request: Request, problems: Problems, *, require_email: bool
+) -> list[AccountEntry]:
     """The request's accounts as written: its ``accounts`` list, or the rows of its ``accounts_csv`` object."""
     if request.accounts_csv is None:
         return list(request.accounts)
@@ -334,5 +341,5 @@ def run_validation(event: dict[str, Any], validate: Validate, done: str) -> dict
     return output
 
 
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return run_validation(event, validate_input, "input validated")

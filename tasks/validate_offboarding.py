@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tasks import __version__, clock
 from tasks.aws import Aws
@@ -40,6 +40,9 @@ from tasks.validate_input import (
 )
 from tasks.validation import check_execution_name, check_request, merge_accounts
 from tasks.workstore import WorkStore
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
 WORKFLOW = "disable"
 
@@ -167,5 +170,5 @@ def validate_offboarding(aws: Aws, config: Settings, event_input: Any, execution
     }
 
 
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     return run_validation(event, validate_offboarding, "offboarding input validated")

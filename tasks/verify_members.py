@@ -1,17 +1,21 @@
 """State ``VerifyMembers``: the administrator's view of every requested member, in every ready Region.
 
-Reads member status with GetMembers (50 per call), all Regions concurrently in one invocation,
-and records every Region's in one document, ``verify.json``: one S3 write per attempt instead of
-one per Region, and one read for the report. A Region whose verification failed this time keeps
-its previous attempt's record there. While some member is still VERIFICATION_IN_PROGRESS it asks
-the state machine to wait and call again (``retry``), at most ``MAX_ATTEMPTS`` times; what is
-still in progress then is reported as VERIFICATION_TIMEOUT. The attempt number is kept in the
-same document, so the call needs no counter in the state's input.
+What to verify comes from a small document InviteMembers writes once, ``verify-targets.json``:
+the requested accounts and their emails, grouped by the Regions they were requested in (at
+1,200 accounts x 21 Regions ~60 KB, where ``request.json`` is ~430 KB), so none of the up to
+``MAX_ATTEMPTS`` calls reads the Plan. Reads member status with GetMembers (50 per call), all
+Regions concurrently in one invocation, and records every Region's in one document,
+``verify.json``: one S3 write per attempt, and one read for the report. A Region whose
+verification failed this time keeps its previous attempt's record there. While some member is
+still VERIFICATION_IN_PROGRESS it asks the state machine to wait and call again (``retry``), at
+most ``MAX_ATTEMPTS`` times; what is still in progress then is reported as VERIFICATION_TIMEOUT.
+The attempt number is kept in the same document, so the call needs no counter in the state's input.
 """
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
 
 from tasks.aws import default_aws
 from tasks.detective import get_members
@@ -21,16 +25,43 @@ from tasks.plan import Plan
 from tasks.region_outcomes import Outcome, error_of, retried
 from tasks.workstore import WorkStore
 
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+    from types_boto3_detective import DetectiveClient
+
 MAX_ATTEMPTS = 8
 #: ``{"attempt": n, "regions": {region: {"region", "attempt", "members"}}}``.
 VERIFIED = "verify.json"
+#: ``{"groups": [{"regions": [...], "emails": {account_id: lower-case email or ""}}]}``, by InviteMembers.
+VERIFY_TARGETS = "verify-targets.json"
 
 
-def verify_members(detective: Any, plan: Plan, region: str, graph_arn: str | None) -> dict[str, dict[str, Any]]:
-    """Member status by account id; accounts that are not members are absent."""
+def verify_targets(plan: Plan) -> dict[str, Any]:
+    """The document VerifyMembers works from: each account's email, grouped by the Regions it was requested in."""
+    groups: dict[tuple[str, ...], dict[str, str]] = {}
+    for account in plan.accounts:
+        groups.setdefault(account.regions, {})[account.account_id] = (account.email or "").lower()
+    return {"groups": [{"regions": list(regions), "emails": emails} for regions, emails in groups.items()]}
+
+
+def wanted_in(targets: Mapping[str, Any], region: str) -> dict[str, str]:
+    """The accounts requested in ``region``, with the email each should have (lower case)."""
+    wanted: dict[str, str] = {}
+    for group in targets["groups"]:
+        if region in group["regions"]:
+            wanted.update(group["emails"])
+    return wanted
+
+
+def verify_members(
+    detective: DetectiveClient, wanted: Mapping[str, str], graph_arn: str | None
+) -> dict[str, dict[str, Any]]:
+    """Member status by account id; accounts that are not members are absent.
+
+    ``wanted``: the Region's requested accounts and the (lower-case) email each should have.
+    """
     if not graph_arn:
         return {}
-    wanted = {a.account_id: (a.email or "").lower() for a in plan.accounts_in(region)}
     members = get_members(detective, graph_arn, list(wanted))
     return {
         account_id: {
@@ -42,11 +73,13 @@ def verify_members(detective: Any, plan: Plan, region: str, graph_arn: str | Non
     }
 
 
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     aws = default_aws()
     store = WorkStore.for_state(aws, event, "enable")
-    plan = store.plan()
-    previous = store.find(VERIFIED) or {}
+    execution = str(event["plan"]["execution"])
+    found = store.find_all([VERIFY_TARGETS, VERIFIED])
+    targets = found[VERIFY_TARGETS] or store.get(VERIFY_TARGETS)  # get: raises naming the missing document
+    previous = found[VERIFIED] or {}
     attempt = int(previous.get("attempt", 0)) + 1
     records: dict[str, dict[str, Any]] = dict(previous.get("regions") or {})
     outcomes: list[Outcome] = event["regions"]
@@ -54,12 +87,11 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
     def verify(outcome: Outcome) -> Outcome:
         region = outcome["region"]
-        members = verify_members(
-            aws.client("detective", region), plan, region, (outcome.get("graph") or {}).get("graph_arn")
-        )
+        graph_arn = (outcome.get("graph") or {}).get("graph_arn")
+        members = verify_members(aws.client("detective", region), wanted_in(targets, region), graph_arn)
         records[region] = {"region": region, "attempt": attempt, "members": members}
         pending = sum(1 for m in members.values() if m["status"] == "VERIFICATION_IN_PROGRESS")
-        logger.info("members verified", extra={**keys(plan.execution, region=region), "pending": pending})
+        logger.info("members verified", extra={**keys(execution, region=region), "pending": pending})
         return {"region": region, "verified": True, "pending": pending}
 
     done = {o["region"]: r for o, r in zip(ready, fan_out(retried(verify), ready), strict=True)}
@@ -70,7 +102,7 @@ def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
 
 
 def _verification(region: str, result: Outcome | Exception | None) -> Outcome:
-    """What the per-Region verification branches used to report: verified, nothing to verify, or the error."""
+    """A Region's verification: verified (with its pending count), nothing to verify, or the error."""
     if result is None:
         return {"region": region, "verified": False}
     if isinstance(result, Exception):

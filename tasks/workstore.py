@@ -8,12 +8,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tasks import errors, settings
 from tasks.aws import Aws, translate_errors
 from tasks.fanout import all_or_raise, fan_out
 from tasks.plan import Plan
+
+if TYPE_CHECKING:
+    from types_boto3_s3 import S3Client
 
 
 def work_prefix(workflow: str, execution: str) -> str:
@@ -27,7 +30,7 @@ def report_key(workflow: str, execution: str) -> str:
 class WorkStore:
     """JSON documents under one execution's prefix in the report bucket."""
 
-    def __init__(self, s3: Any, bucket: str, workflow: str, execution: str) -> None:
+    def __init__(self, s3: S3Client, bucket: str, workflow: str, execution: str) -> None:
         self._s3 = s3
         self.bucket = bucket
         self.prefix = work_prefix(workflow, execution)

@@ -6,7 +6,7 @@ a Region, batch or verification that failed is reflected in its rows, never drop
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tasks import clock, settings
 from tasks.aws import default_aws
@@ -20,6 +20,10 @@ from tasks.report import Row, document, outcome
 from tasks.targets import INVITED
 from tasks.verify_members import VERIFIED
 from tasks.workstore import WorkStore, report_key
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+    from types_boto3_s3 import S3Client
 
 
 def from_state(event: dict[str, Any], plan: Plan) -> dict[str, Any]:
@@ -84,7 +88,7 @@ def enable_report(store: WorkStore, plan: Plan, event: dict[str, Any]) -> tuple[
 REPORTS = {"enable": enable_report, "disable": disable_report}
 
 
-def write_report(s3: Any, bucket: str, store: WorkStore, plan: Plan, event: dict[str, Any]) -> dict[str, Any]:
+def write_report(s3: S3Client, bucket: str, store: WorkStore, plan: Plan, event: dict[str, Any]) -> dict[str, Any]:
     regions, rows = REPORTS[plan.workflow](store, plan, event)
     regions, rows = merge_replayed(store, plan, regions, rows)  # a replay reports the merged whole
     report = document(plan, clock.iso(clock.now()), regions, rows)
@@ -96,7 +100,7 @@ def write_report(s3: Any, bucket: str, store: WorkStore, plan: Plan, event: dict
     return result
 
 
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     config = settings.load()
     aws = default_aws()
     s3 = aws.client("s3")

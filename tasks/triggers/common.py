@@ -12,9 +12,12 @@ import json
 import os
 import re
 from dataclasses import asdict, dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
+
+if TYPE_CHECKING:
+    from types_boto3_stepfunctions import SFNClient
 
 #: Step Functions execution names: 1-80 characters; we keep to [A-Za-z0-9_-] so names are also
 #: safe in CloudWatch metrics/log names and in the report key reports/<workflow>/<name>.json.
@@ -62,7 +65,7 @@ def execution_arn(state_machine_arn: str, name: str) -> str:
     return state_machine_arn.replace(":stateMachine:", ":execution:", 1) + ":" + name
 
 
-def start_execution(sfn: Any, state_machine_arn: str, name: str, payload: dict[str, Any]) -> StartResult:
+def start_execution(sfn: SFNClient, state_machine_arn: str, name: str, payload: dict[str, Any]) -> StartResult:
     """StartExecution; a duplicate delivery (ExecutionAlreadyExists) is success, not an error."""
     body = json.dumps(payload, sort_keys=True, separators=(",", ":"))
     try:

@@ -17,7 +17,7 @@ What reaches the management account's bus (docs/offboarding.md has the table and
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tasks.aws import default_aws
 from tasks.log import logger
@@ -31,6 +31,10 @@ from tasks.triggers.common import (
     start_execution,
 )
 from tasks.triggers.registry import normalize_account_id
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+    from types_boto3_stepfunctions import SFNClient
 
 SOURCE = "offboarding-event"
 API_CALLS = ("CloseAccount", "RemoveAccountFromOrganization")
@@ -73,7 +77,7 @@ def departed_account(event: dict[str, Any]) -> tuple[str, str]:
     return account_id, name
 
 
-def start_for_departed_account(event: dict[str, Any], *, sfn: Any, state_machine_arn: str) -> StartResult:
+def start_for_departed_account(event: dict[str, Any], *, sfn: SFNClient, state_machine_arn: str) -> StartResult:
     """Start the disable machine for that one account in all Regions; the execution name is the event's."""
     account_id, _ = departed_account(event)
     payload = {"accounts": [{"account_id": account_id}], "regions": "all", "source": SOURCE}
@@ -81,7 +85,7 @@ def start_for_departed_account(event: dict[str, Any], *, sfn: Any, state_machine
     return start_execution(sfn, state_machine_arn, name, payload)
 
 
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     state_machine_arn = required_env("DISABLE_STATE_MACHINE_ARN")
     sfn = default_aws().client("stepfunctions")
     result = start_for_departed_account(event, sfn=sfn, state_machine_arn=state_machine_arn)

@@ -9,9 +9,12 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+from typing import TYPE_CHECKING
 
 from botocore.exceptions import ClientError
+
+if TYPE_CHECKING:
+    from types_boto3_s3 import S3Client
 
 REGISTRY_KEY = "registry/accounts.csv"
 
@@ -33,7 +36,7 @@ def normalize_account_id(value: str) -> str:
     return value.zfill(12) if value.isdigit() and len(value) < 12 else value
 
 
-def read_registry(s3: Any, bucket: str, key: str = REGISTRY_KEY) -> dict[str, str] | None:
+def read_registry(s3: S3Client, bucket: str, key: str = REGISTRY_KEY) -> dict[str, str] | None:
     """The registry's emails, or None when the file does not exist."""
     try:
         body = s3.get_object(Bucket=bucket, Key=key)["Body"].read()

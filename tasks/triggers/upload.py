@@ -8,11 +8,15 @@ from turning registry edits or reports into rollouts.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tasks.aws import default_aws
 from tasks.log import logger
 from tasks.triggers.common import StartResult, detail, event_id, execution_name, required_env, start_execution
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+    from types_boto3_stepfunctions import SFNClient
 
 SOURCE = "csv"
 PREFIX = "rollouts/"
@@ -31,7 +35,9 @@ def is_rollout_list(bucket: str, key: str, expected_bucket: str) -> bool:
     return bucket == expected_bucket and key.startswith(PREFIX) and key.lower().endswith(SUFFIX)
 
 
-def start_for_upload(event: dict[str, Any], *, sfn: Any, state_machine_arn: str, bucket: str) -> StartResult | None:
+def start_for_upload(
+    event: dict[str, Any], *, sfn: SFNClient, state_machine_arn: str, bucket: str
+) -> StartResult | None:
     """Start the enable machine for an uploaded account list; None (nothing started) for any other object."""
     event_bucket, key = uploaded_object(event)
     if not is_rollout_list(event_bucket, key, bucket):
@@ -42,7 +48,7 @@ def start_for_upload(event: dict[str, Any], *, sfn: Any, state_machine_arn: str,
     return start_execution(sfn, state_machine_arn, name, payload)
 
 
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     state_machine_arn, bucket = required_env("ENABLE_STATE_MACHINE_ARN"), required_env("REPORT_BUCKET")
     result = start_for_upload(
         event, sfn=default_aws().client("stepfunctions"), state_machine_arn=state_machine_arn, bucket=bucket

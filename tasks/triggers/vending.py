@@ -10,7 +10,7 @@ Without an email nothing can be invited; the operator is told on the results top
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
@@ -26,6 +26,13 @@ from tasks.triggers.common import (
     start_execution,
 )
 from tasks.triggers.registry import REGISTRY_KEY, normalize_account_id, read_registry
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+    from types_boto3_organizations import OrganizationsClient
+    from types_boto3_s3 import S3Client
+    from types_boto3_sns import SNSClient
+    from types_boto3_stepfunctions import SFNClient
 
 SOURCE = "vending-event"
 
@@ -76,7 +83,9 @@ def vended_account(event: dict[str, Any]) -> VendedAccount:
     return VendedAccount(account_id, str(account_name) if account_name else None, name)
 
 
-def lookup_email(organizations: Any, s3: Any, bucket: str, account_id: str) -> tuple[str | None, list[str]]:
+def lookup_email(
+    organizations: OrganizationsClient, s3: S3Client, bucket: str, account_id: str
+) -> tuple[str | None, list[str]]:
     """(email or None, what was tried) - DescribeAccount first, then the registry."""
     tried: list[str] = []
     try:
@@ -100,7 +109,7 @@ def lookup_email(organizations: Any, s3: Any, bucket: str, account_id: str) -> t
     return None, tried
 
 
-def notify_missing_email(sns: Any, topic_arn: str, account: VendedAccount, bucket: str, tried: list[str]) -> str:
+def notify_missing_email(sns: SNSClient, topic_arn: str, account: VendedAccount, bucket: str, tried: list[str]) -> str:
     label = f"{account.account_id} ({account.account_name})" if account.account_name else account.account_id
     message = (
         f"detective-rollout could not enable Amazon Detective for the newly vended account {label}: "
@@ -120,10 +129,10 @@ def notify_missing_email(sns: Any, topic_arn: str, account: VendedAccount, bucke
 def start_for_vended_account(
     event: dict[str, Any],
     *,
-    sfn: Any,
-    organizations: Any,
-    s3: Any,
-    sns: Any,
+    sfn: SFNClient,
+    organizations: OrganizationsClient,
+    s3: S3Client,
+    sns: SNSClient,
     state_machine_arn: str,
     bucket: str,
     topic_arn: str,
@@ -144,7 +153,7 @@ def start_for_vended_account(
     return start_execution(sfn, state_machine_arn, name, payload)
 
 
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """EventBridge target. A missing email is reported (SNS) and not raised: a retry cannot find it either."""
     settings = {
         "state_machine_arn": required_env("ENABLE_STATE_MACHINE_ARN"),
