@@ -8,6 +8,10 @@ Accounts and pairs are isolated from each other: whatever happens to one (Access
 opt-in Region it has not enabled, an invitation that is not visible yet, throttling) becomes
 its record in ``accept/<batch>.json``; nothing is lost.
 
+An account whose role is denied may be closed or suspended rather than missing its role: the
+administrator asks Organizations (tasks.organizations, where it may) and such an account's pairs
+are ACCOUNT_CLOSED (to be offboarded), never retried.
+
 With ``retry_access_denied_minutes`` (vended accounts receive their role minutes later), an
 AccessDenied account is kept PENDING_ACCESS and the state raises MemberRolePending after
 recording the batch; the state machine retries the state every ``ACCESS_RETRY_INTERVAL``
@@ -28,6 +32,7 @@ from tasks.detective import chunks, get_members
 from tasks.fanout import fan_out
 from tasks.log import keys, logger
 from tasks.member import MemberRecord, Target, accept_in_region, has_guardduty
+from tasks.organizations import closed_state
 from tasks.plan import Account, Plan
 from tasks.report import flat
 from tasks.targets import read_batch
@@ -68,10 +73,15 @@ def accept_batch(
             member_role_arn(account.account_id, role_name), f"detective-rollout-{plan.execution}", external_id
         )
 
+    assumed = fan_out(assume, todo)
+    closed = _closed_accounts(admin, [a.account_id for a, m in zip(todo, assumed, strict=True) if _denied(m)])
     pairs: list[Pair] = []
-    for account, member in zip(todo, fan_out(assume, todo), strict=True):
+    for account, member in zip(todo, assumed, strict=True):
         account_targets = targets.get(account.account_id, [])
-        if isinstance(member, errors.RolloutError):
+        if isinstance(member, errors.AccessDenied) and account.account_id in closed:
+            why = f"the account is {closed[account.account_id]} in AWS Organizations (DescribeAccount); "
+            results[account.account_id] = _role_failure(account_targets, member, "ACCOUNT_CLOSED", why)
+        elif isinstance(member, errors.RolloutError):
             outcome = "PENDING_ACCESS" if isinstance(member, errors.AccessDenied) and may_retry else None
             results[account.account_id] = _role_failure(account_targets, member, outcome)
         elif isinstance(member, Exception):  # a bug, not an AWS answer: this account only
@@ -94,6 +104,16 @@ def accept_batch(
         rec["outcome"] == "PENDING_ACCESS" for res in results.values() for rec in res.get("regions", {}).values()
     )
     return results, clock.iso(next_try) if pending else None
+
+
+def _denied(member: Aws | Exception) -> bool:
+    return isinstance(member, errors.AccessDenied)
+
+
+def _closed_accounts(admin: Aws, account_ids: list[str]) -> dict[str, str]:
+    """Of the accounts whose role was denied, those Organizations says are closed or suspended (id -> state)."""
+    states = fan_out(lambda account_id: closed_state(admin, account_id), account_ids)
+    return {a: s for a, s in zip(account_ids, states, strict=True) if isinstance(s, str)}
 
 
 def _as_record(result: MemberRecord | Exception) -> MemberRecord:
@@ -144,10 +164,12 @@ def _needs_work(previous: dict[str, Any] | None, targets: list[Target] | None) -
     return any(rec["outcome"] == "PENDING_ACCESS" for rec in previous.get("regions", {}).values())
 
 
-def _role_failure(targets: Iterable[Target], exc: errors.RolloutError, outcome: str | None) -> dict[str, Any]:
+def _role_failure(
+    targets: Iterable[Target], exc: errors.RolloutError, outcome: str | None, why: str = ""
+) -> dict[str, Any]:
     if outcome is None:
         outcome = role_failure_outcome(exc)
-    detail = f"AssumeRole failed: {exc.message}"
+    detail = f"{why}AssumeRole failed: {exc.message}"
     return {"regions": {t.region: flat(MemberRecord(outcome, False, None, detail)) for t in targets}}
 
 

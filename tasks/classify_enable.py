@@ -20,6 +20,7 @@ ROOT_EMAIL = "the email must be the account's root email address; fix it in the 
 INVITED_REASONS = {
     "ACCESS_DENIED": "ACCESS_DENIED",
     "PENDING_ACCESS": "ACCESS_DENIED",
+    "ACCOUNT_CLOSED": "ACCOUNT_CLOSED",
     "NOT_VISIBLE": "INVITATION_NOT_ACCEPTED",
     "THROTTLED": "THROTTLED",
     "ERROR": "ERROR",

@@ -12,6 +12,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
+from tasks.actions import rollup
 from tasks.plan import Plan
 
 DETAIL_LIMIT = 500
@@ -51,6 +52,8 @@ def summarize(rows: list[Row]) -> dict[str, int]:
 
 
 def document(plan: Plan, finished_at: str, regions: list[dict[str, Any]], rows: list[Row]) -> dict[str, Any]:
+    """The report; ``actions`` groups the rows that need attention by what fixes them (tasks.actions)."""
+    results = [flat(r) for r in rows]
     return {
         "workflow": plan.workflow,
         "execution": plan.execution,
@@ -58,8 +61,9 @@ def document(plan: Plan, finished_at: str, regions: list[dict[str, Any]], rows: 
         "finished_at": finished_at,
         "request": {"source": "console", "input": {}, "version": None, "replay_of": None, **plan.request},
         "summary": summarize(rows),
+        "actions": rollup(results),
         "regions": regions,
-        "results": [flat(r) for r in rows],
+        "results": results,
     }
 
 

@@ -10,21 +10,27 @@ from typing import Any
 
 from detective_rollout.ops.html import render_html
 from detective_rollout.render import render_report
+from tasks.actions import row_action
 
-#: The report's row fields, in contract order: the CSV columns.
+#: The report's row fields, in contract order: the CSV columns before ``action``.
 ROW_FIELDS = ("account_id", "region", "status", "member_status", "reason", "detail", "changed")
+#: The CSV's columns: the row fields, then what to do (FAILED and SKIPPED rows; the HTML page's text).
+CSV_COLUMNS = (*ROW_FIELDS, "action")
 
 
 def render_csv(report: dict[str, Any]) -> str:
     """One line per account x Region (spreadsheets, ticket imports); ``changed`` as true/false."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(ROW_FIELDS)
+    writer.writerow(CSV_COLUMNS)
     for row in report.get("results", []):
         writer.writerow(
             [
-                "" if row.get(f) is None else str(row.get(f)).lower() if f == "changed" else row.get(f)
-                for f in ROW_FIELDS
+                *(
+                    "" if row.get(f) is None else str(row.get(f)).lower() if f == "changed" else row.get(f)
+                    for f in ROW_FIELDS
+                ),
+                row_action(row) or "",
             ]
         )
     return out.getvalue()

@@ -1,9 +1,10 @@
 """The report as one self-contained HTML page: what a security lead opens from the bucket or a mail.
 
 No script, no external stylesheet, font or image: the page must render from a mail attachment or
-an S3 object without network access and without anything to trust. It shows the summary counts,
-a Region x account matrix colored by status (hover a cell for its reason and detail), the failed
-rows with their reason and what to do about each, and the Region rows.
+an S3 object without network access and without anything to trust. It shows first what to do (the
+report's ``actions``: one line per fix, with the accounts it concerns), then the summary counts,
+a Region x account matrix colored by status (hover a cell for its reason and detail), the FAILED
+and SKIPPED rows with their reason and what to do about each, and the Region rows.
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from detective_rollout.ops.reasons import remedy
+from tasks.actions import actions_of, row_action
 
 COLORS = {
     "ENABLED": "#2e7d32",
@@ -78,21 +79,32 @@ def _matrix(results: list[dict[str, Any]]) -> str:
     return f"<table><thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
 
 
-def _failures(results: list[dict[str, Any]]) -> str:
-    failed = [r for r in results if r.get("status") == "FAILED"]
-    if not failed:
+def _actions(report: dict[str, Any]) -> str:
+    actions = actions_of(report)
+    if not actions:
+        return "<p>Nothing to do: no row FAILED or SKIPPED.</p>"
+    return _table(
+        ["what to do", "reason", "accounts", "account-Regions"],
+        [[a["action"], _text(a["reason"]), ", ".join(a["accounts"]), _text(a["pairs"])] for a in actions],
+    )
+
+
+def _attention(results: list[dict[str, Any]]) -> str:
+    rows = [(r, action) for r in results if (action := row_action(r))]
+    if not rows:
         return "<p>No failures.</p>"
     return _table(
-        ["account", "Region", "reason", "detail", "what to do"],
+        ["account", "Region", "status", "reason", "detail", "what to do"],
         [
             [
                 _text(r["account_id"]),
                 _text(r["region"]),
+                _text(r.get("status")),
                 _text(r.get("reason")),
                 _text(r.get("detail")),
-                remedy(r.get("reason")),
+                action,
             ]
-            for r in failed
+            for r, action in rows
         ],
         css="nowrap",
     )
@@ -129,12 +141,14 @@ def render_html(report: dict[str, Any]) -> str:
             '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">',
             f"<title>{escape(title)}</title><style>{_CSS}</style></head><body>",
             f'<h1>{escape(title)}</h1><p class="muted">{escape(" | ".join(facts))}</p>',
+            "<h2>What to do</h2>",
+            _actions(report),
             "<h2>Summary</h2>",
             _summary(report),
             "<h2>Region x account</h2>",
             _matrix(results),
-            "<h2>Failures</h2>",
-            _failures(results),
+            "<h2>Failed and skipped rows</h2>",
+            _attention(results),
             "<h2>Regions</h2>",
             _regions(report),
             "</body></html>\n",

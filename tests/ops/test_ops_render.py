@@ -38,7 +38,8 @@ def test_enable_table_shows_the_guardduty_age_of_each_region() -> None:
     text = render_report(report("enable", ["ENABLED", "FAILED"], guardduty_age_hours=72.5))
     header = text.splitlines()[2]
     assert "GUARDDUTY AGE (h)" in header and "72.5" in text.splitlines()[4]
-    assert text.endswith("2 account-Regions: ENABLED 1, FAILED 1")
+    assert "\n2 account-Regions: ENABLED 1, FAILED 1\n" in text
+    assert text.endswith("1 account, 1 pair (ERROR): 200000000001")  # the footer: what to do
 
 
 def test_disable_table_has_no_guardduty_column() -> None:
