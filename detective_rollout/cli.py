@@ -21,7 +21,15 @@ from detective_rollout.ops.runs import member_ids, start_aws, start_local
 from detective_rollout.ops.start import aws_start_options
 
 
-@click.group()
+class _Cli(click.Group):
+    """The root group; keeps the command line in ``ctx.meta["argv"]`` (a local run records it, to be rerun)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["argv"] = list(args)
+        return super().parse_args(ctx, args)
+
+
+@click.group(cls=_Cli)
 @click.option(
     "--clock",
     "clock_spec",

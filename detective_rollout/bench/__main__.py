@@ -15,6 +15,7 @@ import time
 from typing import Any
 
 from detective_rollout.bench.fleet import Size
+from detective_rollout.emulator import netguard
 
 PARTS = ("small", "baseline", "large")
 SMALL_KEYS = (
@@ -133,6 +134,7 @@ def spawn(part: str, argv: list[str]) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> None:
     argv = list(sys.argv[1:] if argv is None else argv)
     args = parser().parse_args(argv)
+    netguard.install()  # the bench runs the engine: it never reaches AWS
     if args.part:
         print(json.dumps(run_part(args)))
         return

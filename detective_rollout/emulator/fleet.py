@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 import os
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
@@ -58,6 +58,9 @@ class Fleet:
         self.clock = clock
         self._lock = threading.RLock()
         self._calls: list[CallRecord] = []
+        #: Set by a ``--state-dir``: called (under the fleet's lock) with :meth:`to_state` after every
+        #: call that changed the fleet, before the call returns - the fleet is as durable as AWS's.
+        self.persist: Callable[[dict[str, Any]], None] | None = None
         if _state is None:
             self.started_at = clock.now()
             self.state = FleetState()
@@ -84,6 +87,12 @@ class Fleet:
                 "fleet": copy.deepcopy(self.state.to_json()),
             }
 
+    def save(self) -> None:
+        """Hand the state to ``persist`` now (no-op without one); the lock orders it after every change."""
+        with self._lock:
+            if self.persist is not None:
+                self.persist(self.to_state())
+
     @classmethod
     def from_state(cls, scenario: Scenario, state: dict[str, Any], clock: Clock) -> Fleet:
         """Continue a fleet saved by ``to_state``; an instant clock is moved up to the saved time."""
@@ -105,6 +114,7 @@ class Fleet:
             # On AWS the endpoint does not resolve: the call never reaches the service.
             raise errors.UnknownEndpoint(f"{request.service} is not offered in {request.region}")
         with self._lock:
+            fired = len(self.state.fired_events)
             self.state.call_count += 1
             self.faults.tick(self.clock.now())
             identity = self.state.identities.get(request.access_key)
@@ -145,6 +155,8 @@ class Fleet:
                 self._calls.append(
                     CallRecord(request.service, request.operation, account_id, request.region, error, mutating)
                 )
+                if mutating or len(self.state.fired_events) != fired:
+                    self.save()  # on disk before the caller sees the answer, as a write on AWS is
 
     # facts for the models ---------------------------------------------------------------------
     def region_enabled(self, account_id: str, region: str) -> bool:
@@ -190,8 +202,9 @@ class Fleet:
         """
         import boto3
 
-        from detective_rollout.emulator import hook
+        from detective_rollout.emulator import hook, netguard
 
+        netguard.install()  # a call the hook does not answer must not leave the machine either
         provide = not os.environ.get("AWS_ACCESS_KEY_ID")
         saved = {k: os.environ.get(k) for k in _DEFAULT_CREDENTIALS}
         if provide:

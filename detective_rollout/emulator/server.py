@@ -89,9 +89,11 @@ def run_server(scenario_path: str, port: int = 0, clock_spec: str = "real", host
     stay VERIFICATION_IN_PROGRESS for ever. ``speed=N`` is honoured (a fast-forwarded fleet).
     """
     from detective_rollout.clocks import parse_clock
+    from detective_rollout.emulator import netguard
     from detective_rollout.emulator.fleet import Fleet
     from detective_rollout.emulator.scenario import load_scenario
 
+    netguard.install()
     if clock_spec == "instant":
         clock_spec = "real"
     fleet = Fleet(load_scenario(scenario_path), parse_clock(clock_spec))

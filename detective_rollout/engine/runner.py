@@ -22,6 +22,7 @@ from typing import Any
 
 import boto3
 
+from detective_rollout.emulator import netguard
 from detective_rollout.engine import patching
 from detective_rollout.engine.dispatch import Dispatcher, SleepMeter, TaskClock
 from detective_rollout.engine.metrics import ExecutionResult, history_events, history_stats, parse_output
@@ -121,6 +122,7 @@ class LocalEngine:
         self.task_clock = TaskClock(clock, self.meter)
         self.dispatcher = Dispatcher(self.template, faults, self.task_clock, self.meter)
         self._stack: contextlib.ExitStack | None = None
+        self._abandon = False
         self.worker_plan = WorkerPlan(workers) if isinstance(workers, int) else workers
         self._machines: dict[str, str] = {}
         self._timeouts: dict[str, dict[str, float]] = {}
@@ -132,6 +134,7 @@ class LocalEngine:
             if _active:
                 raise RuntimeError("another LocalEngine is active in this process; engines cannot be nested")
             _active.append(self)
+        netguard.install()  # fail closed: nothing reaches AWS, during the run or after it (stays installed)
         stack = contextlib.ExitStack()
         try:
             stack.callback(self._deactivate)
@@ -155,7 +158,10 @@ class LocalEngine:
         self._stack = stack
         return self
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, exc_type: type[BaseException] | None, *exc: object) -> None:
+        # Leaving on an interrupt (KeyboardInterrupt, the CLI's Interrupted: not an Exception) abandons
+        # the running handlers: worker processes are killed instead of being waited for.
+        self._abandon = exc_type is not None and not issubclass(exc_type, Exception)
         stack, self._stack = self._stack, None
         if stack is not None:
             stack.close()
@@ -169,7 +175,7 @@ class LocalEngine:
 
     def _stop_workers(self) -> None:
         workers, self.dispatcher.workers = self.dispatcher.workers, None
-        workers.close()
+        workers.close(abandon=self._abandon)
 
     def _deactivate(self) -> None:
         with _active_lock:

@@ -20,6 +20,7 @@ import importlib
 import json
 import os
 import pickle
+import signal
 import sys
 import threading
 from multiprocessing.connection import Client, Connection
@@ -69,11 +70,13 @@ def configure(config: dict[str, Any]) -> None:
     from botocore.handlers import BUILTIN_HANDLERS
 
     import tasks.clock
+    from detective_rollout.emulator import netguard
     from detective_rollout.engine import hooks
     from tasks.log import logger
 
     if config.get("cpu") is not None and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {config["cpu"]})
+    netguard.install()
     BUILTIN_HANDLERS.insert(0, ("before-send", forward))  # before any session exists
     clock = _clock(config)
     tasks.clock.use(clock)
@@ -112,6 +115,7 @@ def _invoke(control: Connection, lock: threading.Lock, message: tuple[Any, ...])
 def main(address: str) -> None:
     global _address
     _address = address
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C reaches the process group: the engine process decides
     control = Client(address, family="AF_UNIX")
     control.send(("control", os.getpid()))
     _, config = control.recv()

@@ -134,13 +134,16 @@ class LambdaWorkers:
                     raise RuntimeError(f"Lambda worker(s) did not start: {why} (their stderr is above)")
         return self
 
-    def close(self) -> None:
+    def close(self, abandon: bool = False) -> None:
+        """Stop the workers: let them finish (10 s at most each), or kill them at once (``abandon``)."""
         self.peak_rss_mb = self._peak_rss_mb()
         for worker in self._workers:
             with worker.lock, contextlib.suppress(OSError):
                 worker.control.send(("stop",))
         for process in self._processes:
             try:
+                if abandon:
+                    raise subprocess.TimeoutExpired(process.args, 0)
                 process.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 process.kill()

@@ -75,13 +75,12 @@ class LocalBackend:
         self.store = StateDir(state_dir)
         self.s3_objects = s3_objects or {}  # the scenario's, for an input whose accounts_csv names one
 
-    @staticmethod
-    def _view(record: ExecutionRecord) -> ExecutionView:
+    def _view(self, record: ExecutionRecord) -> ExecutionView:
         summary = (record.report or {}).get("summary") or summary_of(None, record.error, record.cause)
         return ExecutionView(
             execution=record.execution,
             workflow=record.workflow,
-            status=record.effective_status(),
+            status=self.store.effective_status(record),
             started_at=record.started_at,
             stopped_at=record.stopped_at,
             error=record.error,
@@ -106,7 +105,7 @@ class LocalBackend:
     def progress(self, view: ExecutionView) -> dict[str, Any]:
         record = self._record(view.execution)
         snap = dict(record.progress or {"execution": record.execution, "workflow": record.workflow, "phases": []})
-        snap["status"] = record.effective_status()
+        snap["status"] = self.store.effective_status(record)
         return snap
 
     def original_input(self, view: ExecutionView) -> dict[str, Any]:
@@ -118,6 +117,10 @@ class LocalBackend:
     def read_object(self, uri: str) -> bytes | None:
         text = self.s3_objects.get(uri)
         return None if text is None else text.encode()
+
+    def command(self, view: ExecutionView) -> str | None:
+        """The command line that started the execution (None for a record that predates keeping it)."""
+        return self._record(view.execution).command
 
     def csv_text(self, view: ExecutionView) -> str | None:
         """The --accounts file the execution was started with (the engine's upload is gone)."""

@@ -45,10 +45,16 @@ class Factory:
 
     def run_local(self, scenario: str, workflow: str, execution_input: dict[str, Any], **kwargs: Any) -> Any:
         """``run_local``, recorded in --state-dir when given (status/replay/report see it later)."""
+        from detective_rollout.ops.interrupt import Interrupted, abandon, command_line, interruptible
         from detective_rollout.ops.session import run_recorded
         from detective_rollout.ops.store import StateDirError
 
         try:
-            return run_recorded(self.state_dir, scenario, workflow, execution_input, **kwargs)
+            with interruptible():  # Ctrl-C / SIGTERM: ABORTED, locks released, exit 130 / 143
+                return run_recorded(
+                    self.state_dir, scenario, workflow, execution_input, command=command_line(), **kwargs
+                )
         except StateDirError as exc:  # another command runs an execution in the same --state-dir
             return fail(str(exc))
+        except Interrupted as exc:
+            abandon(exc, self.state_dir)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import sys
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import click
 
@@ -108,7 +108,7 @@ def replay(
         sys.exit(EXIT_OK)
     if isinstance(backend, LocalBackend):
         if report is None or replay_in is None:
-            raise NotFound(f"{view.execution} ({view.status}) has no report to replay: run it again")
+            _rerun_instead(backend, view)
         if not scenario:
             fail("a local replay needs --local SCENARIO.json (the fleet's faults, latency and seed)")
         run = factory.run_local(scenario, view.workflow, replay_in, clock=factory.clock(), reports=[report])
@@ -122,6 +122,16 @@ def replay(
     if not wait:
         sys.exit(EXIT_OK)
     follow_to_end(factory, backend, new, interval=interval, report_path=report_path, as_json=as_json)
+
+
+def _rerun_instead(backend: LocalBackend, view: ExecutionView) -> NoReturn:
+    """A local run that ended without a report has no rows to replay: the fix is the same command again (exit 1)."""
+    command = backend.command(view) or f"the same `detective-rollout {view.workflow} --local ...` command"
+    fail(
+        f"{view.execution} ended {view.status} without a report, so it has no FAILED rows to replay; the workflow "
+        f"is idempotent - run the command that started it again:\n  {command}",
+        1,
+    )
 
 
 def _corrected_emails(backend: Backend, value: str) -> bytes:

@@ -20,6 +20,7 @@ from detective_rollout.emulator import Fleet, load_scenario
 from detective_rollout.engine import LocalEngine
 from detective_rollout.local import LocalRun, execution_name, run_local
 from detective_rollout.ops.deployed import fetch_history
+from detective_rollout.ops.interrupt import Interrupted
 from detective_rollout.ops.progress import snapshot
 from detective_rollout.ops.store import ExecutionRecord, StateDir
 from tasks.clock import iso
@@ -88,15 +89,23 @@ def run_recorded(
     fleet: Fleet | None = None,
     name: str | None = None,
     reports: Iterable[dict[str, Any]] = (),
+    command: str | None = None,
 ) -> LocalRun:
-    """``run_local``, recorded in ``state_dir`` (fleet before/after, execution record, snapshots)."""
+    """``run_local``, recorded in ``state_dir`` (fleet written through, execution record, snapshots).
+
+    Under the state dir's lock: executions whose process died are recorded ABORTED, the fleet is
+    read again (a run that ended since ``fleet`` was loaded may have changed it) and written after
+    every call that changes it, and the record's lock file is held while the execution runs.
+    ``command``: the command line, kept so a run that ends without a report can be rerun.
+    """
     if not state_dir:
         return run_local(
             scenario, workflow, execution_input, clock=clock, csv_text=csv_text, fleet=fleet, name=name, reports=reports
         )
     store = StateDir(state_dir)
     with store.lock():
-        fleet = fleet or store.fleet(load_scenario(scenario), clock)
+        store.abort_dead(iso(clock.now()))
+        fleet = store.fleet(load_scenario(scenario), clock)
         name = name or execution_name(workflow)
         record = ExecutionRecord(
             execution=name,
@@ -108,30 +117,52 @@ def run_recorded(
             csv_text=csv_text,
             replay_of=execution_input.get("replay_of"),
             pid=os.getpid(),
+            command=command,
         )
-        store.save(record)
-        observer = ProgressObserver(store, record, clock)
-        try:
-            run = run_local(
-                scenario,
-                workflow,
-                execution_input,
-                clock=clock,
-                csv_text=csv_text,
-                fleet=fleet,
-                name=name,
-                reports=reports,
-                observe=observer,
-            )
-        except BaseException as exc:
-            record.status, record.error, record.cause, record.pid = "ABORTED", type(exc).__name__, str(exc), None
-            record.stopped_at = iso(clock.now())
+        with store.running(record):
             store.save(record)
-            store.save_fleet(fleet)  # whatever the run changed before it broke did happen
-            raise
-        result = run.result
-        record.status, record.error, record.cause, record.pid = result.status, result.error, result.cause, None
-        record.stopped_at, record.report = iso(clock.now()), run.report
+            fleet.persist = store.fleet_writer(fleet.scenario.administrator.account_id)
+            try:
+                run = _run_observed(store, record, scenario, workflow, execution_input, fleet, clock, csv_text, reports)
+            finally:
+                fleet.save()  # the counters too (every change to the graphs is on disk already)
+                fleet.persist = None  # a handler abandoned by an interrupt no longer writes here
+    return run
+
+
+def _run_observed(
+    store: StateDir,
+    record: ExecutionRecord,
+    scenario: str,
+    workflow: str,
+    execution_input: dict[str, Any],
+    fleet: Fleet,
+    clock: Any,
+    csv_text: str | None,
+    reports: Iterable[dict[str, Any]],
+) -> LocalRun:
+    """Run with progress snapshots; the record ends with the execution's status, or ABORTED if the run broke."""
+    try:
+        run = run_local(
+            scenario,
+            workflow,
+            execution_input,
+            clock=clock,
+            csv_text=csv_text,
+            fleet=fleet,
+            name=record.execution,
+            reports=reports,
+            observe=ProgressObserver(store, record, clock),
+        )
+    except BaseException as exc:
+        if isinstance(exc, Interrupted):
+            exc.execution = record.execution
+        record.status, record.error, record.cause, record.pid = "ABORTED", type(exc).__name__, str(exc), None
+        record.stopped_at = iso(clock.now())
         store.save(record)
-        store.save_fleet(fleet)
+        raise
+    result = run.result
+    record.status, record.error, record.cause, record.pid = result.status, result.error, result.cause, None
+    record.stopped_at, record.report = iso(clock.now()), run.report
+    store.save(record)
     return run

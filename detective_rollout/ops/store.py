@@ -6,9 +6,15 @@ from another terminal while a run is going:
 
     DIR/fleet.json               Fleet.to_state() (graphs, members, invitations, the fleet's clock)
     DIR/executions/<name>.json   one record per execution: input, status, progress snapshot, report
+    DIR/executions/<name>.lock   flock-held by the process running that execution, for its whole life
     DIR/.lock                    held by the command running an execution: one run at a time
 
-Every file is replaced atomically (write, then rename), so a reader never sees half a file. The
+Every file is replaced atomically (write, then rename), so a reader never sees half a file. While
+a run goes, the fleet is written after every call that changed it, before the call returns: a
+killed run leaves every graph, member and invitation it created, as AWS would. Whether a RUNNING
+record's process still lives is the kernel's answer, not a pid's: its ``.lock`` is flock-held
+until the process ends however it ends (SIGKILL included), so a record whose lock is free is
+ABORTED - even when its pid is reused, or is 1 inside a pid namespace. The
 scenario file is still read by every command - for its faults, latency, throttling and seed - but
 the fleet's state comes from here once it exists, so a fault edited out of the scenario "fixes"
 that account for the next run, while the graphs and members of earlier runs remain.
@@ -20,7 +26,8 @@ import contextlib
 import fcntl
 import json
 import os
-from collections.abc import Iterator
+import threading
+from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, fields
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -48,7 +55,8 @@ class ExecutionRecord:
     replay_of: str | None = None
     error: str | None = None
     cause: str | None = None
-    pid: int | None = None  # the process running it, while RUNNING
+    pid: int | None = None  # the process running it, while RUNNING (shown; liveness is the .lock)
+    command: str | None = None  # the command line that started it: what reruns it
     progress: dict[str, Any] | None = None
     report: dict[str, Any] | None = None
 
@@ -57,27 +65,15 @@ class ExecutionRecord:
         known = {f.name for f in fields(cls)}
         return cls(**{k: v for k, v in raw.items() if k in known})
 
-    def effective_status(self) -> str:
-        """RUNNING only while its process lives: a killed command leaves an ABORTED execution."""
-        if self.status == "RUNNING" and self.pid is not None and not _alive(self.pid):
-            return "ABORTED"
-        return self.status
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+    def effective_status(self, alive: bool) -> str:
+        """RUNNING only while its process lives (``alive``): a killed command leaves an ABORTED execution."""
+        return "ABORTED" if self.status == "RUNNING" and not alive else self.status
 
 
 def write_json(path: Path, value: Any) -> None:
     """Replace ``path`` atomically (a concurrent reader sees the old or the new file, never half)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
     tmp.write_text(json.dumps(value, indent=1, default=str) + "\n")
     os.replace(tmp, path)
 
@@ -128,9 +124,15 @@ class StateDir:
             raise StateDirError(f"{self.fleet_file}: unreadable fleet state ({exc})") from None
 
     def save_fleet(self, fleet: Fleet) -> None:
-        write_json(
-            self.fleet_file, {"administrator": fleet.scenario.administrator.account_id, "state": fleet.to_state()}
-        )
+        self.fleet_writer(fleet.scenario.administrator.account_id)(fleet.to_state())
+
+    def fleet_writer(self, administrator: str) -> Callable[[dict[str, Any]], None]:
+        """What ``Fleet.persist`` calls: replace fleet.json with the given state, atomically."""
+
+        def write(state: dict[str, Any]) -> None:
+            write_json(self.fleet_file, {"administrator": administrator, "state": state})
+
+        return write
 
     # executions -------------------------------------------------------------------------------
     def save(self, record: ExecutionRecord) -> None:
@@ -150,6 +152,54 @@ class StateDir:
         found = [read_json(p) for p in folder.glob("*.json")] if folder.is_dir() else []
         records = [ExecutionRecord.from_json(r) for r in found if isinstance(r, dict)]
         return sorted(records, key=lambda r: r.seq, reverse=True)
+
+    def _lock_file(self, name: str) -> Path:
+        return self._record_file(name).with_suffix(".lock")
+
+    def alive(self, record: ExecutionRecord) -> bool:
+        """Whether the process running ``record`` still lives: its lock file is flock-held (the kernel's word)."""
+        if record.status != "RUNNING":
+            return False
+        try:
+            fd = os.open(self._lock_file(record.execution), os.O_RDONLY)
+        except FileNotFoundError:  # the run never held one (or already ended and removed it)
+            return False
+        try:
+            fcntl.flock(fd, fcntl.LOCK_SH | fcntl.LOCK_NB)
+        except BlockingIOError:
+            return True
+        finally:
+            os.close(fd)  # releases the probe's shared lock, if it got one
+        return False
+
+    def effective_status(self, record: ExecutionRecord) -> str:
+        return record.effective_status(self.alive(record))
+
+    @contextlib.contextmanager
+    def running(self, record: ExecutionRecord) -> Iterator[None]:
+        """Hold ``record``'s lock file while the execution runs (released by the kernel if the process dies)."""
+        path = self._lock_file(record.execution)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            with contextlib.suppress(FileNotFoundError):
+                path.unlink()  # while still held: a reader that opened it finds it free once closed
+            os.close(fd)
+
+    def abort_dead(self, now: str) -> list[str]:
+        """Record every RUNNING execution whose process is gone as ABORTED (call under :meth:`lock`)."""
+        ended = []
+        for record in self.records():
+            if record.status == "RUNNING" and not self.alive(record):
+                record.status, record.stopped_at, record.pid = "ABORTED", now, None
+                record.error = record.error or "Killed"
+                record.cause = record.cause or "the command running it ended without recording an end"
+                self.save(record)
+                ended.append(record.execution)
+        return ended
 
     def next_seq(self) -> int:
         return max((r.seq for r in self.records()), default=0) + 1

@@ -148,7 +148,12 @@ def test_status_watch_redraws_in_place_on_a_terminal(tmp_path: Path) -> None:
         pid=os.getpid(),
         progress=snapshot(history(1), execution="enable-live", workflow="enable", status="RUNNING"),
     )
-    state.save(record)
+    with state.running(record):  # what a live run holds
+        state.save(record)
+        _watch_on_a_terminal(state, record)
+
+
+def _watch_on_a_terminal(state: StateDir, record: ExecutionRecord) -> None:
     primary, secondary = pty.openpty()
     command = [
         sys.executable,
@@ -157,7 +162,7 @@ def test_status_watch_redraws_in_place_on_a_terminal(tmp_path: Path) -> None:
         "status",
         "--watch",
         "--state-dir",
-        str(tmp_path),
+        str(state.path),
         "--interval",
         "0.05",
     ]

@@ -51,14 +51,30 @@ def test_fleet_state_round_trips_with_its_clock(tmp_path: Path) -> None:
 
 
 def test_an_execution_whose_command_died_is_aborted_not_running_forever(tmp_path: Path, cli: Cli) -> None:
+    """Liveness is the record's flock, not the pid: pid 1 (the CLI as PID 1 of a pid namespace) passes kill(0)."""
     state = StateDir(tmp_path)
-    dead = os.getpid() + 1_000_000  # no such process
-    state.save(_record("enable-dead", 1, status="RUNNING", pid=dead))
-    state.save(_record("enable-alive", 2, status="RUNNING", pid=os.getpid()))
-    listed = json.loads(cli("status", "--state-dir", tmp_path, "--json").output)
-    assert [(e["execution"], e["status"]) for e in listed] == [("enable-alive", "RUNNING"), ("enable-dead", "ABORTED")]
-    assert cli("status", "enable-dead", "--state-dir", tmp_path).exit_code == 1
-    assert cli("status", "enable-alive", "--state-dir", tmp_path).exit_code == 0
+    state.save(_record("enable-dead", 1, status="RUNNING", pid=1))
+    alive = _record("enable-alive", 2, status="RUNNING", pid=os.getpid())
+    with state.running(alive):
+        state.save(alive)
+        listed = json.loads(cli("status", "--state-dir", tmp_path, "--json").output)
+        assert [(e["execution"], e["status"]) for e in listed] == [
+            ("enable-alive", "RUNNING"),
+            ("enable-dead", "ABORTED"),
+        ]
+        assert cli("status", "enable-dead", "--state-dir", tmp_path).exit_code == 1
+        assert cli("status", "enable-alive", "--state-dir", tmp_path).exit_code == 0
+    assert cli("status", "enable-alive", "--state-dir", tmp_path).exit_code == 1  # its lock is gone: ABORTED
+
+
+def test_the_next_run_records_a_dead_run_aborted_and_keeps_the_command_that_reruns_it(tmp_path: Path, cli: Cli) -> None:
+    scenario = write_scenario(tmp_path / "s.json", fault=None)
+    state = StateDir(tmp_path / "sd")
+    state.save(_record("enable-dead", 1, status="RUNNING", pid=1))
+    assert cli("enable", "--local", scenario, "--state-dir", state.path).exit_code == 0
+    dead, done = state.record("enable-dead"), state.record("latest")
+    assert dead is not None and (dead.status, dead.error) == ("ABORTED", "Killed")
+    assert done is not None and done.command == f"detective-rollout enable --local {scenario} --state-dir {state.path}"
 
 
 def test_unknown_execution_and_empty_state_dir(tmp_path: Path, cli: Cli) -> None:

@@ -572,6 +572,25 @@ def _disable_section() -> list[str]:
     return lines + _matrix(DISABLE_FAULTS, "rerun", "pairs changed, all removed", "no pair changed")
 
 
+def _runtime_section() -> list[str]:
+    """Fail closed, interrupted and killed runs (tests/reliability/runtime_catalog.py)."""
+    from tests.reliability.runtime_catalog import DESIGN, RUNTIME_CASES
+
+    lines = [
+        "",
+        "## Fail closed, interrupted and killed runs",
+        "",
+        "The local engine never sends a request to a real AWS endpoint, and a local run that is interrupted or killed",
+        "loses nothing it did. `small.json`: administrator 111111111111 with GuardDuty 72 h old in us-east-1 and",
+        "eu-west-1, three members with roles. Exit codes: 130 after SIGINT, 143 after SIGTERM.",
+        "",
+        "| reproduction | asserted | test |",
+        "|---|---|---|",
+    ]
+    lines += [f"| {_cell(what)} | {_cell(outcome)} | `{where}` |" for what, outcome, where in RUNTIME_CASES]
+    return [*lines, "", *DESIGN]
+
+
 def _matrix(cases: list[FaultCase], again: str, changed: str, unchanged: str) -> list[str]:
     """A fault table: what each fault did, and what running ``again`` without it changed."""
     lines = [
@@ -634,6 +653,9 @@ def render() -> str:
         "| random small fleets (1-4 accounts x 1-2 Regions) with random per-account faults, throttle/5xx rates, error "
         "bursts, roles removed, graphs deleted and Lambda faults (hypothesis, seeded) | the invariant above, every "
         "example |",
+    ]
+    lines += _runtime_section()
+    lines += [
         "",
         "## Security checks",
         "",

@@ -29,3 +29,11 @@ def test_the_matrix_covers_every_fault_issue_9_names() -> None:
     assert len(ids) == len(FAULTS), "two cases share an id"
     surfaces = {bad.surface for bad in CLI_BAD_INPUTS + DISABLE_BAD_INPUTS}
     assert surfaces == {"CLI enable", "CLI disable", "disable workflow"}
+
+
+def test_every_fail_closed_and_killed_run_case_names_test_files_that_exist() -> None:
+    from tests.reliability.catalog import ROOT
+    from tests.reliability.runtime_catalog import RUNTIME_CASES
+
+    named = {path.strip() for _what, _outcome, where in RUNTIME_CASES for path in where.split(",")}
+    assert named and all((ROOT / path).is_file() for path in named), named
