@@ -17,19 +17,12 @@ from detective_rollout.clocks import parse_clock
 from detective_rollout.ops.cli_options import run_output_options
 from detective_rollout.ops.commands import register as register_operator_commands
 from detective_rollout.ops.factory import Factory
+from detective_rollout.ops.interrupt import CommandLineGroup
 from detective_rollout.ops.runs import member_ids, start_aws, start_local
 from detective_rollout.ops.start import aws_start_options
 
 
-class _Cli(click.Group):
-    """The root group; keeps the command line in ``ctx.meta["argv"]`` (a local run records it, to be rerun)."""
-
-    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
-        ctx.meta["argv"] = list(args)
-        return super().parse_args(ctx, args)
-
-
-@click.group(cls=_Cli)
+@click.group(cls=CommandLineGroup)
 @click.option(
     "--clock",
     "clock_spec",

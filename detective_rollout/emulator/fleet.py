@@ -84,7 +84,7 @@ class Fleet:
                 "version": STATE_VERSION,
                 "started_at": self.started_at.isoformat(),
                 "now": self.clock.now().isoformat(),
-                "fleet": copy.deepcopy(self.state.to_json()),
+                "fleet": self.state.to_json(),  # built afresh: shares nothing with the live state
             }
 
     def save(self) -> None:

@@ -52,10 +52,8 @@ class Member:
     disable_email_notification: bool = False
 
     def to_json(self) -> dict[str, Any]:
-        out = asdict(self)
-        for name in ("invited_time", "updated_time", "verify_at", "visible_at"):
-            out[name] = _iso(getattr(self, name))
-        return out
+        # Every field is a scalar: read them directly (asdict's recursive copy was most of a state dir's write).
+        return {name: _iso(v) if isinstance(v, datetime) else v for name, v in vars(self).items()}
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> Member:

@@ -21,6 +21,8 @@ import threading
 from collections.abc import Iterator
 from typing import Any, NoReturn
 
+import click
+
 #: Wall seconds between the signal and the forced end, whatever the unwinding is doing.
 GRACE_S = 3.5
 SIGNALS = (signal.SIGINT, signal.SIGTERM)
@@ -77,10 +79,16 @@ def interruptible() -> Iterator[None]:
             signal.signal(s, handler)
 
 
+class CommandLineGroup(click.Group):
+    """The CLI's root group: keeps the command line in ``ctx.meta["argv"]`` (a local run records it, to be rerun)."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta["argv"] = list(args)
+        return super().parse_args(ctx, args)
+
+
 def command_line() -> str:
     """The command line being run, as a user would type it again (``detective-rollout ...``)."""
-    import click
-
     context = click.get_current_context(silent=True)
     argv = context.meta.get("argv") if context is not None else None
     return shlex.join(["detective-rollout", *(sys.argv[1:] if argv is None else argv)])

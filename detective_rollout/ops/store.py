@@ -70,11 +70,11 @@ class ExecutionRecord:
         return "ABORTED" if self.status == "RUNNING" and not alive else self.status
 
 
-def write_json(path: Path, value: Any) -> None:
+def write_json(path: Path, value: Any, indent: int | None = 1) -> None:
     """Replace ``path`` atomically (a concurrent reader sees the old or the new file, never half)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-    tmp.write_text(json.dumps(value, indent=1, default=str) + "\n")
+    tmp.write_text(json.dumps(value, indent=indent, default=str) + "\n")
     os.replace(tmp, path)
 
 
@@ -130,7 +130,8 @@ class StateDir:
         """What ``Fleet.persist`` calls: replace fleet.json with the given state, atomically."""
 
         def write(state: dict[str, Any]) -> None:
-            write_json(self.fleet_file, {"administrator": administrator, "state": state})
+            # Compact: written after every change of a run (indentation tripled the cost at 1,000 members).
+            write_json(self.fleet_file, {"administrator": administrator, "state": state}, indent=None)
 
         return write
 

@@ -77,8 +77,9 @@ DESIGN = [
     "process being killed; it is not fsynced, so it does not promise to survive the machine losing power. Fault "
     "bookkeeping (attempt counters) is saved with the next write and when the run ends, so a resumed run may draw "
     "different injected faults than an uninterrupted one would have. The cost is one whole-state write per "
-    "change, proportional to the fleet's size: the state dir is for operator-sized local runs; the bench and the "
-    "scale tests do not use one.",
+    "change, proportional to the fleet's size (measured on the 2-core development machine, heavily loaded: 9 ms "
+    "per write with 6 members, 33 ms with 400, 160 ms with 2,400): the state dir is for operator-sized local "
+    "runs; the bench and the scale tests do not use one.",
     "- **Liveness is a lock the kernel releases.** A running execution holds `DIR/executions/<name>.lock` "
     "(flock) for its whole life; a RUNNING record whose lock is free is ABORTED - SIGKILL, OOM kill and a PID 1 "
     "that died in its namespace alike - whatever its pid says. The next run in the state dir records such runs "
