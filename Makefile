@@ -9,11 +9,12 @@ ASL := $(wildcard statemachines/*.asl.json)
 
 .PHONY: test demo lint bench package clean
 
-$(VENV): pyproject.toml
+# Pins: pyproject.toml (direct) and constraints.txt (everything installed, transitive included).
+$(VENV): pyproject.toml constraints.txt
 	@test -n "$(PYTHON)" || { echo "python3.12 (the Lambda runtime's version) not found: install it or pass PYTHON=" >&2; exit 2; }
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet -c constraints.txt -e '.[dev]'
 	touch $(VENV)
 
 test: $(VENV)
@@ -34,12 +35,13 @@ lint: $(VENV)
 bench: $(VENV)
 	$(BIN)/python -m detective_rollout.bench
 
-# The Lambda code package the SAM template deploys (CodeUri: ../build/lambda).
+# The Lambda code package the SAM template deploys (CodeUri: ../build/lambda): the pinned runtime dependencies,
+# no console scripts, bytecode of the runtime's Python only (detective_rollout/package.py says why).
 package: $(VENV)
 	rm -rf build/lambda && mkdir -p build/lambda
 	cp -r tasks build/lambda/tasks
-	find build/lambda -name '__pycache__' -prune -exec rm -rf {} +
-	$(BIN)/pip install --quiet --target build/lambda -r tasks/requirements.txt
+	$(BIN)/pip install --quiet --no-compile --target build/lambda -c constraints.txt -r tasks/requirements.txt
+	$(BIN)/python -m detective_rollout.package build/lambda
 
 clean:
 	rm -rf build $(VENV)
