@@ -18,7 +18,7 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 README = ROOT / "README.md"
 #: What the scratch directory links to, so the README's relative paths resolve as in a fresh clone.
-LINKED = (".venv", "examples", "tests", "Makefile", "pyproject.toml")
+LINKED = (".venv", "examples", "tests", "Makefile", "pyproject.toml", "constraints.txt")
 
 #: The README's commands that cannot run here (matched by prefix), and why.
 NOT_RUN: dict[str, str] = {
