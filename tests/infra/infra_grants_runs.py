@@ -2,7 +2,8 @@
 
 The fleet is chosen so each granted call happens: a graph that exists without the project tag (ListTagsForResource,
 TagResource) and a Region without one (CreateGraph); members to invite, one VERIFICATION_FAILED to repair
-(DeleteMembers, CreateMembers), one ACCEPTED_BUT_DISABLED to re-enable (StartMonitoringMember); a pending invitation
+(DeleteMembers, CreateMembers), one ACCEPTED_BUT_DISABLED to re-enable (StartMonitoringMember), a closed account
+whose role is denied (Organizations DescribeAccount); a pending invitation
 the disable run rejects in the member account, then every member removed and both graphs deleted.
 """
 
@@ -33,6 +34,7 @@ def fleet_spec() -> dict[str, Any]:
         member(4, existing_membership={"us-east-1": "ACCEPTED_BUT_DISABLED"}),
         member(5, existing_membership={"us-east-1": "INVITED"}),
         member(6, guardduty=False),
+        member(7, faults=["closed"]),
     ]
     return scenario(
         members,
