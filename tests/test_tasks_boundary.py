@@ -77,6 +77,6 @@ def test_task_module_imports_without_operator_side_moto_or_tests(module: str) ->
 
 
 def test_the_blocker_refuses_the_operator_side_moto_and_tests() -> None:
-    failures = import_with_blocker(("detective_rollout.engine", "moto", "tests.workflow.conftest", "tasks.aws"))
-    assert sorted(failures) == ["detective_rollout.engine", "moto", "tests.workflow.conftest"]
+    failures = import_with_blocker(("detective_rollout.engine", "moto", "tests.helpers.workflow", "tasks.aws"))
+    assert sorted(failures) == ["detective_rollout.engine", "moto", "tests.helpers.workflow"]
     assert "blocked for the Lambda boundary: detective_rollout" in failures["detective_rollout.engine"]

@@ -13,8 +13,7 @@ from detective_rollout.cli import main
 from detective_rollout.local import run_local
 from detective_rollout.ops.exits import EXIT_BAD_INPUT, EXIT_FAILED_ROWS, EXIT_OK
 from tasks.triggers.offboarding import start_for_departed_account
-from tests.disable.conftest import REGIONS, member_in
-from tests.workflow.conftest import ADMIN, member, rows_by_pair, scenario
+from tests.helpers.workflow import ADMIN, REGIONS, member, member_in, rows_by_pair, scenario
 
 EVENTS = Path(__file__).resolve().parent.parent / "infra" / "events"
 DISABLE_ARN = f"arn:aws:states:us-east-1:{ADMIN}:stateMachine:detective-rollout-disable-detective"

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from tests.disable.conftest import REGIONS, ids, member_in, mutating, operations
-from tests.workflow.conftest import Runner, member, rows_by_pair, scenario
+from tests.helpers.workflow import REGIONS, Runner, ids, member, member_in, mutating, operations, rows_by_pair, scenario
 
 
 def test_removing_a_subset_removes_only_those_accounts_and_leaves_the_others_enabled(disable: Runner) -> None:

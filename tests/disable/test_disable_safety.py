@@ -7,8 +7,7 @@ from typing import Any
 
 import pytest
 
-from tests.disable.conftest import REGIONS, ids, member_in, operations
-from tests.workflow.conftest import ADMIN, Runner, member, rows_by_pair, scenario
+from tests.helpers.workflow import ADMIN, REGIONS, Runner, ids, member, member_in, operations, rows_by_pair, scenario
 
 
 @pytest.mark.parametrize(

@@ -19,8 +19,7 @@ from tasks.delete_graph import delete_graphs
 from tasks.disassociate_memberships import leave_in_region
 from tasks.plan import Account, Plan
 from tasks.remove_members import remove_members
-from tests.disable.conftest import member_in
-from tests.workflow.conftest import ADMIN, member, scenario
+from tests.helpers.workflow import ADMIN, member, member_in, scenario
 
 REGION = "us-east-1"
 GRAPH = f"arn:aws:detective:{REGION}:{ADMIN}:graph:{'a' * 32}"

@@ -14,7 +14,7 @@ from botocore.config import Config
 
 import tasks.clock
 from detective_rollout.clocks import InstantClock, SpeedClock
-from tests.engine.conftest import EngineFactory
+from tests.helpers.engine import EngineFactory
 
 #: Whole seconds: TimestampPath values carry whole seconds, so waits are exact from here.
 START = datetime(2030, 1, 1, tzinfo=UTC)

@@ -6,7 +6,7 @@ import json
 
 from detective_rollout.clocks import InstantClock
 from detective_rollout.engine import LambdaFault
-from tests.engine.conftest import EngineFactory, FakeFleet, FakeScenario
+from tests.helpers.engine import EngineFactory, FakeFleet, FakeScenario
 
 
 def test_handler_exception_is_reported_as_its_class_name(make_engine: EngineFactory) -> None:

@@ -8,7 +8,7 @@ import pytest
 
 from detective_rollout.clocks import InstantClock
 from detective_rollout.engine import patching
-from tests.engine.conftest import EngineFactory
+from tests.helpers.engine import EngineFactory
 
 
 @pytest.mark.parametrize(("size", "within"), [(262_144, True), (262_145, False)])

@@ -8,7 +8,7 @@ import boto3
 import pytest
 
 from detective_rollout.engine import LocalEngine, hooks
-from tests.engine.conftest import ADMIN, EngineFactory, FakeFleet, FakeScenario
+from tests.helpers.engine import ADMIN, EngineFactory, FakeFleet, FakeScenario
 
 
 def test_metrics_match_the_execution_history_without_fetching_it(make_engine: EngineFactory) -> None:

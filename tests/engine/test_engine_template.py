@@ -8,7 +8,7 @@ import pytest
 
 from detective_rollout.engine import load_template
 from detective_rollout.engine.cfn import UnresolvedReference, load_yaml
-from tests.engine.conftest import ADMIN, TEMPLATE
+from tests.helpers.engine import ADMIN, TEMPLATE
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -24,7 +24,7 @@ from detective_rollout.emulator import Fleet, load_scenario
 from detective_rollout.engine import LocalEngine
 from detective_rollout.local import STATEMACHINES, TEMPLATE
 from detective_rollout.ops.factory import Factory
-from tests.ops.conftest import EMAILS, FAULTY, HEALTHY, REGIONS, Cli, make_cli, scenario_dict
+from tests.helpers.ops import EMAILS, FAULTY, HEALTHY, REGIONS, Cli, make_cli, scenario_dict
 
 FIRST = "rollout-1"
 ROLE_AFTER_S = 3600  # the member role of FAULTY arrives an hour into the rollout (vended account)

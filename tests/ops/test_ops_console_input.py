@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from tests.ops.conftest import Cli
+from tests.helpers.ops import Cli
 
 
 def _csv(tmp_path: Path, text: str) -> Path:

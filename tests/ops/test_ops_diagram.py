@@ -7,7 +7,7 @@ import json
 from pathlib import Path
 
 from detective_rollout.ops import diagram
-from tests.ops.conftest import Cli
+from tests.helpers.ops import Cli
 
 
 def test_committed_diagrams_agree_with_the_asl() -> None:

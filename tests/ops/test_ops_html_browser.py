@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from detective_rollout.ops.html import render_html
-from tests.ops.conftest import FAULTY, REGIONS, sample_report
+from tests.helpers.ops import FAULTY, REGIONS, sample_report
 
 CHROMIUM = shutil.which("chromium")
 if CHROMIUM is None and not os.environ.get("CI"):

@@ -19,7 +19,7 @@ from click.testing import Result
 from detective_rollout.clocks import InstantClock
 from detective_rollout.emulator import load_scenario
 from detective_rollout.ops.store import StateDir
-from tests.ops.conftest import EMAILS, FAULTY, HEALTHY, REGIONS, Cli, make_cli, scenario_dict, write_scenario
+from tests.helpers.ops import EMAILS, FAULTY, HEALTHY, REGIONS, Cli, make_cli, scenario_dict, write_scenario
 
 
 @dataclass(frozen=True)

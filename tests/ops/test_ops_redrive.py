@@ -15,7 +15,7 @@ from botocore.stub import Stubber
 from detective_rollout.clocks import InstantClock
 from detective_rollout.ops.factory import Factory
 from detective_rollout.ops.redrive import redrive_decision
-from tests.ops.conftest import make_cli, no_sleep
+from tests.helpers.ops import make_cli, no_sleep
 
 RECORDED = json.loads((Path(__file__).parent / "fixtures" / "describe-executions.json").read_text())
 NOW = datetime(2026, 3, 10, 12, 0, tzinfo=UTC)

@@ -12,7 +12,7 @@ from detective_rollout.ops.replay_run import build
 from detective_rollout.ops.store import ExecutionRecord, StateDir
 from tasks.replay import merge_regions, merge_rows
 from tasks.report import Row
-from tests.ops.conftest import EMAILS, FAULTY, REGIONS, sample_report
+from tests.helpers.ops import EMAILS, FAULTY, REGIONS, sample_report
 
 
 def test_failed_pairs_follow_the_report_and_reasons_narrow_them() -> None:

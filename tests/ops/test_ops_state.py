@@ -13,7 +13,7 @@ import pytest
 from detective_rollout.clocks import InstantClock
 from detective_rollout.emulator import Fleet, load_scenario
 from detective_rollout.ops.store import ExecutionRecord, StateDir, StateDirError
-from tests.ops.conftest import Cli, scenario_dict, write_scenario
+from tests.helpers.ops import Cli, scenario_dict, write_scenario
 
 
 def _record(name: str, seq: int, **extra: Any) -> ExecutionRecord:

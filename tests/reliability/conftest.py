@@ -1,9 +1,13 @@
-"""Fixtures shared with other test folders: ``s3`` is moto's S3 with the reports and inputs buckets (task-level
-tests); ``enable`` runs the enable workflow on the engine over an emulated fleet (tests/workflow)."""
+"""Fixtures of the reliability tests (``s3`` is the root conftest's; helpers in tests.helpers.workflow)."""
 
 from __future__ import annotations
 
-from tests.tasks.test_validate_input import s3
-from tests.workflow.conftest import enable
+import pytest
 
-__all__ = ["enable", "s3"]
+from tests.helpers.workflow import Runner, run_enable
+
+
+@pytest.fixture
+def enable() -> Runner:
+    """Run the enable workflow: ``enable(scenario_dict, **input_fields)``; pass ``fleet=`` to rerun on a fleet."""
+    return run_enable

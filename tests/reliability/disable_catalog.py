@@ -11,9 +11,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from tests.disable.conftest import member_in
+from tests.helpers.workflow import ADMIN, member, member_in, scenario
 from tests.reliability.catalog import MEMBERS, REGIONS, FaultCase
-from tests.workflow.conftest import ADMIN, member, scenario
 
 DISABLE_TASKS = ("ValidateOffboarding", "RemoveMembers", "DisassociateMemberships", "DeleteGraph", "WriteReport")
 BATCH_SIZE = 2

@@ -26,7 +26,7 @@ from detective_rollout.emulator import Fleet, load_scenario
 from detective_rollout.engine import LocalEngine
 from detective_rollout.local import STATEMACHINES, TEMPLATE, LocalRun
 from tasks import aws as tasks_aws
-from tests.workflow.conftest import member, rows_by_pair, scenario
+from tests.helpers.workflow import member, rows_by_pair, scenario
 
 __all__ = [
     "Pair",

@@ -22,6 +22,7 @@ from detective_rollout.cli import main
 from detective_rollout.ops.exits import EXIT_BAD_INPUT
 from tasks import errors
 from tasks.validate_offboarding import disable_options, validate_offboarding
+from tests.helpers.workflow import member, scenario
 from tests.reliability.catalog import CLI_BAD_INPUTS, DISABLE_BAD_INPUTS, BadInput
 from tests.tasks.test_validate_input import (
     NOW,
@@ -31,7 +32,6 @@ from tests.tasks.test_validate_input import (
     put_csv,
     written,
 )
-from tests.workflow.conftest import member, scenario
 
 EMAILS = ("jos", "bob@", "m1@example.com")
 

@@ -18,11 +18,10 @@ import pytest
 from detective_rollout.clocks import InstantClock
 from detective_rollout.emulator import Fleet, load_scenario
 from detective_rollout.local import LocalRun, run_local
-from tests.disable.conftest import ids
+from tests.helpers.workflow import ids, member, rows_by_pair
 from tests.reliability.catalog import MEMBERS, REGIONS, FaultCase
 from tests.reliability.disable_catalog import BATCH_SIZE, DISABLE_FAULTS
 from tests.reliability.harness import CLOCK_LIMIT_H, WALL_LIMIT_S, without_faults
-from tests.workflow.conftest import member, rows_by_pair
 
 ACCOUNTS = [member(n)["account_id"] for n in range(1, MEMBERS + 1)]
 REQUESTED = {(a, r) for a in ACCOUNTS for r in REGIONS}

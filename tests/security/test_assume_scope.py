@@ -20,7 +20,7 @@ from detective_rollout.clocks import InstantClock
 from detective_rollout.emulator import Fleet, load_scenario
 from detective_rollout.local import run_local
 from tasks import aws as tasks_aws
-from tests.workflow.conftest import member, scenario
+from tests.helpers.workflow import member, scenario
 
 ROLE = "DetectiveMemberRole"
 

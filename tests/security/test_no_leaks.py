@@ -25,8 +25,8 @@ from detective_rollout.engine.metrics import history_events
 from detective_rollout.local import STATEMACHINES, TEMPLATE
 from tasks import aws as tasks_aws
 from tasks.log import logger as task_logger
+from tests.helpers.workflow import ADMIN, member, scenario
 from tests.reliability.harness import WALL_LIMIT_S, enable_input
-from tests.workflow.conftest import ADMIN, member, scenario
 
 #: Batches of two, one at a time (``max_concurrency`` 1), so the one crash hits the first batch - the two
 #: healthy members - and every other member's fault reaches the report. With concurrent batches the

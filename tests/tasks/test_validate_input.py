@@ -10,7 +10,6 @@ import json
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
-from datetime import UTC, datetime
 from typing import Any
 
 import boto3
@@ -19,18 +18,12 @@ from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from moto import mock_aws
 
 from tasks import errors
 from tasks import validate_input as module
 from tasks.regions import DETECTIVE_REGIONS, OPT_IN_REGIONS
-from tasks.settings import Settings
 from tasks.validate_input import listed_regions, validate_input
-
-ADMIN = "111111111111"
-REPORTS, INPUTS = "reports", "inputs"
-SETTINGS = Settings(REPORTS, "DetectiveMemberRole", None, 10, 10, 60)
-NOW = datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=UTC)
+from tests.helpers.tasks import ADMIN, INPUTS, NOW, REPORTS, SETTINGS, acct, put_csv, written
 
 
 def client_error(code: str, status: int = 400) -> ClientError:
@@ -104,29 +97,6 @@ class FakeAws:
         assert service == "detective" and region
         self.detective_regions.append(region)
         return FakeDetective(region, region in self.enabled, self.graphs.get(region))
-
-
-@pytest.fixture
-def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
-    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
-    with mock_aws():
-        client = boto3.client("s3", region_name="us-east-1")
-        client.create_bucket(Bucket=REPORTS)
-        client.create_bucket(Bucket=INPUTS)
-        yield client
-
-
-def put_csv(s3: Any, data: bytes, key: str = "accounts.csv") -> str:
-    s3.put_object(Bucket=INPUTS, Key=key, Body=data)
-    return f"s3://{INPUTS}/{key}"
-
-
-def written(s3: Any) -> list[str]:
-    return [o["Key"] for o in s3.list_objects_v2(Bucket=REPORTS).get("Contents", [])]
-
-
-def acct(n: int, **extra: Any) -> dict[str, Any]:
-    return {"account_id": f"{200000000000 + n:012d}", "email": f"member{n}@example.com", **extra}
 
 
 def run(aws: FakeAws, event_input: Any, execution: str = "run-1") -> dict[str, Any]:

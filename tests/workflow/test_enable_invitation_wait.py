@@ -11,7 +11,7 @@ from datetime import timedelta
 
 from detective_rollout.emulator.state import Member
 from detective_rollout.local import LocalRun
-from tests.workflow.conftest import Runner, member, rows_by_pair, scenario
+from tests.helpers.workflow import Runner, member, rows_by_pair, scenario
 
 REGIONS = ("us-east-1", "eu-west-1")
 

@@ -20,7 +20,7 @@ from detective_rollout.clocks import InstantClock, SpeedClock
 from detective_rollout.emulator import Fleet, load_scenario
 from detective_rollout.engine import LocalEngine, WorkerPlan
 from detective_rollout.local import STATEMACHINES, TEMPLATE, LocalRun, run_local
-from tests.workflow.conftest import member, rows_by_pair, scenario
+from tests.helpers.workflow import member, rows_by_pair, scenario
 
 #: Virtual time 2,000x faster than the wall clock: the 60 s propagation wait takes 30 ms.
 SPEED = 2000

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from tests.workflow.conftest import ADMIN, Runner, member, rows_by_pair, scenario
+from tests.helpers.workflow import ADMIN, Runner, member, rows_by_pair, scenario
 
 REGIONS = ("us-east-1", "eu-west-1")
 

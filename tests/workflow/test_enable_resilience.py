@@ -6,7 +6,7 @@ from collections import Counter
 
 import pytest
 
-from tests.workflow.conftest import ADMIN, Runner, member, rows_by_pair, scenario
+from tests.helpers.workflow import ADMIN, Runner, member, rows_by_pair, scenario
 
 
 def test_sixty_members_are_invited_in_chunks_of_at_most_fifty(enable: Runner) -> None:

@@ -1,0 +1,71 @@
+"""Task-level tests: the deployment's settings, moto's S3 with the reports and inputs buckets, input rows."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+import boto3
+from moto import mock_aws
+
+import tasks.clock
+from tasks.settings import Settings
+
+ADMIN = "111111111111"
+REPORTS, INPUTS = "reports", "inputs"
+SETTINGS = Settings(REPORTS, "DetectiveMemberRole", None, 10, 10, 60)
+NOW = datetime(2026, 1, 2, 3, 4, 5, 678000, tzinfo=UTC)
+
+
+@contextmanager
+def moto_s3() -> Iterator[Any]:
+    """moto's S3 (and every other moto service) with the ``reports`` and ``inputs`` buckets; yields the S3 client."""
+    with mock_aws():
+        client = boto3.client("s3", region_name="us-east-1")
+        client.create_bucket(Bucket=REPORTS)
+        client.create_bucket(Bucket=INPUTS)
+        yield client
+
+
+def put_csv(s3: Any, data: bytes, key: str = "accounts.csv") -> str:
+    """Uploads ``data`` to the inputs bucket; its ``s3://`` URI."""
+    s3.put_object(Bucket=INPUTS, Key=key, Body=data)
+    return f"s3://{INPUTS}/{key}"
+
+
+def written(s3: Any) -> list[str]:
+    """Every key of the reports bucket: what a state wrote."""
+    return [o["Key"] for o in s3.list_objects_v2(Bucket=REPORTS).get("Contents", [])]
+
+
+def acct(n: int, **extra: Any) -> dict[str, Any]:
+    """An input row for member ``n``."""
+    return {"account_id": f"{200000000000 + n:012d}", "email": f"member{n}@example.com", **extra}
+
+
+class RecordingClock:
+    """A task clock that never blocks: ``sleep`` records the wait and moves ``now`` on."""
+
+    def __init__(self, start: datetime = NOW) -> None:
+        self.moment = start
+        self.sleeps: list[float] = []
+
+    def now(self) -> datetime:
+        return self.moment
+
+    def sleep(self, seconds: float) -> None:
+        self.sleeps.append(seconds)
+        self.moment += timedelta(seconds=seconds)
+
+
+@contextmanager
+def task_clock(clock: RecordingClock | None = None) -> Iterator[RecordingClock]:
+    """Installs a RecordingClock as the clock of all task code for the block; restores the previous one."""
+    chosen = clock or RecordingClock()
+    previous = tasks.clock.use(chosen)
+    try:
+        yield chosen
+    finally:
+        tasks.clock.use(previous)
