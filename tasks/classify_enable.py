@@ -1,7 +1,7 @@
 """Outcome mapping of the enable workflow (the report contract of issue 4), one row per pair.
 
-Inputs are the per-Region outcomes of PrepareRegions, the per-batch outcomes of AcceptBatches
-and the intermediate records (invite / accept / verify) the tasks left in the work store. The
+Inputs are the per-Region outcome list (``$.prepare.regions``, tasks.region_outcomes), the per-batch
+outcomes of AcceptBatches and the records (invite / accept / verify) the tasks left in the work store. The
 administrator's final view of a member (VerifyMembers) is the truth; the other records explain it.
 """
 

@@ -33,17 +33,17 @@ class GraphOutcome:
 
 
 def ensure_graph(
-    detective: DetectiveClient, region: str, tags: dict[str, str], dry_run: bool, seen: bool | None = None
+    detective: DetectiveClient, region: str, tags: dict[str, str], dry_run: bool, seen: bool
 ) -> GraphOutcome:
     """The Region's graph, created if missing, with the project's and the request's tags.
 
-    ``seen``: whether ValidateInput found a graph in the Region (None: not known). Where it found
+    ``seen``: whether ValidateInput found a graph in the Region (``graph_regions``). Where it found
     none, CreateGraph is called straight away - one round trip instead of ListGraphs first, on
     the critical path of every first rollout - and ListGraphs only if CreateGraph answers that
     the account has one after all (ConflictException: one graph per account and Region).
     """
     wanted = {**PROJECT_TAG, **tags}
-    arns = [] if seen is False and not dry_run else list_graph_arns(detective)
+    arns = [] if not seen and not dry_run else list_graph_arns(detective)
     if not arns:
         if dry_run:
             return GraphOutcome(region, None, False, False, f"create a behavior graph in {region}")
@@ -78,12 +78,11 @@ def _create(detective: DetectiveClient, tags: dict[str, str]) -> str | None:
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     plan = event["plan"]
     tags, dry_run = plan.get("tags") or {}, bool(plan["dry_run"])
-    with_graph = plan.get("graph_regions")  # absent from plans of earlier versions: not known
+    with_graph = set(plan["graph_regions"])
 
     def ensure(region_outcome: Outcome) -> Outcome:
         region = region_outcome["region"]
-        seen = None if with_graph is None else region in with_graph
-        outcome = ensure_graph(default_aws().client("detective", region), region, tags, dry_run, seen)
+        outcome = ensure_graph(default_aws().client("detective", region), region, tags, dry_run, region in with_graph)
         logger.info(
             "behavior graph",
             extra={

@@ -84,7 +84,7 @@ def invitations_visible_at(records: Iterable[InviteRecord], wait_seconds: int, n
     """When every invitation an account will accept has had ``wait_seconds`` to propagate; None: nothing to wait for.
 
     An account expecting an invitation whose sending time is unknown counts as invited ``now``
-    (the wait as long as before). Rounded up to the whole second: Step Functions' timestamps
+    (the full wait from the state's end). Rounded up to the whole second: Step Functions' timestamps
     carry whole seconds, and the wait must never end early.
     """
     sent = [clock.parse_iso(r.invited_at) if r.invited_at else now for r in records if r.expect_invitation]
@@ -303,5 +303,5 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     ready = ready_regions(outcomes)
     write_slices(store, plan, {r: invites[r] for r in ready})
     ready_records = [record for region in ready for record in by_region[region].values()]
-    wait = int(event["plan"]["invitation_wait_seconds"])  # what the Wait state read before visible_at
+    wait = int(event["plan"]["invitation_wait_seconds"])
     return {"regions": outcomes, "ready": ready, "visible_at": invitations_visible_at(ready_records, wait, clock.now())}

@@ -11,9 +11,8 @@ and returns it updated, so the list always says how far every Region got:
 * ``{"region", "status": "SKIPPED", "reason", "guardduty"}``;
 * ``{"region", "status": "FAILED", "reason": "ERROR", "error": {"Error", "Cause"}}``.
 
-These are the shapes the per-Region Map iterations used to produce, which WriteReport
-classifies. A Region's error never touches another Region: it becomes that Region's FAILED
-outcome (after in-task retries of transient errors, as the per-Region states' Retry did).
+WriteReport classifies these shapes (tasks.classify_enable). A Region's error never touches
+another Region: it becomes that Region's FAILED outcome, after in-task retries of transient errors.
 """
 
 from __future__ import annotations

@@ -65,24 +65,16 @@ def write_slices(store: WorkStore, plan: Plan, invites: Mapping[str, Any]) -> in
 
 
 def read_batch(store: WorkStore, batch: int) -> tuple[Plan, tuple[Account, ...], Targets]:
-    """The plan (with this batch's accounts only), the batch's accounts and their targets.
+    """The plan (with this batch's accounts only), the batch's accounts and their targets, from the batch's slice.
 
-    From the batch's slice; a slice written before slices carried the plan, or no slice at all
-    (an execution started before slices), falls back to ``request.json`` and the invite files.
+    InviteMembers writes every batch's slice before any batch starts; a missing one is a WorkStoreError.
     """
-    document = store.find(slice_name(batch))
-    if document is not None and "plan" in document:
-        plan = Plan.from_batch_document(document)
-        return plan, plan.accounts, _targets(document)
-    plan = store.plan()
-    if document is not None:
-        return plan, plan.batch(batch), _targets(document)
-    invites = (store.find(INVITED) or {}).get("regions") or store.find_by_region("invite", plan.regions)
-    return plan, plan.batch(batch), targets_from_invites(plan, plan.batch(batch), invites)
+    document = store.get(slice_name(batch))
+    plan = Plan.from_batch_document(document)
+    return plan, plan.accounts, _targets(document)
 
 
 def _targets(document: Mapping[str, Any]) -> Targets:
     return {
-        account_id: [Target(region, arn) for region, arn in found]
-        for account_id, found in (document.get("targets") or {}).items()
+        account_id: [Target(region, arn) for region, arn in found] for account_id, found in document["targets"].items()
     }

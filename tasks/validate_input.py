@@ -121,8 +121,8 @@ def enabled_regions(aws: Aws, listed: frozenset[str] | None | Exception, candida
 def caller_and_listed_regions(aws: Aws) -> tuple[str, frozenset[str] | None | Exception]:
     """GetCallerIdentity and account:ListRegions at once: two round trips in a row on every rollout's critical path.
 
-    The identity's error is raised here, as before; the Regions' (an answer or an error) is
-    returned for after the input has been checked, where it was read before.
+    The identity's error is raised here; the Regions' (an answer or an error) is returned, so that
+    a ListRegions error is raised only after the input's own problems have been reported.
     """
     calls: list[Callable[[], object]] = [aws.caller_account, lambda: listed_regions(aws)]
     admin, listed = fan_out(lambda call: call(), calls)
@@ -168,7 +168,7 @@ def check_member_limit(
     """Refuse a request that would take an existing (or new) graph past 1,200 members; what the graphs hold.
 
     The Regions' members are read concurrently (this state is on every rollout's critical path);
-    the first Region's error, in Region order, is raised as before.
+    the first Region's error, in Region order, is raised.
     """
 
     def members(region: str) -> dict[str, MemberDetailTypeDef] | None:

@@ -27,14 +27,12 @@ if TYPE_CHECKING:
 
 
 def from_state(event: dict[str, Any], plan: Plan) -> dict[str, Any]:
-    """The enable machine passes its whole state (``state``): the per-Region outcomes, batches, verification.
+    """The enable machine's whole state (``event["state"]``) as ``{"regions", "batches", "verification"}``.
 
     A state that crashed left its error (``prepare_error`` / ``verify_error``) and skipped what
     followed: Regions it left unfinished become FAILED with that error, missing parts are empty.
     """
-    state = event.get("state")
-    if not isinstance(state, dict):
-        return event  # already {"regions", "batches", "verification"}
+    state = event["state"]
     prepare = state.get("prepare") or {}
     verification = (state.get("verify") or {}).get("regions") or []
     if state.get("verify_error"):
@@ -48,22 +46,22 @@ def from_state(event: dict[str, Any], plan: Plan) -> dict[str, Any]:
 
 def gather(store: WorkStore, plan: Plan, event: dict[str, Any]) -> Evidence:
     event = from_state(event, plan)
-    evidence = Evidence(regions={r["region"]: r for r in event.get("regions", [])})
+    evidence = Evidence(regions={r["region"]: r for r in event["regions"]})
     accept_names = [f"accept/{index}.json" for index in range(plan.batch_count)]
     found = store.find_all([INVITED, VERIFIED, ENABLED_BEFORE, *accept_names])
     evidence.enabled_before = {r: set(ids) for r, ids in (found[ENABLED_BEFORE] or {}).items()}
-    invited = (found[INVITED] or {}).get("regions") or store.find_by_region("invite", plan.regions)
-    verified = (found[VERIFIED] or {}).get("regions") or store.find_by_region("verify", plan.regions)
+    invited = (found[INVITED] or {}).get("regions") or {}
+    verified = (found[VERIFIED] or {}).get("regions") or {}
     for region in plan.regions:
         if invite := invited.get(region):
             evidence.invites[region] = invite
         if verify := verified.get(region):
             evidence.verified[region] = verify
-    for batch in event.get("batches", []):
+    for batch in event["batches"]:
         if batch.get("status") == "FAILED":
             error = batch.get("error") or {}
             evidence.failed_batches[int(batch["batch"])] = f"{error.get('Error')}: {error.get('Cause')}"
-    for verification in event.get("verification", []):
+    for verification in event["verification"]:
         if verification.get("error"):  # its last attempt failed: an earlier attempt's record is stale
             error = verification["error"]
             why = f"VerifyMembers failed: {error.get('Error')}: {error.get('Cause')}"

@@ -126,7 +126,7 @@ class CopyShim:
     history details). copy.deepcopy walks it in Python: ~2 ms per transition of a 10 KB input,
     more than the rest of the transition, and all of it on the engine process's GIL. A pickle
     round trip makes the same deep copy (shared references stay shared) in C. A value pickle
-    cannot take (or a memo from a caller) goes to copy.deepcopy, as before.
+    cannot take (or a memo from a caller) goes to copy.deepcopy.
     """
 
     @staticmethod

@@ -78,7 +78,7 @@ def _parse_once(parse: Callable[[str], tuple[Any, Any]]) -> Callable[[str], tupl
 
     def parse_once(definition: str) -> tuple[Any, Any]:
         tree = trees.get(definition)
-        if tree is None:  # first time (a syntax error raises here, as before, and is not kept)
+        if tree is None:  # first time (a syntax error raises here and is not kept)
             program, trees[definition] = parse(definition)
             return program, trees[definition]
         return preprocessor().visit(tree), tree

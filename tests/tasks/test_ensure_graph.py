@@ -58,19 +58,11 @@ def test_a_graph_created_after_validation_is_reused_not_duplicated(fleet: Any) -
     assert tags == PROJECT_TAG
 
 
-@pytest.mark.parametrize("seen", [True, None], ids=["seen-by-validation", "plan-of-an-earlier-version"])
-def test_an_existing_or_unknown_graph_is_listed_first(fleet: Any, seen: bool | None) -> None:
+def test_a_graph_validation_saw_is_listed_and_tagged_never_created(fleet: Any) -> None:
     running, detective = fleet([REGION])
-    outcome = ensure_graph(detective, REGION, {"team": "sec"}, dry_run=False, seen=seen)
-    assert not outcome.created and outcome.tagged
-    assert "CreateGraph" not in operations(running) and operations(running)[0] == "ListGraphs"
-
-
-def test_unknown_and_missing_is_listed_then_created(fleet: Any) -> None:
-    running, detective = fleet([])
-    outcome = ensure_graph(detective, REGION, {}, dry_run=False, seen=None)
-    assert outcome.created
-    assert operations(running) == ["ListGraphs", "CreateGraph"]
+    outcome = ensure_graph(detective, REGION, {"team": "sec"}, dry_run=False, seen=True)
+    assert not outcome.created and outcome.tagged and outcome.graph_arn == running.graph_arn(REGION)
+    assert operations(running) == ["ListGraphs", "ListTagsForResource", "TagResource"]
 
 
 def test_a_dry_run_never_creates_even_where_validation_saw_no_graph(fleet: Any) -> None:
