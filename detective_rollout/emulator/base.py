@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any, ClassVar, Protocol
 
 from botocore import xform_name
 
 from detective_rollout.emulator import errors
 from detective_rollout.emulator.aws_data import service_model
-
-if TYPE_CHECKING:
-    from detective_rollout.emulator.fleet import Fleet
+from detective_rollout.emulator.faults import Faults
+from detective_rollout.emulator.scenario import Scenario
+from detective_rollout.emulator.state import FleetState
 
 Params = dict[str, Any]
 Handler = Callable[["Call", Params], dict[str, Any]]
@@ -45,6 +45,42 @@ class Call:
     access_key: str
 
 
+class Answerer(Protocol):
+    """What the front ends (in-process hook, HTTP server) need of a fleet: an answer to a decoded call."""
+
+    def handle(self, request: ApiRequest) -> dict[str, Any]: ...
+
+
+class Detectors(Protocol):
+    """What Detective reads of GuardDuty: whether an account has a working detector in a Region."""
+
+    def has_enabled_detector(self, account_id: str, region: str, now: datetime) -> bool: ...
+
+
+class FleetContext(Protocol):
+    """What a service model reads of the fleet it belongs to; the Fleet passes itself.
+
+    A protocol, so the models depend on this module only and the Fleet (which builds them) on the models.
+    """
+
+    @property
+    def scenario(self) -> Scenario: ...
+
+    @property
+    def state(self) -> FleetState: ...
+
+    @property
+    def started_at(self) -> datetime: ...
+
+    @property
+    def faults(self) -> Faults: ...
+
+    @property
+    def guardduty(self) -> Detectors: ...
+
+    def region_enabled(self, account_id: str, region: str) -> bool: ...
+
+
 class ServiceModel:
     """One emulated AWS service over the shared fleet state (methods are snake_case operations)."""
 
@@ -54,7 +90,7 @@ class ServiceModel:
     #: Regional service subject to opt-in Regions and to the Regions where it is offered.
     regional: ClassVar[bool] = False
 
-    def __init__(self, fleet: Fleet) -> None:
+    def __init__(self, fleet: FleetContext) -> None:
         self.fleet = fleet
         self.scenario = fleet.scenario
         self.state = fleet.state

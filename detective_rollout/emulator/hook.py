@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import threading
 from collections.abc import Iterator
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from botocore.awsrequest import AWSPreparedRequest, AWSResponse
 from botocore.exceptions import EndpointConnectionError
@@ -20,30 +20,28 @@ from botocore.handlers import BUILTIN_HANDLERS
 
 from detective_rollout.emulator import errors
 from detective_rollout.emulator.aws_data import EMULATED_SERVICES
+from detective_rollout.emulator.base import Answerer
 from detective_rollout.emulator.wire import handle_http
-
-if TYPE_CHECKING:
-    from detective_rollout.emulator.fleet import Fleet
 
 #: Where a request answered by the fleet is pointed afterwards, so that handlers after ours in
 #: the chain (moto's stubber, when ``mock_aws`` is active) do not execute it a second time.
 _HANDLED_URL = "https://handled-by-fleet.detective-rollout.invalid/"
 
-_active: list[Fleet] = []
+_active: list[Answerer] = []
 _lock = threading.Lock()
 
 
-def activate(fleet: Fleet) -> None:
+def activate(fleet: Answerer) -> None:
     with _lock:
         _active.append(fleet)
 
 
-def deactivate(fleet: Fleet) -> None:
+def deactivate(fleet: Answerer) -> None:
     with _lock:
         _active.remove(fleet)
 
 
-def active_fleet() -> Fleet | None:
+def active_fleet() -> Answerer | None:
     with _lock:
         return _active[-1] if _active else None
 

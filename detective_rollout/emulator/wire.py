@@ -14,18 +14,15 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
-from typing import TYPE_CHECKING, Any
+from typing import Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from botocore.model import OperationModel, Shape
 
 from detective_rollout.emulator import encode, errors
 from detective_rollout.emulator.aws_data import service_model, signing_name_to_service
-from detective_rollout.emulator.base import ApiRequest
+from detective_rollout.emulator.base import Answerer, ApiRequest
 from detective_rollout.ids import unique_uuid
-
-if TYPE_CHECKING:
-    from detective_rollout.emulator.fleet import Fleet
 
 _SCOPE = re.compile(r"Credential=([^/,\s]+)/\d{8}/([^/]+)/([^/]+)/aws4_request")
 
@@ -53,7 +50,7 @@ def identify(headers: dict[str, str]) -> tuple[str, str, str] | None:
 
 
 def handle_http(
-    fleet: Fleet,
+    fleet: Answerer,
     method: str,
     url: str,
     headers: dict[str, str],
