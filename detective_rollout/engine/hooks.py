@@ -43,8 +43,8 @@ EVENT_MANAGER = f"{_PARSER}.asl.eval.event.event_manager"
 #: The interpreter modules that copy a state's data (input, output, stack frame, history details) with copy.deepcopy.
 DEEPCOPY_USERS = (STATES, EXECUTE_STATE, STRING_EXPRESSION, RESULT_PATH, STATE_MAP, EVENT_MANAGER, STATE_TASK_SERVICE)
 
-#: (module, attribute path) of every private symbol the engine relies on.
-TARGETS: tuple[tuple[str, str], ...] = (
+#: (module, attribute path) of the private symbols the correctness hooks rely on (detective_rollout.engine.correctness).
+CORRECTNESS_TARGETS: tuple[tuple[str, str], ...] = (
     (LAMBDA_EVAL_UTILS, "_invoke_lambda_function"),
     (LAMBDA_EVAL_UTILS, "execute_lambda_function_integration"),
     (WAIT_FUNCTION, "WaitFunction._wait_interval"),
@@ -58,6 +58,9 @@ TARGETS: tuple[tuple[str, str], ...] = (
     (QUOTAS, "MAX_STATE_SIZE_UTF8_BYTES"),
     (ERROR_EQUALS, "ErrorEqualsDecl._eval_body"),
     (BOTOCORE_ENDPOINT, "time"),
+)
+#: (module, attribute path) of the private symbols the speed hooks rely on (detective_rollout.engine.speed).
+SPEED_TARGETS: tuple[tuple[str, str], ...] = (
     (BOTOCORE_ENDPOINT, "uuid"),
     (JSON_PATH, "parse"),
     (RESULT_PATH, "parse"),
@@ -65,6 +68,8 @@ TARGETS: tuple[tuple[str, str], ...] = (
     (PREPROCESSOR, "Preprocessor"),
     *((module, "copy") for module in DEEPCOPY_USERS),
 )
+#: Every private symbol the engine relies on (the canary test checks each one).
+TARGETS = CORRECTNESS_TARGETS + SPEED_TARGETS
 
 
 def resolve(module: str, path: str) -> tuple[Any, str]:
@@ -142,9 +147,13 @@ class CopyShim:
         return getattr(_copy, name)
 
 
-def patch_botocore(patches: Patches, sleep: Callable[[float], None]) -> None:
-    """What the task code's botocore needs on the engine (its process or a worker): back-off on the clock, cheap ids."""
+def patch_botocore_clock(patches: Patches, sleep: Callable[[float], None]) -> None:
+    """Correctness: botocore's retry back-off sleeps on the engine's clock (its process or a worker)."""
     patches.set(BOTOCORE_ENDPOINT, "time", TimeShim(sleep))
+
+
+def patch_botocore_ids(patches: Patches) -> None:
+    """Speed: botocore's invocation ids without a system call each (its process or a worker)."""
     patches.set(BOTOCORE_ENDPOINT, "uuid", UuidShim())
 
 

@@ -1,174 +1,37 @@
 """Installs the engine's hooks into moto, botocore and tasks.clock for the life of a LocalEngine.
 
-Why each one (see docs/engine.md, "Hooks"):
-
-* ``_invoke_lambda_function`` -> the in-process dispatcher (handler from the template, faults).
-* ``execute_lambda_function_integration`` -> wrapped to tell the dispatcher which execution and
-  Task state is invoking (invocation counts, the Task's TimeoutSeconds in clock time).
-* ``WaitFunction._wait_interval`` -> ``clock.sleep``; the Timestamp wait's ``datetime`` -> the clock.
-* ``retrier_decl.time`` and ``botocore.endpoint.time`` -> ``sleep`` goes to the clock.
-* ``is_within_size_quota`` (task results and every state's output) -> AWS fails a payload of *more*
-  than 262,144 bytes (moto failed at exactly 256 KiB).
-* ``StateTaskLambda._from_error`` -> a service error of a plain-ARN Lambda Task is ``Lambda.<Code>``
-  as on AWS (moto reported ``Exception``); the ``lambda:invoke`` integration already was right.
-* ``botocore.endpoint.uuid`` -> invocation ids without a system call each (detective_rollout.ids).
-* ``AmazonStateLanguageParser.parse`` -> the ANTLR parse tree of a definition is kept; each execution
-  still gets fresh evaluation components from moto's Preprocessor. moto parsed the whole definition
-  again at every StartExecution (0.1-0.2 s of CPU for the enable machine, before the first state).
-* ``json_path.parse`` and ``result_path.parse`` -> cached: jsonpath_ng builds a new parser for every
-  expression it parses (milliseconds each), and moto parses a state's paths again at every visit.
-* ``copy`` of the interpreter modules that deep-copy state data -> :class:`hooks.CopyShim`: a pickle
-  round trip for dicts and lists. copy.deepcopy of the state's data, about eight times per state,
-  cost more than the rest of a transition.
-* ``ErrorEqualsDecl._eval_body`` -> States.ALL does not match States.DataLimitExceeded / States.Runtime,
-  which AWS reports as terminal (moto matched them).
+Two kinds (docs/engine.md, "Hooks"): :mod:`correctness` makes the interpreter behave as Step Functions on
+AWS and always runs; :mod:`speed` makes it faster and is switchable (``speed.enabled()``, on by default).
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
 import logging
-from collections.abc import Callable, Iterator
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterator
 
-from botocore.exceptions import ClientError
-
-from detective_rollout.engine import hooks
-from detective_rollout.engine.dispatch import InvocationContext
-
-if TYPE_CHECKING:
-    from detective_rollout.engine.runner import LocalEngine
-
-MAX_PAYLOAD_BYTES = 262_144
-#: Errors AWS does not let ``States.ALL`` match (AWS Step Functions developer guide, "Error names").
-TERMINAL_ERRORS = frozenset({"States.DataLimitExceeded", "States.Runtime"})
-
-
-def _within_quota(value: Any) -> bool:
-    from moto.stepfunctions.parser.asl.utils.encoding import to_json_str
-
-    text = value if isinstance(value, str) else to_json_str(value)
-    return len(text.encode("utf-8")) <= MAX_PAYLOAD_BYTES
-
-
-def _lambda_service_failure(env: Any, ex: ClientError) -> Any:
-    """The FailureEvent Step Functions reports for a Lambda service error: ``Lambda.<Code>``."""
-    from moto.stepfunctions.parser.api import HistoryEventType, LambdaFunctionFailedEventDetails
-    from moto.stepfunctions.parser.asl.component.common.error_name.custom_error_name import CustomErrorName
-    from moto.stepfunctions.parser.asl.component.common.error_name.failure_event import FailureEvent
-    from moto.stepfunctions.parser.asl.eval.event.event_detail import EventDetails
-
-    error = f"Lambda.{ex.response['Error']['Code']}"
-    cause = str(ex.response["Error"].get("Message", ""))
-    return FailureEvent(
-        env=env,
-        error_name=CustomErrorName(error),
-        event_type=HistoryEventType.LambdaFunctionFailed,
-        event_details=EventDetails(  # type: ignore[typeddict-item]
-            lambdaFunctionFailedEventDetails=LambdaFunctionFailedEventDetails(error=error, cause=cause)
-        ),
-    )
-
-
-def _parse_once(parse: Callable[[str], tuple[Any, Any]]) -> Callable[[str], tuple[Any, Any]]:
-    """moto's parse, with each definition's parse tree kept (the tree is only read afterwards)."""
-    preprocessor = getattr(*hooks.resolve(hooks.PREPROCESSOR, "Preprocessor"))
-    trees: dict[str, Any] = {}
-
-    def parse_once(definition: str) -> tuple[Any, Any]:
-        tree = trees.get(definition)
-        if tree is None:  # first time (a syntax error raises here and is not kept)
-            program, trees[definition] = parse(definition)
-            return program, trees[definition]
-        return preprocessor().visit(tree), tree
-
-    return parse_once
+from detective_rollout.engine import correctness, hooks, speed
+from detective_rollout.engine.dispatch import Dispatcher, TaskClock
 
 
 @contextlib.contextmanager
-def installed(engine: LocalEngine) -> Iterator[None]:
+def installed(dispatcher: Dispatcher, clock: TaskClock, task_timeout: correctness.TaskTimeout) -> Iterator[None]:
+    """The hooks, ``clock`` as the task code's clock and a quiet interpreter log, until the block ends."""
     import tasks.clock
 
     patches = hooks.Patches()
-    previous_clock = tasks.clock.use(engine.task_clock)
+    previous_clock = tasks.clock.use(clock)
     # moto logs every caught task failure at ERROR with a repr of the whole state; the
     # ExecutionResult carries error and cause, so keep test and CLI output readable.
     interpreter_log = logging.getLogger("moto.stepfunctions.parser")
     previous_level = interpreter_log.level
     interpreter_log.setLevel(logging.CRITICAL)
     try:
-        _install(patches, engine)
+        correctness.install(patches, dispatcher, clock, task_timeout)
+        if speed.enabled():
+            speed.install(patches)
         yield
     finally:
         patches.restore()
         tasks.clock.use(previous_clock)
         interpreter_log.setLevel(previous_level)
-
-
-def _install(patches: hooks.Patches, engine: LocalEngine) -> None:
-    dispatcher, clock = engine.dispatcher, engine.task_clock
-
-    patches.set(hooks.LAMBDA_EVAL_UTILS, "_invoke_lambda_function", dispatcher.invoke)
-    integration = hooks.resolve(hooks.LAMBDA_EVAL_UTILS, "execute_lambda_function_integration")
-    original_integration = getattr(*integration)
-
-    def execute_lambda_function_integration(env: Any, parameters: Any, region: Any, state_credentials: Any) -> Any:
-        data = env.states.context_object.context_object_data
-        execution_arn = str(data["Execution"]["Id"])
-        state_name = str(data.get("State", {}).get("Name", ""))
-        machine = execution_arn.split(":")[6] if execution_arn.count(":") >= 7 else ""
-        timeout = engine.task_timeout(machine, state_name)
-        dispatcher.set_context(InvocationContext(execution_arn, state_name, timeout))
-        try:
-            return original_integration(
-                env=env, parameters=parameters, region=region, state_credentials=state_credentials
-            )
-        finally:
-            dispatcher.set_context(None)
-
-    patches.set(hooks.LAMBDA_EVAL_UTILS, "execute_lambda_function_integration", execute_lambda_function_integration)
-
-    def wait_interval(self: Any, env: Any, wait_seconds: float) -> None:
-        clock.sleep(float(wait_seconds))
-
-    patches.set(hooks.WAIT_FUNCTION, "WaitFunction._wait_interval", wait_interval)
-    patches.set(hooks.TIMESTAMP, "datetime", hooks.datetime_shim(clock.now))
-    patches.set(hooks.RETRIER_DECL, "time", hooks.TimeShim(clock.sleep))
-    hooks.patch_botocore(patches, clock.sleep)
-
-    parse = getattr(*hooks.resolve(hooks.ASL_PARSER, "AmazonStateLanguageParser.parse"))
-    patches.set(hooks.ASL_PARSER, "AmazonStateLanguageParser.parse", staticmethod(_parse_once(parse)))
-    for module in (hooks.JSON_PATH, hooks.RESULT_PATH):
-        patches.set(module, "parse", functools.lru_cache(maxsize=1024)(getattr(*hooks.resolve(module, "parse"))))
-
-    for module in hooks.DEEPCOPY_USERS:
-        patches.set(module, "copy", hooks.CopyShim())
-
-    patches.set(hooks.STATE_TASK_LAMBDA, "is_within_size_quota", _within_quota)
-    patches.set(hooks.STATE_TASK_SERVICE, "is_within_size_quota", _within_quota)
-    patches.set(hooks.STATE, "is_within_size_quota", _within_quota)
-
-    from_error = hooks.resolve(hooks.STATE_TASK_LAMBDA, "StateTaskLambda._from_error")
-    original_from_error = getattr(*from_error)
-
-    def lambda_from_error(self: Any, env: Any, ex: Exception) -> Any:
-        if isinstance(ex, ClientError):
-            return _lambda_service_failure(env, ex)
-        return original_from_error(self, env, ex)
-
-    patches.set(hooks.STATE_TASK_LAMBDA, "StateTaskLambda._from_error", lambda_from_error)
-
-    error_equals = hooks.resolve(hooks.ERROR_EQUALS, "ErrorEqualsDecl._eval_body")
-    original_eval_body = getattr(*error_equals)
-
-    def eval_body(self: Any, env: Any) -> None:
-        error_name = env.stack[-1]
-        name = getattr(error_name, "error_name", None)
-        if name in TERMINAL_ERRORS and not any(getattr(n, "error_name", None) == name for n in self.error_names):
-            env.stack.pop()
-            env.stack.append(False)
-            return
-        original_eval_body(self, env)
-
-    patches.set(hooks.ERROR_EQUALS, "ErrorEqualsDecl._eval_body", eval_body)

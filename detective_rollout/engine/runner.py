@@ -145,7 +145,7 @@ class LocalEngine:
             mock.start()
             stack.callback(mock.stop)
             os.environ.update(self._environment())  # mock_aws sets its own fake keys; ours win
-            stack.enter_context(patching.installed(self))
+            stack.enter_context(patching.installed(self.dispatcher, self.task_clock, self.task_timeout))
             self._create_resources()
             if self.fleet is not None:
                 stack.enter_context(self.fleet.intercept())

@@ -71,7 +71,7 @@ def configure(config: dict[str, Any]) -> None:
 
     import tasks.clock
     from detective_rollout.emulator import netguard
-    from detective_rollout.engine import hooks
+    from detective_rollout.engine import hooks, speed
     from tasks.log import logger
 
     if config.get("cpu") is not None and hasattr(os, "sched_setaffinity"):
@@ -80,7 +80,10 @@ def configure(config: dict[str, Any]) -> None:
     BUILTIN_HANDLERS.insert(0, ("before-send", forward))  # before any session exists
     clock = _clock(config)
     tasks.clock.use(clock)
-    hooks.patch_botocore(hooks.Patches(), clock.sleep)  # for the process's life: never restored
+    patches = hooks.Patches()  # for the process's life: never restored
+    hooks.patch_botocore_clock(patches, clock.sleep)
+    if speed.enabled():
+        hooks.patch_botocore_ids(patches)
     logger.setLevel(config["log_level"])
     for module in config["modules"]:
         importlib.import_module(module)

@@ -7,13 +7,13 @@ import json
 import pytest
 
 from detective_rollout.clocks import InstantClock
-from detective_rollout.engine import patching
+from detective_rollout.engine import correctness
 from tests.helpers.engine import EngineFactory
 
 
 @pytest.mark.parametrize(("size", "within"), [(262_144, True), (262_145, False)])
 def test_the_limit_is_more_than_262144_bytes(size: int, within: bool) -> None:
-    assert patching._within_quota("x" * size) is within
+    assert correctness._within_quota("x" * size) is within
 
 
 def test_task_result_over_the_limit_is_data_limit_exceeded_and_not_caught_by_states_all(
