@@ -7,7 +7,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 ASL := $(wildcard statemachines/*.asl.json)
 
-.PHONY: test demo lint bench package clean
+.PHONY: test test-fast demo lint bench package clean
 
 # Pins: pyproject.toml (direct) and constraints.txt (everything installed, transitive included).
 $(VENV): pyproject.toml constraints.txt
@@ -19,6 +19,12 @@ $(VENV): pyproject.toml constraints.txt
 
 test: $(VENV)
 	$(BIN)/python -m pytest -n 2 -q
+
+# The inner loop: the task, emulator, engine, infra and ops tests and the repo-wide checks (under a minute warm).
+# `make test` (what CI runs) adds the end-to-end workflow, disable, reliability, security and scale tests.
+FAST_TESTS := tests/tasks tests/emulator tests/engine tests/infra tests/ops $(wildcard tests/test_*.py)
+test-fast: $(VENV)
+	$(BIN)/python -m pytest -n 2 -q $(FAST_TESTS)
 
 demo: $(VENV)
 	mkdir -p build/demo
