@@ -12,8 +12,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("tasks", "detective_rollout")
-#: The CLI layering (issue 17) removes this cycle; until then it is the only one tolerated.
-EXEMPT_PREFIXES = ("detective_rollout.cli", "detective_rollout.ops.")
+#: The one cycle tolerated for now, left by the CLI layering (issue 17): ops.runs hands AWS runs to ops.start, which
+#: hands the finished execution back to ops.runs.finish (both imports lazy). Remove it here when it is broken.
+EXEMPT = [["detective_rollout.ops.runs", "detective_rollout.ops.start"]]
 
 Graph = dict[str, set[str]]
 
@@ -94,7 +95,7 @@ def cycles(graph: Graph) -> list[list[str]]:
 
 
 def exempt(component: list[str]) -> bool:
-    return all(module.startswith(EXEMPT_PREFIXES) for module in component)
+    return component in EXEMPT
 
 
 def test_the_graph_sees_lazy_and_type_checking_imports() -> None:
