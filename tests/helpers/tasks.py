@@ -10,7 +10,10 @@ from typing import Any
 import boto3
 from moto import mock_aws
 
+import tasks.aws
 import tasks.clock
+from detective_rollout.clocks import InstantClock
+from detective_rollout.emulator import Fleet, load_scenario
 from tasks.settings import Settings
 
 ADMIN = "111111111111"
@@ -69,3 +72,30 @@ def task_clock(clock: RecordingClock | None = None) -> Iterator[RecordingClock]:
         yield chosen
     finally:
         tasks.clock.use(previous)
+
+
+@contextmanager
+def fleet_for_tasks(spec: dict[str, Any], monkeypatch: Any, start: datetime = NOW) -> Iterator[Fleet]:
+    """The emulated fleet ``spec`` answering the task code's boto3 calls, its clock the tasks' clock.
+
+    Plain credentials act as the administrator; ``tasks.aws``'s cached sessions and clients are reset around the
+    block, so each test's calls reach this fleet. moto's S3 (``moto_s3``) can run alongside for the work store.
+    """
+    monkeypatch.setenv("AWS_ACCESS_KEY_ID", "AKIAADMINISTRATOR")
+    monkeypatch.setenv("AWS_SECRET_ACCESS_KEY", "x")
+    monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
+    monkeypatch.delenv("AWS_PROFILE", raising=False)
+    clock = InstantClock(start)
+    tasks.aws.reset()
+    previous = tasks.clock.use(clock)
+    try:
+        with Fleet(load_scenario(spec), clock).intercept() as fleet:
+            yield fleet
+    finally:
+        tasks.clock.use(previous)
+        tasks.aws.reset()
+
+
+def operations(fleet: Fleet, since: int = 0) -> list[tuple[str, str, str]]:
+    """(operation, account, Region) of every call the fleet served (from call number ``since`` on)."""
+    return [(c.operation, c.account_id, c.region) for c in fleet.calls[since:]]

@@ -1,0 +1,78 @@
+"""The enable machine's Task states called one after another, as the ASL passes their data, over the emulated fleet.
+
+Task-level tests stop the chain where their state starts, then call that state's handler with the input the
+state machine would give it (statemachines/enable-detective.asl.json's Parameters) and assert on the fleet,
+the work store and the output. S3 is moto's (the reports bucket), the other services the fleet's.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from typing import Any
+
+from detective_rollout.emulator import Fleet
+from tasks import accept_invitations, check_guard_duty, ensure_graph, invite_members, validate_input, verify_members
+from tests.helpers.tasks import ADMIN, REPORTS
+
+REGIONS = ["us-east-1", "eu-west-1"]
+
+
+def member(n: int, **extra: Any) -> dict[str, Any]:
+    """Member ``n`` of a scenario: a deterministic id and email."""
+    return {"account_id": f"{200000000000 + n:012d}", "email": f"member{n}@example.com", **extra}
+
+
+def fleet_spec(
+    members: list[dict[str, Any]], fleet: dict[str, Any] | None = None, **administrator: Any
+) -> dict[str, Any]:
+    """A fleet in REGIONS whose administrator's GuardDuty is old enough; ``administrator`` fields merged in, ``fleet``
+    the scenario's other top-level fields (e.g. ``verification_delay_s``)."""
+    return {
+        "administrator": {"account_id": ADMIN, "guardduty_age_hours": dict.fromkeys(REGIONS, 72), **administrator},
+        "regions": REGIONS,
+        "member_role": "DetectiveMemberRole",
+        "members": members,
+        "seed": 1,
+        **(fleet or {}),
+    }
+
+
+@dataclass
+class EnableStates:
+    """One enable execution's state data, advanced a Task state at a time."""
+
+    fleet: Fleet
+    s3: Any
+    execution: str = "run-1"
+    #: Where the calls of the state under test start in ``fleet.calls`` (a test sets it before calling the state).
+    since: int = 0
+
+    def validate(self, **fields: Any) -> dict[str, Any]:
+        """ValidateInput over the scenario's members and REGIONS (``fields`` override): the machine's ``$.plan``."""
+        accounts = [{"account_id": m.account_id, "email": m.email} for m in self.fleet.scenario.members]
+        event = {"input": {"accounts": accounts, "regions": REGIONS, **fields}, "execution": self.execution}
+        return validate_input.lambda_handler(event, None)
+
+    def prepare(self, plan: dict[str, Any], until: str = "InviteMembers") -> list[dict[str, Any]]:
+        """``$.prepare.regions`` after CheckGuardDuty, EnsureGraph and InviteMembers, stopping before ``until``."""
+        regions: list[dict[str, Any]] = check_guard_duty.lambda_handler({"plan": plan}, None)["regions"]
+        if until == "EnsureGraph":
+            return regions
+        regions = ensure_graph.lambda_handler({"plan": plan, "regions": regions}, None)["regions"]
+        if until == "InviteMembers":
+            return regions
+        return list(invite_members.lambda_handler({"plan": plan, "regions": regions}, None)["regions"])
+
+    def accept(self, plan: dict[str, Any], batch: int) -> dict[str, Any]:
+        """AcceptInvitations for ``batch``, with the Map's ItemSelector input."""
+        event = {"batch": batch, "plan": {"workflow": plan["workflow"], "execution": plan["execution"]}}
+        return accept_invitations.lambda_handler(event, None)
+
+    def verify(self, plan: dict[str, Any], regions: list[dict[str, Any]]) -> dict[str, Any]:
+        return verify_members.lambda_handler({"plan": plan, "regions": regions}, None)
+
+    def work(self, name: str) -> Any:
+        """A work document of this execution, parsed."""
+        key = f"work/enable/{self.execution}/{name}"
+        return json.loads(self.s3.get_object(Bucket=REPORTS, Key=key)["Body"].read())

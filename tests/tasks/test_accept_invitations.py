@@ -1,0 +1,90 @@
+"""State AcceptInvitations over the emulated fleet: one batch's accounts accept in every Region they were invited in.
+
+The batch reads its slice (InviteMembers' targets/<batch>.json) and records accept/<batch>.json; one account's
+trouble (no role, an invitation not visible yet, a Region it has not enabled) never touches another's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from tasks import errors
+from tests.helpers.enable_states import REGIONS, EnableStates, member
+
+Start = Callable[..., EnableStates]
+A1, A2, A3 = (member(n)["account_id"] for n in (1, 2, 3))
+
+
+def invited(states: EnableStates, **fields: Any) -> dict[str, Any]:
+    """The plan after InviteMembers, with the invitations given a minute to reach the members."""
+    plan = states.validate(**fields)
+    states.prepare(plan, until="AcceptInvitations")
+    states.fleet.clock.sleep(60)
+    states.since = len(states.fleet.calls)
+    return plan
+
+
+def outcomes(states: EnableStates, batch: int, account_id: str) -> dict[str, str]:
+    regions = states.work(f"accept/{batch}.json")["accounts"][account_id]["regions"]
+    return {region: record["outcome"] for region, record in regions.items()}
+
+
+def test_every_account_of_the_batch_accepts_in_every_region_and_only_that_batch(enable_states: Start) -> None:
+    states = enable_states([member(1), member(2), member(3)])
+    plan = invited(states, batch_size=2)
+    output = states.accept(plan, 0)
+    assert output == {"batch": 0, "accounts": 2, "counts": {"ACCEPTED": 4}}
+    for region in REGIONS:
+        assert states.fleet.member(region, A1).status == "ENABLED"
+        assert states.fleet.member(region, A2).status == "ENABLED"
+        assert states.fleet.member(region, A3).status == "INVITED"  # batch 1's account
+    assert outcomes(states, 0, A1) == dict.fromkeys(REGIONS, "ACCEPTED")
+    assumed = [c.account_id for c in states.fleet.calls[states.since :] if c.operation == "AssumeRole"]
+    assert sorted(assumed) == [states.fleet.scenario.administrator.account_id] * 2  # one AssumeRole per account
+
+
+def test_an_account_without_its_role_is_access_denied_and_the_others_still_accept(enable_states: Start) -> None:
+    states = enable_states([member(1), member(2, faults=["no_role"])])
+    plan = invited(states)
+    output = states.accept(plan, 0)
+    assert output["counts"] == {"ACCEPTED": 2, "ACCESS_DENIED": 2}
+    assert outcomes(states, 0, A2) == dict.fromkeys(REGIONS, "ACCESS_DENIED")
+    assert {states.fleet.member(r, A1).status for r in REGIONS} == {"ENABLED"}
+    assert {states.fleet.member(r, A2).status for r in REGIONS} == {"INVITED"}
+
+
+def test_a_role_that_arrives_later_is_retried_within_the_window_on_the_pending_account_only(
+    enable_states: Start,
+) -> None:
+    late_role = {"type": "no_role", "duration_s": 90}
+    states = enable_states([member(1), member(2, faults=[late_role])])
+    plan = invited(states, retry_access_denied_minutes=30)
+    with pytest.raises(errors.MemberRolePending, match="2 account-Regions wait for their member role"):
+        states.accept(plan, 0)
+    assert outcomes(states, 0, A2) == dict.fromkeys(REGIONS, "PENDING_ACCESS")
+    states.fleet.clock.sleep(60)  # the Retry's interval: the role now exists
+    retry_from = len(states.fleet.calls)
+    output = states.accept(plan, 0)
+    assert output["counts"] == {"ACCEPTED": 4}
+    accepted_by = {c.account_id for c in states.fleet.calls[retry_from:] if c.operation == "AcceptInvitation"}
+    assert accepted_by == {A2}  # the retry works on the pending account only
+
+
+def test_an_invitation_not_visible_yet_is_recorded_as_not_visible(enable_states: Start) -> None:
+    slow = {"type": "slow_invitation", "duration_s": 3600}
+    states = enable_states([member(1, faults=[slow])])
+    plan = invited(states, regions=["us-east-1"])
+    output = states.accept(plan, 0)
+    assert output["counts"] == {"NOT_VISIBLE": 1}
+    assert states.fleet.member("us-east-1", A1).status == "INVITED"
+
+
+def test_a_dry_run_plans_the_acceptance_and_changes_nothing(enable_states: Start) -> None:
+    states = enable_states([member(1)])
+    plan = invited(states, dry_run=True)
+    output = states.accept(plan, 0)
+    assert output["counts"] == {"PLANNED": 2}
+    assert [c for c in states.fleet.calls[states.since :] if c.mutating] == []
