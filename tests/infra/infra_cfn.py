@@ -6,7 +6,6 @@ assertions read the template exactly as CloudFormation will, without any AWS cal
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,7 +20,6 @@ STATEMACHINES = ROOT / "statemachines"
 TEMPLATE = INFRA / "template.yaml"
 MEMBER_ROLE = INFRA / "member-role.yaml"
 EVENT_FORWARDING = INFRA / "event-forwarding.yaml"
-EVENTS = Path(__file__).resolve().parent / "events"
 
 
 class _Loader(yaml.SafeLoader):
@@ -110,10 +108,3 @@ def substitution_placeholders(text: str) -> set[str]:
 def snake(name: str) -> str:
     """PascalCase state name -> module name: CheckGuardDuty -> check_guard_duty."""
     return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
-
-
-def sample_event(name: str) -> dict[str, Any]:
-    """A realistic event from tests/infra/events (shapes from the AWS service documentation)."""
-    data = json.loads((EVENTS / f"{name}.json").read_text())
-    assert isinstance(data, dict)
-    return data

@@ -11,8 +11,10 @@ import json
 from typing import Any
 
 import pytest
-from infra_cfn import resources, sample_event
+from infra_cfn import resources
 from moto.events.models import EventPattern
+
+from tests.helpers.triggers import sample_event
 
 BUCKET = "detective-rollout-reportbucket-1a2b3c4d5e6f"  # the sample S3 events' bucket
 

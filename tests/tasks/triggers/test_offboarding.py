@@ -1,17 +1,15 @@
-"""Upload and offboarding triggers, and the execution names every trigger derives from its event."""
+"""tasks.triggers.offboarding: an account leaving the organization starts the disable machine for that account."""
 
 from __future__ import annotations
 
 import json
-import re
 from typing import Any
 
 import pytest
-from infra_cfn import sample_event
-from infra_stubs import BUCKET, DISABLE_ARN, ENABLE_ARN, stubbed
 
-from tasks.triggers import offboarding, upload
-from tasks.triggers.common import NAME_MAX, TriggerError, execution_name
+from tasks.triggers import offboarding
+from tasks.triggers.common import TriggerError
+from tests.helpers.triggers import DISABLE_ARN, sample_event, stubbed
 
 STARTED = {"executionArn": "arn:aws:states:eu-west-1:111111111111:execution:x:y", "startDate": "2026-03-05T09:30:01Z"}
 
@@ -19,63 +17,6 @@ STARTED = {"executionArn": "arn:aws:states:eu-west-1:111111111111:execution:x:y"
 def _json(payload: dict[str, Any]) -> str:
     return json.dumps(payload, sort_keys=True, separators=(",", ":"))
 
-
-# --- execution names ---------------------------------------------------------------------------
-
-
-def test_names_are_safe_bounded_and_keep_the_event_id() -> None:
-    event_id = "d0a6b7b4-0502-42db-b95d-b6715e4a9298"
-    name = execution_name("csv", "wave 2/ünïcode:[x]" * 10, event_id=event_id)
-    assert len(name) <= NAME_MAX and name.endswith(event_id) and name.startswith("csv-wave-2-")
-    assert re.fullmatch(r"[A-Za-z0-9_-]+", name)
-    assert execution_name("csv", "w", event_id=event_id) == execution_name("csv", "w", event_id=event_id)
-    assert execution_name("csv", "w", event_id=event_id) != execution_name("csv", "w", event_id="other-id")
-
-
-def test_an_event_without_id_is_refused() -> None:
-    with pytest.raises(TriggerError, match="no id"):
-        execution_name("csv", "x", event_id="")
-
-
-# --- upload ------------------------------------------------------------------------------------
-
-
-def test_rollout_csv_starts_the_enable_machine_over_that_object() -> None:
-    event = sample_event("s3-rollout-uploaded")
-    name = "csv-2026-03-wave-2-d0a6b7b4-0502-42db-b95d-b6715e4a9298"
-    payload = {"accounts_csv": f"s3://{BUCKET}/rollouts/2026-03-wave-2.csv", "regions": "all", "source": "csv"}
-    with stubbed("stepfunctions") as (sfn, sfn_s):
-        sfn_s.add_response(
-            "start_execution", STARTED, {"stateMachineArn": ENABLE_ARN, "name": name, "input": _json(payload)}
-        )
-        result = upload.start_for_upload(event, sfn=sfn, state_machine_arn=ENABLE_ARN, bucket=BUCKET)
-    assert result is not None and result.status == "STARTED" and result.input == payload
-
-
-def test_upload_duplicate_delivery_is_success() -> None:
-    with stubbed("stepfunctions") as (sfn, sfn_s):
-        sfn_s.add_client_error("start_execution", "ExecutionAlreadyExists")
-        result = upload.start_for_upload(
-            sample_event("s3-rollout-uploaded"), sfn=sfn, state_machine_arn=ENABLE_ARN, bucket=BUCKET
-        )
-    assert result is not None and result.status == "ALREADY_STARTED"
-
-
-@pytest.mark.parametrize("name", ["s3-registry-edited", "s3-report-written", "s3-rollout-not-csv"])
-def test_other_objects_start_nothing(name: str) -> None:
-    with stubbed("stepfunctions") as (sfn, _):  # no response queued: any call would fail
-        assert upload.start_for_upload(sample_event(name), sfn=sfn, state_machine_arn=ENABLE_ARN, bucket=BUCKET) is None
-
-
-def test_an_upload_to_another_bucket_starts_nothing() -> None:
-    with stubbed("stepfunctions") as (sfn, _):
-        result = upload.start_for_upload(
-            sample_event("s3-rollout-uploaded"), sfn=sfn, state_machine_arn=ENABLE_ARN, bucket="some-other-bucket"
-        )
-    assert result is None
-
-
-# --- offboarding -------------------------------------------------------------------------------
 
 OFFBOARDING = {
     "organizations-close-account": ("222233334444", "9b62d370-c16e-4e97-b518-723fa05d6e54"),
@@ -160,15 +101,6 @@ def test_handlers_refuse_to_run_without_their_settings(monkeypatch: pytest.Monke
     monkeypatch.setattr(offboarding, "default_aws", lambda: _FakeAws({}))
     with pytest.raises(TriggerError, match="DISABLE_STATE_MACHINE_ARN"):
         offboarding.lambda_handler(sample_event("organizations-close-account"), None)
-
-
-def test_upload_handler_ignores_registry_edits(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("ENABLE_STATE_MACHINE_ARN", ENABLE_ARN)
-    monkeypatch.setenv("REPORT_BUCKET", BUCKET)
-    with stubbed("stepfunctions") as (sfn, _):
-        monkeypatch.setattr(upload, "default_aws", lambda: _FakeAws({"stepfunctions": sfn}))
-        result = upload.lambda_handler(sample_event("s3-registry-edited"), None)
-    assert result == {"status": "IGNORED", "bucket": BUCKET, "key": "registry/accounts.csv"}
 
 
 def test_offboarding_handler_starts_the_disable_machine(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -1,10 +1,12 @@
-"""botocore Stubber helpers for the trigger tests: real clients, real parameter validation, no network."""
+"""The trigger tests: botocore Stubber clients (real clients, real parameter validation, no network), sample events."""
 
 from __future__ import annotations
 
 import io
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -16,6 +18,8 @@ ENABLE_ARN = "arn:aws:states:eu-west-1:111111111111:stateMachine:dr-enable-detec
 DISABLE_ARN = "arn:aws:states:eu-west-1:111111111111:stateMachine:dr-disable-detective"
 TOPIC_ARN = "arn:aws:sns:eu-west-1:111111111111:dr-results"
 BUCKET = "detective-rollout-reportbucket-1a2b3c4d5e6f"
+#: Realistic events (shapes from the AWS service documentation); the infra tests match them against the rules.
+EVENTS = Path(__file__).resolve().parent.parent / "infra" / "events"
 
 
 def client(service: str) -> Any:
@@ -40,3 +44,10 @@ def stubbed(*services: str) -> Iterator[tuple[Any, ...]]:
 def body(text: str) -> StreamingBody:
     data = text.encode()
     return StreamingBody(io.BytesIO(data), len(data))
+
+
+def sample_event(name: str) -> dict[str, Any]:
+    """A realistic event from tests/infra/events (shapes from the AWS service documentation)."""
+    data = json.loads((EVENTS / f"{name}.json").read_text())
+    assert isinstance(data, dict)
+    return data

@@ -1,4 +1,4 @@
-"""Vending trigger: the right account, email from Organizations or the registry, one execution per event."""
+"""tasks.triggers.vending: the right account, email from Organizations or the registry, one execution per event."""
 
 from __future__ import annotations
 
@@ -8,12 +8,10 @@ from typing import Any
 import pytest
 from botocore.exceptions import ClientError
 from botocore.stub import ANY
-from infra_cfn import sample_event
-from infra_stubs import BUCKET, ENABLE_ARN, TOPIC_ARN, body, stubbed
 
 from tasks.triggers import vending
 from tasks.triggers.common import TriggerError
-from tasks.triggers.registry import parse_registry
+from tests.helpers.triggers import BUCKET, ENABLE_ARN, TOPIC_ARN, body, sample_event, stubbed
 
 CT_EVENT = "controltower-create-managed-account"
 CT_ACCOUNT = "444455556666"
@@ -165,11 +163,3 @@ def test_handler_reports_missing_email_without_raising(monkeypatch: pytest.Monke
         monkeypatch.setattr(vending, "default_aws", FakeAws)
         result = vending.lambda_handler(sample_event(CT_EVENT), None)
     assert result["status"] == "MISSING_EMAIL" and CT_ACCOUNT in result["error"]
-
-
-def test_registry_parsing() -> None:
-    text = (
-        "\ufeffaccount_id,email,regions\n012345678901, a@example.com ,eu-west-1\n12345678901,dup@example.com\n"
-        "222222222222,\nnot-an-id,x@example.com\n333333333333,b@example.com\n"
-    )
-    assert parse_registry(text) == {"012345678901": "a@example.com", "333333333333": "b@example.com"}
