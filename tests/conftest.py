@@ -8,13 +8,15 @@ its client at a closed loopback port.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack
 from typing import Any
 
 import pytest
 
-from detective_rollout.emulator import netguard
-from tests.helpers.tasks import moto_s3
+from detective_rollout.emulator import Fleet, netguard
+from tasks.aws import Aws
+from tests.helpers.tasks import administrator_fleet, fleet_for_tasks, moto_s3
 
 netguard.install()
 
@@ -25,3 +27,21 @@ def s3(monkeypatch: pytest.MonkeyPatch) -> Iterator[Any]:
     monkeypatch.setenv("AWS_DEFAULT_REGION", "us-east-1")
     with moto_s3() as client:
         yield client
+
+
+@pytest.fixture
+def admin_aws(s3: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., tuple[Aws, Fleet]]]:
+    """``admin_aws(members=None, **administrator)``: the task code's ``Aws`` as the administrator of a new emulated
+    fleet (STS, account, Detective, GuardDuty), and that fleet; S3 stays moto's (``s3``). The same arguments give
+    the same fleet again (a property test's examples share one)."""
+    started: dict[str, tuple[Aws, Fleet]] = {}
+    with ExitStack() as stack:
+
+        def start(members: list[dict[str, Any]] | None = None, **administrator: Any) -> tuple[Aws, Fleet]:
+            spec = administrator_fleet(members, **administrator)
+            key = repr(spec)
+            if key not in started:
+                started[key] = Aws(), stack.enter_context(fleet_for_tasks(spec, monkeypatch))
+            return started[key]
+
+        yield start

@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import boto3
+from hypothesis import strategies as st
 from moto import mock_aws
 
 import tasks.aws
@@ -99,3 +100,31 @@ def fleet_for_tasks(spec: dict[str, Any], monkeypatch: Any, start: datetime = NO
 def operations(fleet: Fleet, since: int = 0) -> list[tuple[str, str, str]]:
     """(operation, account, Region) of every call the fleet served (from call number ``since`` on)."""
     return [(c.operation, c.account_id, c.region) for c in fleet.calls[since:]]
+
+
+def administrator_fleet(members: list[dict[str, Any]] | None = None, **administrator: Any) -> dict[str, Any]:
+    """A scenario whose administrator is ADMIN (``administrator`` fields merged in), with ``members``."""
+    return {
+        "administrator": {"account_id": ADMIN, **administrator},
+        "regions": ["us-east-1", "eu-west-1"],
+        "member_role": "DetectiveMemberRole",
+        "members": members or [],
+    }
+
+
+#: Arbitrary JSON-ish input values for the validators' property tests (types, Regions, ids, emails, CSV URIs).
+VALUE = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-5, 5000)
+    | st.floats()
+    | st.text(max_size=12)
+    | st.sampled_from(["all", "us-east-1", "af-south-1", "200000000001", ADMIN, "a@example.com", "s3://inputs/a.csv"]),
+    lambda inner: (
+        st.lists(inner, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(["account_id", "email", "regions", "owner"]) | st.text(max_size=5), inner, max_size=3
+        )
+    ),
+    max_leaves=12,
+)

@@ -22,16 +22,9 @@ from detective_rollout.cli import main
 from detective_rollout.ops.exits import EXIT_BAD_INPUT
 from tasks import errors
 from tasks.validate_offboarding import disable_options, validate_offboarding
+from tests.helpers.tasks import NOW, SETTINGS, VALUE, put_csv, written
 from tests.helpers.workflow import member, scenario
 from tests.reliability.catalog import CLI_BAD_INPUTS, DISABLE_BAD_INPUTS, BadInput
-from tests.tasks.test_validate_input import (
-    NOW,
-    SETTINGS,
-    VALUE,
-    FakeAws,
-    put_csv,
-    written,
-)
 
 EMAILS = ("jos", "bob@", "m1@example.com")
 
@@ -98,9 +91,12 @@ def _disable_input(s3: Any, bad: BadInput) -> Any:
 
 
 @pytest.mark.parametrize("bad", DISABLE_BAD_INPUTS, ids=[b.what for b in DISABLE_BAD_INPUTS])
-def test_disable_validation_refuses_bad_input_naming_field_and_value_before_any_write(s3: Any, bad: BadInput) -> None:
+def test_disable_validation_refuses_bad_input_naming_field_and_value_before_any_write(
+    s3: Any, admin_aws: Any, bad: BadInput
+) -> None:
+    aws, _ = admin_aws()
     with pytest.raises(errors.InvalidInput) as raised:
-        validate_offboarding(FakeAws(), SETTINGS, _disable_input(s3, bad), "off-1", NOW)  # type: ignore[arg-type]
+        validate_offboarding(aws, SETTINGS, _disable_input(s3, bad), "off-1", NOW)
     assert bad.message in raised.value.message
     assert written(s3) == []
 
@@ -116,10 +112,12 @@ FIELDS = sorted(disable_options(SETTINGS)) + ["accounts", "accounts_csv", "unkno
     suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(raw=VALUE | st.dictionaries(st.sampled_from(FIELDS), VALUE, max_size=5), data=st.binary(max_size=200))
-def test_disable_validation_fails_only_with_invalid_input_and_writes_nothing(s3: Any, raw: Any, data: bytes) -> None:
+def test_disable_validation_fails_only_with_invalid_input_and_writes_nothing(
+    s3: Any, admin_aws: Any, raw: Any, data: bytes
+) -> None:
     s3.put_object(Bucket="inputs", Key="a.csv", Body=data)
     before = written(s3)
     try:
-        validate_offboarding(FakeAws(), SETTINGS, raw, "fuzz", NOW)  # type: ignore[arg-type]
+        validate_offboarding(admin_aws()[0], SETTINGS, raw, "fuzz", NOW)
     except errors.InvalidInput:
         assert written(s3) == before

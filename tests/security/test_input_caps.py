@@ -14,17 +14,11 @@ from typing import Any
 import pytest
 
 from tasks import errors
+from tasks.aws import Aws
 from tasks.validate_input import validate_input
 from tasks.validate_offboarding import validate_offboarding
 from tasks.validation import MAX_CSV_BYTES
-from tests.tasks.test_validate_input import (
-    INPUTS,
-    NOW,
-    SETTINGS,
-    FakeAws,
-    put_csv,
-    written,
-)
+from tests.helpers.tasks import INPUTS, NOW, SETTINGS, put_csv, written
 
 Validator = Callable[..., dict[str, Any]]
 VALIDATORS = [pytest.param(validate_input, id="enable"), pytest.param(validate_offboarding, id="disable")]
@@ -60,10 +54,25 @@ class WatchedS3:
         return getattr(self._s3, name)
 
 
-def aws_with(s3: WatchedS3) -> FakeAws:
-    aws = FakeAws()
-    aws.s3 = s3
-    return aws
+class WatchedAws(Aws):
+    """The task code's Aws over the emulated fleet, its S3 client the watched one."""
+
+    def __init__(self, s3: WatchedS3) -> None:
+        super().__init__()
+        self.watched = s3
+
+    def client(self, service: str, region: str | None = None) -> Any:
+        return self.watched if service == "s3" else super().client(service, region)
+
+
+@pytest.fixture(autouse=True)
+def fleet(admin_aws: Any) -> None:
+    """Every test here validates as the emulated fleet's administrator."""
+    admin_aws()
+
+
+def aws_with(s3: WatchedS3) -> WatchedAws:
+    return WatchedAws(s3)
 
 
 @pytest.mark.parametrize("validator", VALIDATORS)
@@ -92,7 +101,7 @@ def test_csv_of_exactly_the_cap_is_read(s3: Any) -> None:
     data = row + b"\n" * (MAX_CSV_BYTES - len(row))
     uri = put_csv(s3, data, key="full.csv")
     watched = WatchedS3(s3)
-    output = validate_input(aws_with(watched), SETTINGS, {"accounts_csv": uri}, "caps-3", NOW)  # type: ignore[arg-type]
+    output = validate_input(aws_with(watched), SETTINGS, {"accounts_csv": uri}, "caps-3", NOW)
     assert output["account_count"] == 1
     assert watched.gets == ["full.csv"]
     assert INPUTS in uri

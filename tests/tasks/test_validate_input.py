@@ -1,106 +1,32 @@
 """State ValidateInput: the bad-input table, happy paths, Regions, the member limit, nothing written on bad input.
 
-S3 is moto's; STS / account:ListRegions / Detective come from a small fake ``Aws`` (and a botocore
-Stubber where the request shape matters), so each test states the administrator's fleet it assumes.
+S3 is moto's; STS, account:ListRegions and Detective are the emulated fleet's (``admin_aws``), so each test
+states the administrator's fleet it assumes. What the fleet's administrator cannot play (ListRegions denied,
+throttled or paged) is a botocore Stubber on a real account client.
 """
 
 from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable, Iterator
-from contextlib import ExitStack
 from typing import Any
 
 import boto3
 import pytest
-from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from tasks import errors
 from tasks import validate_input as module
+from tasks.aws import Aws
 from tasks.regions import DETECTIVE_REGIONS, OPT_IN_REGIONS
 from tasks.validate_input import listed_regions, validate_input
-from tests.helpers.tasks import ADMIN, INPUTS, NOW, REPORTS, SETTINGS, acct, put_csv, written
+from tests.helpers.tasks import ADMIN, INPUTS, NOW, REPORTS, SETTINGS, VALUE, acct, put_csv, written
 
 
-def client_error(code: str, status: int = 400) -> ClientError:
-    return ClientError(
-        {"Error": {"Code": code, "Message": code}, "ResponseMetadata": {"HTTPStatusCode": status}}, "Call"
-    )
-
-
-class FakeAccount:
-    def __init__(self, enabled: set[str], denied: bool) -> None:
-        self.enabled, self.denied = enabled, denied
-
-    def list_regions(self, **params: Any) -> dict[str, Any]:
-        if self.denied:
-            raise client_error("AccessDeniedException", 403)
-        names = list(DETECTIVE_REGIONS) + ["ap-south-2"]
-        start = int(params.get("NextToken", 0))
-        page = names[start : start + 10]
-        regions = [
-            {"RegionName": r, "RegionOptStatus": "ENABLED" if r in OPT_IN_REGIONS else "ENABLED_BY_DEFAULT"}
-            if r in self.enabled
-            else {"RegionName": r, "RegionOptStatus": "DISABLED"}
-            for r in page
-        ]
-        more = start + 10 < len(names)
-        return {"Regions": regions, **({"NextToken": str(start + 10)} if more else {})}
-
-
-class FakeDetective:
-    def __init__(self, region: str, enabled: bool, members: list[str] | None) -> None:
-        self.region, self.enabled, self.members = region, enabled, members
-
-    def list_graphs(self, **params: Any) -> dict[str, Any]:
-        if not self.enabled:
-            raise client_error("UnrecognizedClientException", 403)
-        arn = f"arn:aws:detective:{self.region}:{ADMIN}:graph:{'0' * 32}"
-        return {"GraphList": [{"Arn": arn}] if self.members is not None else []}
-
-    def list_members(self, GraphArn: str, MaxResults: int, NextToken: str = "0") -> dict[str, Any]:  # noqa: N803
-        assert MaxResults <= 200
-        start, members = int(NextToken), self.members or []
-        page = [{"AccountId": m, "Status": "ENABLED"} for m in members[start : start + MaxResults]]
-        more = start + MaxResults < len(members)
-        return {"MemberDetails": page, **({"NextToken": str(start + MaxResults)} if more else {})}
-
-
-class FakeAws:
-    """The administrator: enabled Regions, existing graphs (members by Region), a moto S3 client."""
-
-    def __init__(
-        self,
-        enabled: set[str] | None = None,
-        graphs: dict[str, list[str]] | None = None,
-        list_regions_denied: bool = False,
-    ) -> None:
-        self.account_id = ADMIN
-        self.enabled = set(DETECTIVE_REGIONS) - OPT_IN_REGIONS if enabled is None else enabled
-        self.graphs = graphs or {}
-        self.list_regions_denied = list_regions_denied
-        self.detective_regions: list[str] = []
-        self.s3 = boto3.client("s3", region_name="us-east-1")
-
-    def caller_account(self) -> str:
-        return self.account_id
-
-    def client(self, service: str, region: str | None = None) -> Any:
-        if service == "s3":
-            return self.s3
-        if service == "account":
-            return FakeAccount(self.enabled, self.list_regions_denied)
-        assert service == "detective" and region
-        self.detective_regions.append(region)
-        return FakeDetective(region, region in self.enabled, self.graphs.get(region))
-
-
-def run(aws: FakeAws, event_input: Any, execution: str = "run-1") -> dict[str, Any]:
-    return validate_input(aws, SETTINGS, event_input, execution, NOW)  # type: ignore[arg-type]
+def run(aws: Aws, event_input: Any, execution: str = "run-1") -> dict[str, Any]:
+    return validate_input(aws, SETTINGS, event_input, execution, NOW)
 
 
 # --- bad input: every row names the field and the value, masks emails, writes nothing -----------------
@@ -317,54 +243,59 @@ BAD_INPUT: list[tuple[str, Any, bytes | None, str]] = [
     ("event_input", "csv", "fragment"), [row[1:] for row in BAD_INPUT], ids=[row[0] for row in BAD_INPUT]
 )
 def test_bad_input_is_refused_naming_field_and_value_before_any_write(
-    s3: Any, event_input: Any, csv: bytes | None, fragment: str
+    s3: Any, admin_aws: Any, event_input: Any, csv: bytes | None, fragment: str
 ) -> None:
     if csv is not None:
         event_input = {**event_input, "accounts_csv": put_csv(s3, csv)}
     with pytest.raises(errors.InvalidInput) as raised:
-        run(FakeAws(), event_input)
+        run(admin_aws()[0], event_input)
     assert fragment in raised.value.message
     for email in ("a@example.com", "alice@", "other@", "admin@", "member1@", "bob@", "b@example.com", "jos"):
         assert email not in raised.value.message
     assert written(s3) == []
 
 
-def test_every_problem_is_reported_at_once(s3: Any) -> None:
+def test_every_problem_is_reported_at_once(s3: Any, admin_aws: Any) -> None:
     with pytest.raises(errors.InvalidInput) as raised:
-        run(FakeAws(), {"accounts": [{"account_id": "1", "email": "x"}], "batch_size": 0, "colour": "red"})
+        run(admin_aws()[0], {"accounts": [{"account_id": "1", "email": "x"}], "batch_size": 0, "colour": "red"})
     message = raised.value.message
     assert message.startswith("invalid input (4 problems): ")
     for part in ("input: unknown field 'colour'", "accounts[0].account_id", "accounts[0].email", "batch_size"):
         assert part in message
 
 
-def test_execution_name_unfit_for_an_s3_key_is_refused(s3: Any) -> None:
+def test_execution_name_unfit_for_an_s3_key_is_refused(s3: Any, admin_aws: Any) -> None:
     with pytest.raises(errors.InvalidInput, match="execution: expected a Step Functions execution name, got 'a/b'"):
-        run(FakeAws(), {"accounts": GOOD}, execution="a/b")
+        run(admin_aws()[0], {"accounts": GOOD}, execution="a/b")
     assert written(s3) == []
 
 
-def test_csv_bigger_than_5_mib_is_refused_from_its_size_alone(s3: Any) -> None:
+def test_csv_bigger_than_5_mib_is_refused_from_its_size_alone(s3: Any, admin_aws: Any) -> None:
     uri = put_csv(s3, b"x" * (5 * 1024 * 1024 + 1))
     with pytest.raises(errors.InvalidInput, match="has 5242881 bytes; at most 5242880"):
-        run(FakeAws(), {"accounts_csv": uri})
+        run(admin_aws()[0], {"accounts_csv": uri})
     assert written(s3) == []
 
 
-def test_graph_over_1200_members_is_refused_naming_region_and_counts(s3: Any) -> None:
-    existing = [f"{300000000000 + n:012d}" for n in range(1199)] + [acct(1)["account_id"]]
-    aws = FakeAws(graphs={"eu-west-1": existing})
+def members_of_a_graph_in(region: str, count: int, *also: dict[str, Any]) -> list[dict[str, Any]]:
+    """``count`` scenario members ENABLED in ``region``'s graph, then ``also`` (ENABLED there too)."""
+    existing = [{"account_id": f"{300000000000 + n:012d}", "email": f"x{n}@example.com"} for n in range(count)]
+    return [{**m, "existing_membership": {region: "ENABLED"}} for m in [*existing, *also]]
+
+
+def test_graph_over_1200_members_is_refused_naming_region_and_counts(s3: Any, admin_aws: Any) -> None:
+    aws, fleet = admin_aws(members_of_a_graph_in("eu-west-1", 1199, acct(1)))
     with pytest.raises(errors.InvalidInput) as raised:
         run(aws, {"accounts": [acct(1), acct(2)], "regions": ["us-east-1", "eu-west-1"]})
     assert "accounts in eu-west-1: 1200 existing members + 1 new accounts = 1201" in raised.value.message
     assert "us-east-1" not in raised.value.message
-    assert written(s3) == []
+    assert written(s3) == [] and fleet.mutating_calls() == []
 
 
-def test_accounts_already_members_do_not_count_twice(s3: Any) -> None:
-    existing = [f"{300000000000 + n:012d}" for n in range(1198)] + [acct(1)["account_id"], acct(2)["account_id"]]
-    output = run(FakeAws(graphs={"us-east-1": existing}), {"accounts": [acct(1), acct(2)], "regions": ["us-east-1"]})
-    assert output["pair_count"] == 2
+def test_accounts_already_members_do_not_count_twice(s3: Any, admin_aws: Any) -> None:
+    aws, _ = admin_aws(members_of_a_graph_in("us-east-1", 1198, acct(1), acct(2)))
+    output = run(aws, {"accounts": [acct(1), acct(2)], "regions": ["us-east-1"]})
+    assert output["pair_count"] == 2 and output["graph_regions"] == ["us-east-1"]
 
 
 # --- happy paths ---------------------------------------------------------------------------------------
@@ -374,7 +305,7 @@ def stored_plan(s3: Any, output: dict[str, Any]) -> dict[str, Any]:
     return json.loads(s3.get_object(Bucket=REPORTS, Key=output["request_key"])["Body"].read())
 
 
-def test_list_input_writes_the_plan_and_returns_a_small_output(s3: Any) -> None:
+def test_list_input_writes_the_plan_and_returns_a_small_output(s3: Any, admin_aws: Any) -> None:
     event_input = {
         "accounts": [acct(1), acct(2)],
         "regions": ["us-west-2", "us-east-1"],
@@ -383,7 +314,7 @@ def test_list_input_writes_the_plan_and_returns_a_small_output(s3: Any) -> None:
         "tags": {"owner": "security"},
         "invitation_message": "hi",
     }
-    output = run(FakeAws(), event_input)
+    output = run(admin_aws()[0], event_input)
     assert output == {
         "workflow": "enable",
         "execution": "run-1",
@@ -418,9 +349,11 @@ def test_list_input_writes_the_plan_and_returns_a_small_output(s3: Any) -> None:
 
 @pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"], ids=["no-bom", "bom"])
 @pytest.mark.parametrize("header", [b"", b"account_id,email,regions\r\n"], ids=["no-header", "header"])
-def test_csv_input_with_or_without_header_and_bom_and_per_account_regions(s3: Any, header: bytes, bom: bytes) -> None:
+def test_csv_input_with_or_without_header_and_bom_and_per_account_regions(
+    s3: Any, admin_aws: Any, header: bytes, bom: bytes
+) -> None:
     rows = b'200000000001,member1@example.com\r\n\r\n"200000000002","m2@example.com",eu-west-1\r\n'
-    output = run(FakeAws(), {"accounts_csv": put_csv(s3, bom + header + rows), "regions": ["us-east-1"]})
+    output = run(admin_aws()[0], {"accounts_csv": put_csv(s3, bom + header + rows), "regions": ["us-east-1"]})
     plan = stored_plan(s3, output)
     assert [(a["account_id"], a["regions"]) for a in plan["accounts"]] == [
         ("200000000001", ["us-east-1"]),
@@ -431,30 +364,51 @@ def test_csv_input_with_or_without_header_and_bom_and_per_account_regions(s3: An
     assert plan["options"]["access_denied_deadline"] is None
 
 
-def test_all_means_detective_regions_the_administrator_enabled(s3: Any) -> None:
-    output = run(FakeAws(enabled={"us-east-1", "eu-south-1", "ap-south-2"}), {"accounts": [acct(1)]})
-    assert output["regions"] == ["eu-south-1", "us-east-1"]
+def test_all_means_detective_regions_the_administrator_enabled(s3: Any, admin_aws: Any) -> None:
+    aws, _ = admin_aws(opted_out_regions=sorted(OPT_IN_REGIONS - {"eu-south-1"}))
+    output = run(aws, {"accounts": [acct(1)]})
+    assert output["regions"] == sorted((set(DETECTIVE_REGIONS) - OPT_IN_REGIONS) | {"eu-south-1"})
     assert output["admin_disabled_regions"] == []
 
 
-def test_requested_region_the_administrator_has_not_enabled_is_planned_as_skipped(s3: Any) -> None:
-    aws = FakeAws()
+def test_requested_region_the_administrator_has_not_enabled_is_planned_as_skipped(s3: Any, admin_aws: Any) -> None:
+    aws, fleet = admin_aws(opted_out_regions=sorted(OPT_IN_REGIONS))
     output = run(aws, {"accounts": [acct(1, regions=["af-south-1", "us-east-1"]), acct(2)], "regions": "all"})
     assert output["admin_disabled_regions"] == ["af-south-1"]
     assert "af-south-1" in output["regions"]
-    assert "af-south-1" not in aws.detective_regions  # never called in a Region it cannot reach
+    assert "af-south-1" not in {c.region for c in fleet.calls}  # never called in a Region it cannot reach
     assert stored_plan(s3, output)["admin_disabled_regions"] == ["af-south-1"]
 
 
-def test_list_regions_denied_falls_back_to_probing_requested_opt_in_regions(s3: Any) -> None:
-    aws = FakeAws(enabled={"us-east-1", "me-south-1"}, list_regions_denied=True)
-    output = run(aws, {"accounts": [acct(1)], "regions": ["us-east-1", "me-south-1", "af-south-1"]})
+class AccountAnswers(Aws):
+    """The task code's Aws over the fleet, except account:ListRegions, which a botocore Stubber answers.
+
+    The fleet's administrator may always list its Regions; what it cannot play (ListRegions denied or throttled
+    while the rest works, pages) is stubbed on a real client, so request shapes are still validated.
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.account = boto3.client("account", region_name="us-east-1")
+        self.stub = Stubber(self.account)
+
+    def client(self, service: str, region: str | None = None) -> Any:
+        return self.account if service == "account" else super().client(service, region)
+
+
+def test_list_regions_denied_falls_back_to_probing_requested_opt_in_regions(s3: Any, admin_aws: Any) -> None:
+    _, fleet = admin_aws(opted_out_regions=sorted(OPT_IN_REGIONS - {"me-south-1"}))
+    aws = AccountAnswers()
+    aws.stub.add_client_error("list_regions", "AccessDeniedException", http_status_code=403)
+    with aws.stub:
+        output = run(aws, {"accounts": [acct(1)], "regions": ["us-east-1", "me-south-1", "af-south-1"]})
     assert output["admin_disabled_regions"] == ["af-south-1"]
-    assert sorted(set(aws.detective_regions)) == ["af-south-1", "me-south-1", "us-east-1"]
+    probed = {c.region for c in fleet.calls if c.service == "detective"}
+    assert probed == {"af-south-1", "me-south-1", "us-east-1"}
 
 
-class MeetingAws(FakeAws):
-    """GetCallerIdentity and ListRegions each wait for the other: only concurrent calls get through."""
+class MeetingAws(Aws):
+    """GetCallerIdentity and ListRegions' first page each wait for the other: only concurrent calls get through."""
 
     def __init__(self) -> None:
         super().__init__()
@@ -467,43 +421,36 @@ class MeetingAws(FakeAws):
     def client(self, service: str, region: str | None = None) -> Any:
         found = super().client(service, region)
         if service == "account":
-            list_regions = found.list_regions
-
-            def first_page_meets(**params: Any) -> dict[str, Any]:
-                if "NextToken" not in params:
-                    self.meeting.wait()
-                return list_regions(**params)
-
-            found.list_regions = first_page_meets
+            found.meta.events.register("before-call.account.ListRegions", self._first_page_meets)
         return found
 
+    def _first_page_meets(self, params: dict[str, Any], **_: Any) -> None:
+        if "NextToken" not in params:
+            self.meeting.wait()
 
-def test_caller_identity_and_enabled_regions_are_read_at_once(s3: Any) -> None:
+
+def test_caller_identity_and_enabled_regions_are_read_at_once(s3: Any, admin_aws: Any) -> None:
+    admin_aws()
     output = run(MeetingAws(), {"accounts": [acct(1)]})  # sequential calls would break the barrier
     assert output["admin_account_id"] == ADMIN and "us-east-1" in output["regions"]
 
 
-def test_a_list_regions_error_comes_after_the_input_problems(s3: Any) -> None:
-    class Throttled(FakeAccount):
-        def list_regions(self, **params: Any) -> dict[str, Any]:
-            raise client_error("ThrottlingException", 400)
-
-    aws = FakeAws()
-    plain_client = aws.client
-    aws.client = lambda service, region=None: (  # type: ignore[method-assign]
-        Throttled(set(), False) if service == "account" else plain_client(service, region)
-    )
-    with pytest.raises(errors.InvalidInput, match="account_id"):
+def test_a_list_regions_error_comes_after_the_input_problems(s3: Any, admin_aws: Any) -> None:
+    admin_aws()
+    aws = AccountAnswers()
+    aws.stub.add_client_error("list_regions", "ThrottlingException", http_status_code=400)
+    aws.stub.add_client_error("list_regions", "ThrottlingException", http_status_code=400)
+    with aws.stub, pytest.raises(errors.InvalidInput, match="account_id"):
         run(aws, {"accounts": [{"account_id": "12345", "email": "a@example.com"}]})
-    with pytest.raises(errors.RolloutError, match="ThrottlingException"):
+    with aws.stub, pytest.raises(errors.RolloutError, match="ThrottlingException"):
         run(aws, {"accounts": [acct(1)]})
 
 
-def test_list_regions_is_paged_with_next_token_through_a_real_client() -> None:
-    account = boto3.client("account", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="x")
-    aws = FakeAws()
-    aws.client = lambda service, region=None: account  # type: ignore[method-assign]
-    with Stubber(account) as stub:
+def test_list_regions_is_paged_with_next_token_through_a_real_client(admin_aws: Any) -> None:
+    admin_aws()
+    aws = AccountAnswers()
+    stub = aws.stub
+    with stub:
         first = [{"RegionName": "us-east-1", "RegionOptStatus": "ENABLED_BY_DEFAULT"}]
         stub.add_response("list_regions", {"Regions": first, "NextToken": "t"}, {"MaxResults": 50})
         stub.add_response(
@@ -516,23 +463,25 @@ def test_list_regions_is_paged_with_next_token_through_a_real_client() -> None:
             },
             {"MaxResults": 50, "NextToken": "t"},
         )
-        assert listed_regions(aws) == {"us-east-1", "af-south-1"}  # type: ignore[arg-type]
+        assert listed_regions(aws) == {"us-east-1", "af-south-1"}
         stub.assert_no_pending_responses()
 
 
-def test_dry_run_and_replay_are_recorded(s3: Any) -> None:
+def test_dry_run_and_replay_are_recorded(s3: Any, admin_aws: Any) -> None:
     output = run(
-        FakeAws(), {"accounts": [acct(1)], "dry_run": True, "source": "replay", "replay_of": "run-0"}, execution="run-2"
+        admin_aws()[0],
+        {"accounts": [acct(1)], "dry_run": True, "source": "replay", "replay_of": "run-0"},
+        execution="run-2",
     )
     assert output["dry_run"] is True
     assert stored_plan(s3, output)["request"]["replay_of"] == "run-0"
 
 
 def test_lambda_handler_builds_its_collaborators_and_logs_no_email(
-    s3: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+    s3: Any, admin_aws: Any, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
 ) -> None:
     monkeypatch.setenv("REPORT_BUCKET", REPORTS)
-    monkeypatch.setattr(module, "default_aws", FakeAws)
+    admin_aws()  # default_aws() reaches the fleet
     output = module.lambda_handler({"input": {"accounts": [acct(1)]}, "execution": "run-3"}, None)
     assert output["request_key"] == "work/enable/run-3/request.json"
     with pytest.raises(errors.InvalidInput):
@@ -546,96 +495,59 @@ def test_lambda_handler_builds_its_collaborators_and_logs_no_email(
 
 # --- fuzzing the whole state: only InvalidInput escapes, and it never leaves a write behind -----------
 
-VALUE = st.recursive(
-    st.none()
-    | st.booleans()
-    | st.integers(-5, 5000)
-    | st.floats()
-    | st.text(max_size=12)
-    | st.sampled_from(["all", "us-east-1", "af-south-1", "200000000001", ADMIN, "a@example.com", "s3://inputs/a.csv"]),
-    lambda inner: (
-        st.lists(inner, max_size=3)
-        | st.dictionaries(
-            st.sampled_from(["account_id", "email", "regions", "owner"]) | st.text(max_size=5), inner, max_size=3
-        )
-    ),
-    max_leaves=12,
-)
 FIELDS = sorted(module.enable_options(SETTINGS)) + ["accounts", "accounts_csv", "unknown"]
 
 
 @settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(raw=VALUE | st.dictionaries(st.sampled_from(FIELDS), VALUE, max_size=5), data=st.binary(max_size=200))
-def test_validate_input_fails_only_with_invalid_input_and_writes_nothing(s3: Any, raw: Any, data: bytes) -> None:
+def test_validate_input_fails_only_with_invalid_input_and_writes_nothing(
+    s3: Any, admin_aws: Any, raw: Any, data: bytes
+) -> None:
     s3.put_object(Bucket=INPUTS, Key="a.csv", Body=data)
     before = written(s3)
     try:
-        run(FakeAws(), raw, execution="fuzz")
+        run(admin_aws()[0], raw, execution="fuzz")
     except errors.InvalidInput:
         assert written(s3) == before
 
 
-# --- through the emulated fleet (real boto3 clients; S3 stays moto's) --------------------------------
-
-FLEET_ADMIN = "999999999999"
+# --- Regions and graphs as the emulated fleet's administrator has them ------------------------------
 
 
-def fleet_scenario(**admin: Any) -> dict[str, Any]:
-    members = [{"account_id": f"{200000000000 + n:012d}", "email": f"member{n}@example.com"} for n in (1, 2)]
-    return {
-        "administrator": {"account_id": FLEET_ADMIN, "guardduty_age_hours": {"us-east-1": 72}, **admin},
-        "regions": ["us-east-1", "eu-west-1", "af-south-1"],
-        "member_role": "DetectiveMemberRole",
-        "members": members,
-    }
-
-
-@pytest.fixture
-def fleet_aws(s3: Any) -> Iterator[Callable[..., Any]]:
-    """``start(**administrator_fields)`` routes boto3's STS/account/Detective calls to a new emulated fleet."""
-    from detective_rollout.clocks import InstantClock
-    from detective_rollout.emulator import Fleet, load_scenario
-
-    with ExitStack() as stack:
-        yield lambda **admin: stack.enter_context(
-            Fleet(load_scenario(fleet_scenario(**admin)), InstantClock()).intercept()
-        )
-
-
-def test_fleet_all_regions_skip_the_opt_in_regions_the_administrator_opted_out_of(s3: Any, fleet_aws: Any) -> None:
-    fleet = fleet_aws(opted_out_regions=["af-south-1", "me-south-1"])
-    output = validate_input(module.Aws(), SETTINGS, {"accounts": [acct(1)]}, "fleet-1", NOW)
-    assert output["admin_account_id"] == FLEET_ADMIN
+def test_fleet_all_regions_skip_the_opt_in_regions_the_administrator_opted_out_of(s3: Any, admin_aws: Any) -> None:
+    aws, fleet = admin_aws(opted_out_regions=["af-south-1", "me-south-1"])
+    output = validate_input(aws, SETTINGS, {"accounts": [acct(1)]}, "fleet-1", NOW)
+    assert output["admin_account_id"] == ADMIN
     assert "af-south-1" not in output["regions"] and "eu-south-1" in output["regions"]
     assert output["admin_disabled_regions"] == []
     assert fleet.mutating_calls() == []
 
 
-def test_fleet_explicit_opted_out_region_becomes_admin_disabled(s3: Any, fleet_aws: Any) -> None:
-    fleet_aws(opted_out_regions=["af-south-1"])
+def test_fleet_explicit_opted_out_region_becomes_admin_disabled(s3: Any, admin_aws: Any) -> None:
+    aws, _ = admin_aws(opted_out_regions=["af-south-1"])
     output = validate_input(
-        module.Aws(), SETTINGS, {"accounts": [acct(1)], "regions": ["af-south-1", "us-east-1"]}, "fleet-2", NOW
+        aws, SETTINGS, {"accounts": [acct(1)], "regions": ["af-south-1", "us-east-1"]}, "fleet-2", NOW
     )
     assert output["regions"] == ["af-south-1", "us-east-1"]
     assert output["admin_disabled_regions"] == ["af-south-1"]
 
 
-def test_fleet_administrator_listed_as_member_is_refused_via_sts(s3: Any, fleet_aws: Any) -> None:
-    fleet = fleet_aws(existing_graph_regions=["us-east-1"])
-    with pytest.raises(errors.InvalidInput, match=f"accounts\\[1\\].account_id: '{FLEET_ADMIN}' is the administrator"):
+def test_fleet_administrator_listed_as_member_is_refused_via_sts(s3: Any, admin_aws: Any) -> None:
+    aws, fleet = admin_aws(existing_graph_regions=["us-east-1"])
+    with pytest.raises(errors.InvalidInput, match=f"accounts\\[1\\].account_id: '{ADMIN}' is the administrator"):
         validate_input(
-            module.Aws(),
+            aws,
             SETTINGS,
-            {"accounts": [acct(1), {"account_id": FLEET_ADMIN, "email": "admin@example.com"}]},
+            {"accounts": [acct(1), {"account_id": ADMIN, "email": "admin@example.com"}]},
             "fleet-3",
             NOW,
         )
     assert written(s3) == [] and fleet.mutating_calls() == []
 
 
-def test_fleet_output_names_the_regions_that_already_have_a_graph(s3: Any, fleet_aws: Any) -> None:
-    fleet_aws(existing_graph_regions=["eu-west-1"])
+def test_fleet_output_names_the_regions_that_already_have_a_graph(s3: Any, admin_aws: Any) -> None:
+    aws, _ = admin_aws(existing_graph_regions=["eu-west-1"])
     output = validate_input(
-        module.Aws(), SETTINGS, {"accounts": [acct(1)], "regions": ["us-east-1", "eu-west-1"]}, "fleet-3", NOW
+        aws, SETTINGS, {"accounts": [acct(1)], "regions": ["us-east-1", "eu-west-1"]}, "fleet-3", NOW
     )
     assert output["graph_regions"] == ["eu-west-1"]  # EnsureGraph creates straight away in us-east-1
