@@ -48,7 +48,7 @@ def test_moto_is_the_pinned_version() -> None:
     ("module", "path"), hooks.TARGETS, ids=[f"{m.rsplit('.', 1)[1]}.{p}" for m, p in hooks.TARGETS]
 )
 def test_every_hooked_symbol_exists(module: str, path: str) -> None:
-    _symbol(module, path)
+    assert _symbol(module, path) is not None, f"{module}.{path} is None"
 
 
 def test_lambda_dispatch_hook_shape() -> None:

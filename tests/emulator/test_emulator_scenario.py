@@ -92,7 +92,8 @@ def test_a_malformed_scenario_is_rejected_naming_the_field(change: Any, message:
 
 
 def test_keys_starting_with_underscore_are_comments() -> None:
-    load_scenario(scenario_dict(_comment="fleet for the accept tests"))
+    commented = load_scenario(scenario_dict(_comment="fleet for the accept tests"))
+    assert commented == load_scenario(scenario_dict())
 
 
 def test_a_scenario_file_with_invalid_json_names_the_line(tmp_path: Path) -> None:
