@@ -1,4 +1,4 @@
-"""The enable machine's Task states called one after another, as the ASL passes their data, over the emulated fleet.
+"""The workflows' Task states called one after another, as the ASL passes their data, over the emulated fleet.
 
 Task-level tests stop the chain where their state starts, then call that state's handler with the input the
 state machine would give it (statemachines/enable-detective.asl.json's Parameters) and assert on the fleet,
@@ -12,7 +12,18 @@ from dataclasses import dataclass
 from typing import Any
 
 from detective_rollout.emulator import Fleet
-from tasks import accept_invitations, check_guard_duty, ensure_graph, invite_members, validate_input, verify_members
+from tasks import (
+    accept_invitations,
+    check_guard_duty,
+    delete_graph,
+    disassociate_memberships,
+    ensure_graph,
+    invite_members,
+    remove_members,
+    validate_input,
+    validate_offboarding,
+    verify_members,
+)
 from tests.helpers.tasks import ADMIN, REPORTS
 
 REGIONS = ["us-east-1", "eu-west-1"]
@@ -75,4 +86,42 @@ class EnableStates:
     def work(self, name: str) -> Any:
         """A work document of this execution, parsed."""
         key = f"work/enable/{self.execution}/{name}"
+        return json.loads(self.s3.get_object(Bucket=REPORTS, Key=key)["Body"].read())
+
+
+@dataclass
+class DisableStates:
+    """One disable execution's state data, a Task state at a time (statemachines/disable-detective.asl.json)."""
+
+    fleet: Fleet
+    s3: Any
+    execution: str = "off-1"
+    #: Where the calls of the state under test start in ``fleet.calls``.
+    since: int = 0
+
+    def validate(self, **fields: Any) -> dict[str, Any]:
+        """ValidateOffboarding over REGIONS (``fields`` give the accounts and options): the machine's ``$.plan``."""
+        event = {"input": {"regions": REGIONS, **fields}, "execution": self.execution}
+        return validate_offboarding.lambda_handler(event, None)
+
+    def mark(self) -> None:
+        """The state under test's calls start here."""
+        self.since = len(self.fleet.calls)
+
+    def writes(self) -> list[tuple[str, str, str]]:
+        """(operation, account, Region) of the successful writes since :meth:`mark`."""
+        return [(c.operation, c.account_id, c.region) for c in self.fleet.calls[self.since :] if c.mutating]
+
+    def remove(self, plan: dict[str, Any]) -> dict[str, Any]:
+        return remove_members.lambda_handler({"plan": plan}, None)
+
+    def disassociate(self, plan: dict[str, Any], batch: int) -> dict[str, Any]:
+        event = {"batch": batch, "plan": {"workflow": plan["workflow"], "execution": plan["execution"]}}
+        return disassociate_memberships.lambda_handler(event, None)
+
+    def delete_graphs(self, plan: dict[str, Any]) -> dict[str, Any]:
+        return delete_graph.lambda_handler({"plan": plan}, None)
+
+    def work(self, name: str) -> Any:
+        key = f"work/disable/{self.execution}/{name}"
         return json.loads(self.s3.get_object(Bucket=REPORTS, Key=key)["Body"].read())

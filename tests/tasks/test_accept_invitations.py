@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from tasks import errors
-from tests.helpers.enable_states import REGIONS, EnableStates, member
+from tests.helpers.states import REGIONS, EnableStates, member
 
 Start = Callable[..., EnableStates]
 A1, A2, A3 = (member(n)["account_id"] for n in (1, 2, 3))

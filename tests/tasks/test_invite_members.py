@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tasks.invite_members import lambda_handler
-from tests.helpers.enable_states import REGIONS, EnableStates, member
+from tests.helpers.states import REGIONS, EnableStates, member
 
 Start = Callable[..., EnableStates]
 

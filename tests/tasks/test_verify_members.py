@@ -6,7 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from tasks.verify_members import MAX_ATTEMPTS
-from tests.helpers.enable_states import REGIONS, EnableStates, member
+from tests.helpers.states import REGIONS, EnableStates, member
 
 Start = Callable[..., EnableStates]
 A1, A2 = (member(n)["account_id"] for n in (1, 2))
