@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, ClassVar
 
 from detective_rollout.emulator import Fleet
 from tasks import (
@@ -50,14 +50,36 @@ def fleet_spec(
 
 
 @dataclass
-class EnableStates:
-    """One enable execution's state data, advanced a Task state at a time."""
+class WorkflowStates:
+    """What both workflows' chains share: the fleet, moto's S3, the execution and where the state under test began."""
 
     fleet: Fleet
     s3: Any
-    execution: str = "run-1"
-    #: Where the calls of the state under test start in ``fleet.calls`` (a test sets it before calling the state).
+    execution: str
+    #: Where the calls of the state under test start in ``fleet.calls`` (:meth:`mark`).
     since: int = 0
+    workflow: ClassVar[str]
+
+    def mark(self) -> None:
+        """The state under test's calls start here."""
+        self.since = len(self.fleet.calls)
+
+    def writes(self) -> list[tuple[str, str, str]]:
+        """(operation, account, Region) of the successful writes since :meth:`mark`."""
+        return [(c.operation, c.account_id, c.region) for c in self.fleet.calls[self.since :] if c.mutating]
+
+    def work(self, name: str) -> Any:
+        """A work document of this execution, parsed."""
+        key = f"work/{self.workflow}/{self.execution}/{name}"
+        return json.loads(self.s3.get_object(Bucket=REPORTS, Key=key)["Body"].read())
+
+
+@dataclass
+class EnableStates(WorkflowStates):
+    """One enable execution's state data, advanced a Task state at a time."""
+
+    execution: str = "run-1"
+    workflow: ClassVar[str] = "enable"
 
     def validate(self, **fields: Any) -> dict[str, Any]:
         """ValidateInput over the scenario's members and REGIONS (``fields`` override): the machine's ``$.plan``."""
@@ -83,34 +105,18 @@ class EnableStates:
     def verify(self, plan: dict[str, Any], regions: list[dict[str, Any]]) -> dict[str, Any]:
         return verify_members.lambda_handler({"plan": plan, "regions": regions}, None)
 
-    def work(self, name: str) -> Any:
-        """A work document of this execution, parsed."""
-        key = f"work/enable/{self.execution}/{name}"
-        return json.loads(self.s3.get_object(Bucket=REPORTS, Key=key)["Body"].read())
-
 
 @dataclass
-class DisableStates:
+class DisableStates(WorkflowStates):
     """One disable execution's state data, a Task state at a time (statemachines/disable-detective.asl.json)."""
 
-    fleet: Fleet
-    s3: Any
     execution: str = "off-1"
-    #: Where the calls of the state under test start in ``fleet.calls``.
-    since: int = 0
+    workflow: ClassVar[str] = "disable"
 
     def validate(self, **fields: Any) -> dict[str, Any]:
         """ValidateOffboarding over REGIONS (``fields`` give the accounts and options): the machine's ``$.plan``."""
         event = {"input": {"regions": REGIONS, **fields}, "execution": self.execution}
         return validate_offboarding.lambda_handler(event, None)
-
-    def mark(self) -> None:
-        """The state under test's calls start here."""
-        self.since = len(self.fleet.calls)
-
-    def writes(self) -> list[tuple[str, str, str]]:
-        """(operation, account, Region) of the successful writes since :meth:`mark`."""
-        return [(c.operation, c.account_id, c.region) for c in self.fleet.calls[self.since :] if c.mutating]
 
     def remove(self, plan: dict[str, Any]) -> dict[str, Any]:
         return remove_members.lambda_handler({"plan": plan}, None)
@@ -121,7 +127,3 @@ class DisableStates:
 
     def delete_graphs(self, plan: dict[str, Any]) -> dict[str, Any]:
         return delete_graph.lambda_handler({"plan": plan}, None)
-
-    def work(self, name: str) -> Any:
-        key = f"work/disable/{self.execution}/{name}"
-        return json.loads(self.s3.get_object(Bucket=REPORTS, Key=key)["Body"].read())

@@ -51,3 +51,13 @@ def sample_event(name: str) -> dict[str, Any]:
     data = json.loads((EVENTS / f"{name}.json").read_text())
     assert isinstance(data, dict)
     return data
+
+
+class StubbedAws:
+    """What a trigger's handler takes from ``default_aws()``: its clients, here the stubbed ones by service."""
+
+    def __init__(self, clients: dict[str, Any]) -> None:
+        self.clients = clients
+
+    def client(self, service: str, region: str | None = None) -> Any:
+        return self.clients[service]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.workflow.conftest import Runner, member, rows_by_pair, scenario
+from tests.helpers.workflow import Runner, member, rows_by_pair, scenario
 
 M1, M2 = member(1)["account_id"], member(2)["account_id"]
 

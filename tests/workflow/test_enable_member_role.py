@@ -13,8 +13,8 @@ import pytest
 
 from detective_rollout.emulator import load_scenario
 from detective_rollout.engine.runner import scenario_parameters
-from tests.ops.conftest import Cli, make_cli
-from tests.workflow.conftest import Runner, member, rows_by_pair, scenario
+from tests.helpers.ops import Cli, make_cli
+from tests.helpers.workflow import Runner, member, rows_by_pair, scenario
 
 ROLE = "SecOpsDetectiveAccess"
 

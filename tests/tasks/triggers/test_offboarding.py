@@ -9,7 +9,7 @@ import pytest
 
 from tasks.triggers import offboarding
 from tasks.triggers.common import TriggerError
-from tests.helpers.triggers import DISABLE_ARN, sample_event, stubbed
+from tests.helpers.triggers import DISABLE_ARN, StubbedAws, sample_event, stubbed
 
 STARTED = {"executionArn": "arn:aws:states:eu-west-1:111111111111:execution:x:y", "startDate": "2026-03-05T09:30:01Z"}
 
@@ -88,17 +88,9 @@ def test_other_start_errors_propagate_for_eventbridge_to_retry() -> None:
             )
 
 
-class _FakeAws:
-    def __init__(self, clients: dict[str, Any]) -> None:
-        self.clients = clients
-
-    def client(self, service: str, region: str | None = None) -> Any:
-        return self.clients[service]
-
-
 def test_handlers_refuse_to_run_without_their_settings(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.delenv("DISABLE_STATE_MACHINE_ARN", raising=False)
-    monkeypatch.setattr(offboarding, "default_aws", lambda: _FakeAws({}))
+    monkeypatch.setattr(offboarding, "default_aws", lambda: StubbedAws({}))
     with pytest.raises(TriggerError, match="DISABLE_STATE_MACHINE_ARN"):
         offboarding.lambda_handler(sample_event("organizations-close-account"), None)
 
@@ -107,6 +99,6 @@ def test_offboarding_handler_starts_the_disable_machine(monkeypatch: pytest.Monk
     monkeypatch.setenv("DISABLE_STATE_MACHINE_ARN", DISABLE_ARN)
     with stubbed("stepfunctions") as (sfn, sfn_s):
         sfn_s.add_response("start_execution", STARTED)
-        monkeypatch.setattr(offboarding, "default_aws", lambda: _FakeAws({"stepfunctions": sfn}))
+        monkeypatch.setattr(offboarding, "default_aws", lambda: StubbedAws({"stepfunctions": sfn}))
         result = offboarding.lambda_handler(sample_event("organizations-account-departed"), None)
     assert result["status"] == "STARTED" and result["input"]["accounts"] == [{"account_id": "222233336666"}]

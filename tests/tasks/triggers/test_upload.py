@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 
 from tasks.triggers import upload
-from tests.helpers.triggers import BUCKET, ENABLE_ARN, sample_event, stubbed
+from tests.helpers.triggers import BUCKET, ENABLE_ARN, StubbedAws, sample_event, stubbed
 
 STARTED = {"executionArn": "arn:aws:states:eu-west-1:111111111111:execution:x:y", "startDate": "2026-03-05T09:30:01Z"}
 
@@ -52,18 +52,10 @@ def test_an_upload_to_another_bucket_starts_nothing() -> None:
     assert result is None
 
 
-class _FakeAws:
-    def __init__(self, clients: dict[str, Any]) -> None:
-        self.clients = clients
-
-    def client(self, service: str, region: str | None = None) -> Any:
-        return self.clients[service]
-
-
 def test_upload_handler_ignores_registry_edits(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ENABLE_STATE_MACHINE_ARN", ENABLE_ARN)
     monkeypatch.setenv("REPORT_BUCKET", BUCKET)
     with stubbed("stepfunctions") as (sfn, _):
-        monkeypatch.setattr(upload, "default_aws", lambda: _FakeAws({"stepfunctions": sfn}))
+        monkeypatch.setattr(upload, "default_aws", lambda: StubbedAws({"stepfunctions": sfn}))
         result = upload.lambda_handler(sample_event("s3-registry-edited"), None)
     assert result == {"status": "IGNORED", "bucket": BUCKET, "key": "registry/accounts.csv"}

@@ -11,7 +11,7 @@ from botocore.stub import ANY
 
 from tasks.triggers import vending
 from tasks.triggers.common import TriggerError
-from tests.helpers.triggers import BUCKET, ENABLE_ARN, TOPIC_ARN, body, sample_event, stubbed
+from tests.helpers.triggers import BUCKET, ENABLE_ARN, TOPIC_ARN, StubbedAws, body, sample_event, stubbed
 
 CT_EVENT = "controltower-create-managed-account"
 CT_ACCOUNT = "444455556666"
@@ -154,12 +154,7 @@ def test_handler_reports_missing_email_without_raising(monkeypatch: pytest.Monke
         orgs_s.add_client_error("describe_account", "AccessDeniedException", http_status_code=403)
         s3_s.add_client_error("get_object", "NoSuchKey", http_status_code=404)
         sns_s.add_response("publish", {"MessageId": "m-2"})
-        clients = {"stepfunctions": sfn, "organizations": orgs, "s3": s3, "sns": sns}
-
-        class FakeAws:
-            def client(self, service: str, region: str | None = None) -> Any:
-                return clients[service]
-
-        monkeypatch.setattr(vending, "default_aws", FakeAws)
+        clients = StubbedAws({"stepfunctions": sfn, "organizations": orgs, "s3": s3, "sns": sns})
+        monkeypatch.setattr(vending, "default_aws", lambda: clients)
         result = vending.lambda_handler(sample_event(CT_EVENT), None)
     assert result["status"] == "MISSING_EMAIL" and CT_ACCOUNT in result["error"]
