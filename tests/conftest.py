@@ -17,6 +17,7 @@ import pytest
 from detective_rollout.emulator import Fleet, netguard
 from tasks.aws import Aws
 from tests.helpers.tasks import administrator_fleet, fleet_for_tasks, moto_s3
+from tests.helpers.workflow import Runner, run_enable
 
 netguard.install()
 
@@ -45,3 +46,9 @@ def admin_aws(s3: Any, monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[...
             return started[key]
 
         yield start
+
+
+@pytest.fixture
+def enable() -> Runner:
+    """Run the enable workflow: ``enable(scenario_dict, **input_fields)``; pass ``fleet=`` to rerun on a fleet."""
+    return run_enable

@@ -1,4 +1,4 @@
-"""Fixtures of the disable workflow's end-to-end tests (helpers in tests.helpers.workflow).
+"""Fixtures of the disable workflow's end-to-end tests (helpers in tests.helpers.workflow; ``enable`` is the root's).
 
 Fleets start from the scenario's state (``existing_membership``), so each test says exactly which
 memberships exist before offboarding.
@@ -8,13 +8,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.helpers.workflow import Runner, run_disable, run_enable
-
-
-@pytest.fixture
-def enable() -> Runner:
-    """Run the enable workflow: ``enable(scenario_dict, **input_fields)``; pass ``fleet=`` to rerun on a fleet."""
-    return run_enable
+from tests.helpers.workflow import Runner, run_disable
 
 
 @pytest.fixture
