@@ -11,7 +11,7 @@ from typing import Any
 
 from detective_rollout.ops.html import render_html
 from tasks.actions import ACTIONS
-from tests.ops.conftest import FAULTY, Cli, sample_report
+from tests.helpers.ops import FAULTY, Cli, sample_report
 
 ROLE_ARN = f"arn:aws:iam::{FAULTY}:role/DetectiveMemberRole"
 DENIED = (

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.ops.conftest import make_cli
+from tests.helpers.ops import make_cli
 from tests.reliability.killed import (
     MEMBERS,
     REGIONS,

@@ -9,7 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from tasks.actions import ACTIONS
-from tests.workflow.conftest import Runner, member, rows_by_pair, scenario
+from tests.helpers.workflow import Runner, member, rows_by_pair, scenario
 
 CLOSED, NO_ROLE, HEALTHY = member(1, faults=["closed"]), member(2, faults=["no_role"]), member(3)
 
