@@ -14,14 +14,13 @@ from contextlib import AbstractContextManager
 from typing import Any
 
 import boto3
-from infra_cfn import sample_event
-from infra_stubs import BUCKET
 
 from detective_rollout.clocks import InstantClock
 from detective_rollout.emulator import Fleet, load_scenario
 from detective_rollout.local import run_local
 from tasks import aws as tasks_aws
-from tests.workflow.conftest import member, scenario
+from tests.helpers.triggers import BUCKET, sample_event
+from tests.helpers.workflow import member, scenario
 
 REGIONS = ["us-east-1", "eu-west-1"]
 
