@@ -113,8 +113,8 @@ def record_of(state_dir: Path) -> dict[str, Any] | None:
     return found[0] if len(found) == 1 and isinstance(found[0], dict) else None
 
 
-def fleet_members(state_dir: Path) -> dict[str, dict[str, str]]:
-    """Region -> account -> member status, as fleet.json holds them."""
+def fleet_members(state_dir: Path, field: str = "status") -> dict[str, dict[str, str]]:
+    """Region -> account -> the member's ``field`` (its status by default), as fleet.json holds them."""
     saved = read_json(state_dir / "fleet.json") or {}
     graphs = ((saved.get("state") or {}).get("fleet") or {}).get("graphs") or {}
-    return {g["region"]: {m["account_id"]: m["status"] for m in g["members"]} for g in graphs.values()}
+    return {g["region"]: {m["account_id"]: m[field] for m in g["members"]} for g in graphs.values()}
