@@ -9,12 +9,20 @@ row FAILED (the report is still written), 2 bad input (nothing written), 1 anyth
 
 from __future__ import annotations
 
+import sys
 from typing import Any
 
 import click
 
 from detective_rollout.clocks import parse_clock
-from detective_rollout.ops.cli_options import run_output_options
+from detective_rollout.ops.cli_options import (
+    handles_errors,
+    profile_option,
+    region_option,
+    run_output_options,
+    stack_name_option,
+    state_dir_option,
+)
 from detective_rollout.ops.commands import register as register_operator_commands
 from detective_rollout.ops.factory import Factory
 from detective_rollout.ops.interrupt import CommandLineGroup
@@ -60,6 +68,7 @@ def main(ctx: click.Context, clock_spec: str, verbose: bool) -> None:
 @run_output_options
 @aws_start_options
 @click.pass_obj
+@handles_errors
 def enable(
     factory: Factory,
     scenario: str | None,
@@ -110,6 +119,7 @@ def enable(
 @run_output_options
 @aws_start_options
 @click.pass_obj
+@handles_errors
 def disable(
     factory: Factory,
     scenario: str | None,
@@ -150,6 +160,53 @@ def disable(
     start_local(
         factory, scenario, "disable", accounts, regions, input_path, member_ids, overrides, report_path, as_json
     )
+
+
+@main.command()
+@click.option(
+    "--local",
+    "scenario",
+    type=click.Path(dir_okay=False),
+    help="Check the embedded engine's deployment and this scenario's fleet instead of AWS.",
+)
+@state_dir_option
+@profile_option
+@region_option
+@stack_name_option
+@click.option("--accounts", help="Account CSV (a local file): check that each account's member role can be assumed.")
+@click.option(
+    "--regions",
+    help="Comma-separated Regions whose GuardDuty detector to check (default: --region; locally the scenario's).",
+)
+@click.pass_obj
+@handles_errors
+def doctor(
+    factory: Factory,
+    scenario: str | None,
+    profile: str | None,
+    region: str | None,
+    stack_name: str,
+    accounts: str | None,
+    regions: str | None,
+) -> None:
+    """Read-only pre-flight check: one line per check, ✓ / ✗ / not checked, and what to do.
+
+    Checks the credentials and their account, the Region, the stack's outputs, both state machines,
+    the report bucket's reports/, the administrator's GuardDuty detector age per Region and (with
+    --accounts) the member roles by AssumeRole. Exit codes: 0 no check failed, 1 some check failed,
+    2 bad input (e.g. an unreadable --accounts file).
+    """
+    from detective_rollout.ops.doctor import render
+    from detective_rollout.ops.doctor_run import account_ids, aws_checks, local_checks
+
+    ids = account_ids(accounts)
+    if scenario:
+        checks = local_checks(factory, scenario, ids, regions)
+    else:
+        checks = aws_checks(factory, profile, region, stack_name, ids, regions)
+    text, code = render(checks)
+    click.echo(text)
+    sys.exit(code)
 
 
 @main.group()

@@ -122,17 +122,17 @@ def handles_errors[F: Callable[..., Any]](command: F) -> F:
 
     @functools.wraps(command)
     def run(*args: Any, **kwargs: Any) -> Any:
-        from botocore.exceptions import BotoCoreError, ClientError, NoCredentialsError, ProfileNotFound
+        from botocore.exceptions import BotoCoreError, ClientError
 
         from detective_rollout.emulator import ScenarioError
+        from detective_rollout.ops.aws_errors import explain
 
         try:
             return command(*args, **kwargs)
-        except (NotFound, StateDirError, ReplayError, ScenarioError, ProfileNotFound, OSError) as exc:
+        except (NotFound, StateDirError, ReplayError, ScenarioError, OSError) as exc:
             fail(str(exc))
-        except NoCredentialsError as exc:
-            fail(f"{exc} (use --profile, or --local SCENARIO.json --state-dir DIR for the embedded engine)", EXIT_ERROR)
         except (ClientError, BotoCoreError) as exc:
-            fail(f"AWS: {exc}", EXIT_ERROR)
+            message, code = explain(exc) or (f"AWS: {exc}", EXIT_ERROR)
+            fail(message, code)
 
     return run  # type: ignore[return-value]
