@@ -28,6 +28,9 @@ _MARKS = {OK: "✓", FAILED: "✗", NOT_CHECKED: "-"}
 _DENIED = frozenset({"AccessDenied", "AccessDeniedException", "UnauthorizedOperation", "AuthorizationError"})
 
 
+_NO_GUARDDUTY = "the operator policy does not grant guardduty:ListDetectors/GetDetector (Resource *)"
+
+
 @dataclass(frozen=True)
 class Check:
     """One line of the doctor's answer: what was checked, how it went, what was found or what to do."""
@@ -130,7 +133,7 @@ def guardduty(client_for: Callable[[str], Any], regions: Sequence[str], now: dat
         def call(region: str = region) -> Check:
             return one(region)
 
-        checks.append(attempt(f"GuardDuty {region}", call, "the operator policy does not grant guardduty:ListDetectors/GetDetector (Resource *)"))
+        checks.append(attempt(f"GuardDuty {region}", call, _NO_GUARDDUTY))
     return checks
 
 
