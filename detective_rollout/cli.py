@@ -16,6 +16,7 @@ import click
 
 from detective_rollout.clocks import parse_clock
 from detective_rollout.ops.cli_options import (
+    clock_option,
     handles_errors,
     profile_option,
     region_option,
@@ -28,6 +29,7 @@ from detective_rollout.ops.factory import Factory
 from detective_rollout.ops.interrupt import CommandLineGroup
 from detective_rollout.ops.runs import member_ids, start_aws, start_local
 from detective_rollout.ops.start import aws_start_options
+from detective_rollout.ops.workflow_flags import with_enable_flags
 
 
 @click.group(cls=CommandLineGroup)
@@ -60,11 +62,22 @@ def main(ctx: click.Context, clock_spec: str, verbose: bool) -> None:
     type=click.Path(dir_okay=False),
     help="Run on the embedded engine over the fleet this scenario file describes (else: on AWS).",
 )
-@click.option("--accounts", help="Account CSV (account_id,email[,regions]): a local file or s3://bucket/key.")
-@click.option("--regions", help="Comma-separated Regions, or 'all' (Detective Regions the administrator enabled).")
 @click.option(
-    "--guardduty-wait", type=click.Choice(["wait", "skip"]), help="Wait for a young GuardDuty detector, or skip."
+    "--accounts",
+    help="Account CSV (account_id,email[,regions]): a local file or s3://bucket/key "
+    "[default: locally the scenario's members].",
 )
+@click.option(
+    "--regions",
+    help="Comma-separated Regions, or 'all' (Detective Regions the administrator enabled) "
+    "[default: locally the scenario's Regions; on AWS all].",
+)
+@click.option(
+    "--guardduty-wait",
+    type=click.Choice(["wait", "skip"]),
+    help="Wait for a young GuardDuty detector, or skip its Regions [default: wait].",
+)
+@with_enable_flags
 @run_output_options
 @aws_start_options
 @click.pass_obj
@@ -84,14 +97,24 @@ def enable(
     stack_name: str,
     wait: bool,
     interval: float,
+    workflow_flags: dict[str, Any],
 ) -> None:
     """Enable Detective for --accounts (locally: the scenario's members by default) in --regions.
 
     Without --local the execution starts on the deployed stack (--profile, --region, --stack-name).
+    The workflow's options have flags (--batch-size ... --no-email); --input gives any other field.
+
+    \b
+    Exit codes:
+      0  no row FAILED (the report is written)
+      3  some row FAILED (the report is written all the same)
+      2  bad input: an option, the CSV or --input (nothing written)
+      1  anything else: an AWS or network error, the execution stopped without a report
     """
     from detective_rollout.local import default_accounts
 
     overrides: dict[str, Any] = {"guardduty_wait": guardduty_wait} if guardduty_wait else {}
+    overrides.update(workflow_flags)
     if plan:
         overrides["dry_run"] = True
     if scenario is None:
@@ -170,6 +193,7 @@ def disable(
     help="Check the embedded engine's deployment and this scenario's fleet instead of AWS.",
 )
 @state_dir_option
+@clock_option
 @profile_option
 @region_option
 @stack_name_option
@@ -217,6 +241,7 @@ def emulator() -> None:
 @emulator.command()
 @click.option("--scenario", required=True, type=click.Path(dir_okay=False))
 @click.option("--port", default=0, type=int, help="TCP port on 127.0.0.1 (0 = any free port).")
+@clock_option
 @click.pass_obj
 def serve(factory: Factory, scenario: str, port: int) -> None:
     """Serve the scenario's fleet over HTTP for any AWS client (--endpoint-url)."""

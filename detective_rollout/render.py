@@ -66,6 +66,11 @@ def _cell(value: Any) -> str:
     return "" if value is None else str(value)
 
 
+def age_hours(value: Any) -> str:
+    """A GuardDuty age as shown everywhere: hours with one decimal (the report keeps two)."""
+    return f"{value:.1f}" if isinstance(value, int | float) and not isinstance(value, bool) else _cell(value)
+
+
 #: Rows that need no attention, per workflow: in a long table only the others are listed.
 ROUTINE = {"enable": ("ENABLED",), "disable": ("REMOVED", "NOT_A_MEMBER")}
 
@@ -98,7 +103,7 @@ def render_report(report: dict[str, Any]) -> str:
                 r["region"],
                 r["status"],
                 _cell(r.get("reason")),
-                *([_cell(r.get("guardduty_age_hours"))] if enable else []),
+                *([age_hours(r.get("guardduty_age_hours"))] if enable else []),
                 _cell(r.get("qualifies_at") and f"qualifies at {r['qualifies_at']}" or r.get("detail")),
             ]
             for r in report.get("regions", [])

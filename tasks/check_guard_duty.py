@@ -77,7 +77,7 @@ def check_guard_duty(
     age_hours = round((now - created).total_seconds() / 3600, 2)
     qualifies = created + timedelta(hours=min_age_hours)
     if now + GATE_TOLERANCE >= qualifies:
-        return GuardDutyGate(region, "READY", age_hours, None, f"GuardDuty enabled for {age_hours} h")
+        return GuardDutyGate(region, "READY", age_hours, None, f"GuardDuty enabled for {age_hours:.1f} h")
     # Round up to the next whole second so the Wait never ends before the gate opens.
     qualifies = qualifies.replace(microsecond=0) + timedelta(seconds=math.ceil(qualifies.microsecond / 1e6))
     return GuardDutyGate(
@@ -85,7 +85,7 @@ def check_guard_duty(
         "GUARDDUTY_TOO_YOUNG",
         age_hours,
         clock.iso(qualifies),
-        f"GuardDuty enabled for {age_hours} h; Detective needs {min_age_hours:g} h "
+        f"GuardDuty enabled for {age_hours:.1f} h; Detective needs {min_age_hours:g} h "
         f"(qualifies at {clock.iso(qualifies)})",
     )
 

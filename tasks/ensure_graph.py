@@ -60,7 +60,7 @@ def ensure_graph(
     if not missing:
         return GraphOutcome(region, arn, False, False, None)
     if dry_run:
-        return GraphOutcome(region, arn, False, False, f"tag the behavior graph with {sorted(missing)}")
+        return GraphOutcome(region, arn, False, False, f"tag the behavior graph with {', '.join(sorted(missing))}")
     with translate_errors():
         detective.tag_resource(ResourceArn=arn, Tags=missing)
     return GraphOutcome(region, arn, False, True, None)

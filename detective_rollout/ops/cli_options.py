@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any, TypeVar
 
 import click
@@ -26,6 +27,28 @@ F = TypeVar("F", bound=Callable[..., Any])
 def _remember_state_dir(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
     if value is not None:
         ctx.obj.state_dir = value  # the Factory: local runs load and save the fleet there
+
+
+def _remember_clock(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
+    if value is None:
+        return
+    from detective_rollout.clocks import parse_clock
+
+    try:
+        parse_clock(value)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc).removeprefix("--clock: "), param_hint="'--clock'") from None
+    ctx.obj.clock_spec = value  # the Factory: the same as the group's --clock, given after the command
+
+
+#: ``--clock`` after the command too (``enable --clock speed=20 ...``): stored on the Factory.
+clock_option = click.option(
+    "--clock",
+    metavar="instant|real|speed=N",
+    expose_value=False,
+    callback=_remember_clock,
+    help="Local runs: instant, real, or speed=N (the same as before the command) [default: instant].",
+)
 
 
 #: ``--state-dir DIR`` for any local command (enable included): stored on the Factory.
@@ -81,6 +104,7 @@ run_output_options = combined(
     ),
     click.option("--json", "as_json", is_flag=True, help="Print the report JSON instead of the table."),
     state_dir_option,
+    clock_option,
 )
 
 #: ``--local``, ``--state-dir``, ``--profile``, ``--region``, ``--stack-name``: which executions.
@@ -92,6 +116,7 @@ target_options = combined(
         help="The embedded engine over this scenario's fleet (with --state-dir).",
     ),
     state_dir_option,
+    clock_option,
     profile_option,
     region_option,
     stack_name_option,
@@ -99,12 +124,27 @@ target_options = combined(
 
 
 def backend_for(
-    factory: Any, scenario: str | None, profile: str | None, region: str | None, stack_name: str
+    factory: Any,
+    scenario: str | None,
+    profile: str | None,
+    region: str | None,
+    stack_name: str,
+    *,
+    may_be_missing: bool = False,
 ) -> Backend:
-    """The local state dir when ``--local``/``--state-dir`` is given, else the stack named ``stack_name``."""
+    """The local state dir when ``--local``/``--state-dir`` is given, else the stack named ``stack_name``.
+
+    A ``--state-dir`` that does not exist is bad input (a typo would otherwise read as "no executions
+    yet"), except for ``may_be_missing`` commands that wait for a first execution to create it.
+    """
     if scenario or factory.state_dir:
         if not factory.state_dir:
             fail("--local needs --state-dir here: the executions of earlier commands are kept there")
+        if not may_be_missing and not Path(factory.state_dir).is_dir():
+            fail(
+                f"--state-dir {factory.state_dir}: no such directory (a local run given --state-dir creates it; "
+                "`status --watch` waits for it)"
+            )
         objects: dict[str, str] = {}
         if scenario:
             from detective_rollout.emulator import load_scenario

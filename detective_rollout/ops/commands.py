@@ -16,7 +16,7 @@ import click
 
 from detective_rollout.ops.backend import Backend, ExecutionView, NotFound
 from detective_rollout.ops.cli_options import backend_for, handles_errors, target_options
-from detective_rollout.ops.exits import report_exit_code
+from detective_rollout.ops.exits import EXIT_OK, report_exit_code
 from detective_rollout.ops.formats import FORMATS
 from detective_rollout.ops.progress import counts_text, render_progress
 from detective_rollout.ops.watch import exit_code, follow
@@ -67,7 +67,7 @@ def status(
     EXECUTION may be ``latest``. Exit code of one execution: 0 running or no row FAILED, 3 some row
     FAILED, 2 its input was rejected, 1 it stopped without a report.
     """
-    backend = backend_for(factory, scenario, profile, region, stack_name)
+    backend = backend_for(factory, scenario, profile, region, stack_name, may_be_missing=watch)
     if execution is None and not watch:
         views = backend.executions(limit)
         click.echo(
@@ -76,6 +76,8 @@ def status(
             else (_list_table(views) if views else "no executions yet")
         )
         return
+    if watch and execution in (None, "latest"):
+        first_execution(backend, factory.sleep, interval, echo=(lambda _text: None) if as_json else _note)
     view = backend.execution(execution or "latest")
     if watch:
         follow(
@@ -94,6 +96,19 @@ def status(
     if view.error and view.summary is None:
         click.echo(f"{view.status}: {view.error}: {view.cause}", err=True)
     sys.exit(exit_code(view))
+
+
+def _note(text: str) -> None:
+    click.echo(text, err=True)
+
+
+def first_execution(backend: Backend, sleep: Any, interval: float, echo: Any) -> None:
+    """``status latest --watch`` before any execution (even before --state-dir exists): wait for one."""
+    if backend.executions(1):
+        return
+    echo("no execution yet: waiting for the first one (Ctrl-C to stop)")
+    while not backend.executions(1):
+        sleep(interval)
 
 
 def load_report(target: str, backend: Backend | None) -> dict[str, Any]:
@@ -139,7 +154,8 @@ def report(
 ) -> None:
     """Render a report (a file, or an execution's - ``latest`` too) as a table, JSON, CSV or one HTML page.
 
-    Exit 3 when the report has FAILED rows, like the run that wrote it.
+    Exit codes: to stdout, 3 when the report has FAILED rows (like the run that wrote it), else 0;
+    with --output, 0 once the file is written (so `set -e` scripts go on); 2 bad input, 1 AWS errors.
     """
     backend = None if Path(target).is_file() else backend_for(factory, scenario, profile, region, stack_name)
     document = load_report(target, backend)
@@ -150,7 +166,7 @@ def report(
         click.echo(f"{fmt} report written to {output}", err=True)
     else:
         click.echo(text, nl=False)
-    sys.exit(report_exit_code(document))
+    sys.exit(EXIT_OK if output else report_exit_code(document))
 
 
 @click.command()

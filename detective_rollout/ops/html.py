@@ -12,6 +12,7 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
+from detective_rollout.render import age_hours
 from tasks.actions import actions_of, row_action
 
 COLORS = {
@@ -116,7 +117,7 @@ def _regions(report: dict[str, Any]) -> str:
             _text(r.get("region")),
             _text(r.get("status")),
             _text(r.get("reason")),
-            _text(r.get("guardduty_age_hours")),
+            _text(age_hours(r.get("guardduty_age_hours"))),
             _text(r.get("qualifies_at") or r.get("detail")),
         ]
         for r in report.get("regions", [])
