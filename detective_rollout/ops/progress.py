@@ -18,9 +18,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from detective_rollout.ops.reasons import REMEDIES
+
 #: The execution statuses that mean it is over (DescribeExecution's, plus PENDING_REDRIVE's end).
 FINAL = frozenset({"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"})
+#: Upper-case words progress may show: outcome statuses, and the reasons of the README's table (ops.reasons).
+STATUSES = frozenset(
+    {"ACCEPTED", "ALREADY_ACCEPTED", "ENABLED", "ALREADY_ENABLED", "FAILED", "SKIPPED", "PLANNED", "REMOVED"}
+    | {"NOT_A_MEMBER", "DISASSOCIATED", "REJECTED", "DELETED"}
+)
 BAR_WIDTH = 28
+SHOWN_CODES = STATUSES | frozenset(REMEDIES)
 
 
 @dataclass(frozen=True)
@@ -35,6 +43,7 @@ class Phase:
     skipped_by: str | None = None  # a state whose entry means the phase was not requested
     items: tuple[str, ...] = ()  # path in the end state's payload to its list of items (one per Region)
     tally: bool = True  # count the items' statuses and counts (False: only how many are done)
+    counted: str = "pairs"  # what one unit of the counts is (an account x Region pair, or a Region)
 
 
 PHASES: dict[str, tuple[Phase, ...]] = {
@@ -60,10 +69,17 @@ PHASES: dict[str, tuple[Phase, ...]] = {
             "region",
             skipped_by="KeepGraphs",
             items=("graphs", "regions"),
+            counted="Regions",
         ),
     ),
 }
 _PLAN_STATES = ("ValidateInput", "ValidateOffboarding")
+#: Wait states: what each waits for (from its input) - ``status`` and a foreground run say it while it runs.
+_WAITS = {
+    "WaitForGuardDuty": "GuardDuty",
+    "WaitForInvitations": "the invitations to reach the member accounts",
+    "WaitForVerification": "Detective to verify the members",
+}
 _REPORT_STATE = "WriteReport"
 
 
@@ -100,16 +116,20 @@ def snapshot(
     state: str | None = None
     entered: dict[str, list[Mapping[str, Any]]] = {}
     exited: dict[str, list[Mapping[str, Any]]] = {}
+    waiting: dict[str, Any] | None = None
     for event in events:
         kind = str(event.get("type", ""))
         if kind.endswith("StateEntered"):
             details = event.get("stateEnteredEventDetails") or {}
             state = str(details.get("name"))
             entered.setdefault(state, []).append(_json(details.get("input")) or {})
+            waiting = _waiting(state, entered[state][-1], plan) if state in _WAITS else None
         elif kind.endswith("StateExited"):
             details = event.get("stateExitedEventDetails") or {}
             name, output = str(details.get("name")), _json(details.get("output")) or {}
             exited.setdefault(name, []).append(output)
+            if waiting is not None and waiting["state"] == name:
+                waiting = None
             if name in _PLAN_STATES and isinstance(output.get("plan"), Mapping):
                 plan = output["plan"]
             if name == _REPORT_STATE:
@@ -123,7 +143,24 @@ def snapshot(
         "state": state,
         "phases": phases,
         "summary": summary,
+        "waiting": waiting if status == "RUNNING" else None,
     }
+
+
+def _waiting(state: str, payload: Mapping[str, Any], plan: Mapping[str, Any]) -> dict[str, Any]:
+    """What the Wait state ``state`` waits for and until when (None: a fixed pause, the time is not in the input)."""
+    found = payload.get("prepare")
+    prepare: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
+    until: Any = None
+    what = _WAITS[state]
+    if state == "WaitForGuardDuty":
+        young = [str(r.get("region")) for r in prepare.get("regions") or [] if r.get("status") == "WAITING"]
+        hours = plan.get("guardduty_min_age_hours", 48)
+        what = f"GuardDuty in {', '.join(young) or 'a Region'} to reach {hours:g} h"
+        until = prepare.get("wait_until")
+    elif state == "WaitForInvitations":
+        until = prepare.get("visible_at")
+    return {"state": state, "for": what, "until": until if isinstance(until, str) else None}
 
 
 def _phase(
@@ -151,6 +188,7 @@ def _phase(
         "done": done,
         "total": total,
         "counts": dict(counts),
+        "counted": phase.counted,
         "skipped": skipped,
     }
 
@@ -179,23 +217,69 @@ def counts_text(counts: Mapping[str, Any]) -> str:
     return ", ".join(f"{k} {v}" for k, v in counts.items() if k != "total")
 
 
+def shown_counts(counts: Mapping[str, Any]) -> dict[str, int]:
+    """The counts with the codes the report uses: a task's own code becomes the report's reason for it
+    (NOT_VISIBLE -> INVITATION_NOT_ACCEPTED), and a code that is neither a status nor a reason in the
+    README's table is not shown."""
+    from tasks.classify_enable import INVITED_REASONS
+
+    shown: Counter[str] = Counter()
+    for key, value in counts.items():
+        words = [INVITED_REASONS.get(w, w) for w in str(key).split()]
+        known = [w for w in words if not w.isupper() or w in SHOWN_CODES]
+        if known and isinstance(value, int):
+            shown[" ".join(known)] += value
+    return dict(shown)
+
+
+def phase_line(p: Mapping[str, Any], width: int = 0, with_bar: bool = True) -> str:
+    """One phase: the bar counts units processed (Regions or accounts), the parenthesis counts outcomes."""
+    if p.get("skipped"):
+        return f"{p['name'].ljust(width)}  not requested"
+    total = p["total"] or "?"
+    drawn = f"{bar(p['done'], p['total'])}  " if with_bar else ""
+    line = f"{p['name'].ljust(width)}  {drawn}{p['done']}/{total} {p['unit']} processed"
+    counts = shown_counts(p.get("counts") or {})
+    if counts:
+        line += f"  ({p.get('counted', 'pairs')}: {counts_text(counts)})"
+    return line
+
+
+def waiting_line(waiting: Mapping[str, Any], now: str | None) -> str:
+    """``waiting for GuardDuty in eu-west-1 to reach 48 h: 2026-12-07 12:03 UTC, 37 h 58 min from now``."""
+    until = waiting.get("until")
+    if not until:
+        return f"waiting for {waiting['for']}"
+    from datetime import datetime
+
+    moment = datetime.fromisoformat(str(until).replace("Z", "+00:00"))
+    text = f"waiting for {waiting['for']}: {moment:%Y-%m-%d %H:%M} UTC"
+    if now:
+        left = (moment - datetime.fromisoformat(now.replace("Z", "+00:00"))).total_seconds()
+        text += f", {_duration(left)} from now"
+    return text
+
+
+def _duration(seconds: float) -> str:
+    seconds = max(0, round(seconds))
+    hours, rest = divmod(seconds, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours} h {minutes} min"
+    return f"{minutes} min {secs} s" if minutes else f"{secs} s"
+
+
 def render_progress(snap: Mapping[str, Any]) -> str:
     """The text ``status`` prints for one execution: a bar per phase and the counts by status."""
     head = f"{snap.get('workflow')} {snap.get('execution')}  {snap.get('status')}"
     if snap.get("status") == "RUNNING" and snap.get("state"):
         head += f"  (now: {snap['state']})"
     lines = [head]
+    if snap.get("status") == "RUNNING" and snap.get("waiting"):
+        lines.append(f"  {waiting_line(snap['waiting'], snap.get('updated_at'))}")
     phases = snap.get("phases") or []
     width = max((len(p["name"]) for p in phases), default=0)
-    for p in phases:
-        if p.get("skipped"):
-            lines.append(f"  {p['name'].ljust(width)}  not requested")
-            continue
-        total = p["total"] or "?"
-        line = f"  {p['name'].ljust(width)}  {bar(p['done'], p['total'])}  {p['done']}/{total} {p['unit']}"
-        if p.get("counts"):
-            line += f"  ({counts_text(p['counts'])})"
-        lines.append(line)
+    lines += [f"  {phase_line(p, width)}" for p in phases]
     summary = snap.get("summary")
     if summary:
         lines.append(f"  results: {summary.get('total', 0)} account-Regions: {counts_text(summary)}")

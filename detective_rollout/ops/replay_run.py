@@ -92,7 +92,7 @@ def replay(
     Exit codes as enable: 0 no row FAILED, 3 some row FAILED, 2 bad input, 1 anything else.
     """
     from detective_rollout.ops.deployed import AwsBackend
-    from detective_rollout.ops.runs import finish
+    from detective_rollout.ops.runs import finish, run_shown
     from detective_rollout.ops.start import follow_to_end
 
     backend = backend_for(factory, scenario, profile, region, stack_name)
@@ -111,7 +111,7 @@ def replay(
             _rerun_instead(backend, view)
         if not scenario:
             fail("a local replay needs --local SCENARIO.json (the fleet's faults, latency and seed)")
-        run = factory.run_local(scenario, view.workflow, replay_in, clock=factory.clock(), reports=[report])
+        run = run_shown(factory, scenario, view.workflow, replay_in, as_json, clock=factory.clock(), reports=[report])
         finish(run, report_path, as_json)
     assert isinstance(backend, AwsBackend)
     if replay_in is None:

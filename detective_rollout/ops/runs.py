@@ -77,8 +77,21 @@ def start_local(
     elif "regions" not in execution_input:
         execution_input["regions"] = list(fleet.scenario.regions)  # the Regions the scenario's fleet uses
     execution_input.update(overrides)
-    run = factory.run_local(scenario, workflow, execution_input, clock=clock, csv_text=csv_text, fleet=fleet)
+    run = run_shown(factory, scenario, workflow, execution_input, as_json, clock=clock, csv_text=csv_text, fleet=fleet)
     finish(run, report_path, as_json)
+
+
+def run_shown(
+    factory: Factory, scenario: str, workflow: str, execution_input: dict[str, Any], as_json: bool, **kwargs: Any
+) -> Any:
+    """A local run in the foreground: its name at once, then its progress (ops.live) until it ends."""
+    from detective_rollout.local import execution_name
+    from detective_rollout.ops.live import LiveProgress, on_terminal
+
+    name = execution_name(workflow)
+    live = LiveProgress(on_terminal(as_json))
+    live.begin(workflow, name)
+    return factory.run_local(scenario, workflow, execution_input, name=name, show=live.show, **kwargs)
 
 
 def start_aws(

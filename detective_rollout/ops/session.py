@@ -13,7 +13,7 @@ import contextlib
 import os
 import threading
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from detective_rollout.emulator import Fleet, load_scenario
@@ -36,23 +36,27 @@ def open_fleet(scenario: str, clock: Any, state_dir: str | None) -> Fleet:
 
 
 class ProgressObserver:
-    """Writes the record's progress snapshot while the engine runs the execution (run_local's ``observe``)."""
+    """Takes progress snapshots while the engine runs the execution (run_local's ``observe``).
 
-    def __init__(self, store: StateDir, record: ExecutionRecord, clock: Any) -> None:
-        self.store = store
-        self.record = record
+    Each snapshot goes to every listener: the execution record in ``--state-dir`` (for ``status``
+    in another terminal) and the foreground run's own display.
+    """
+
+    def __init__(
+        self, execution: str, workflow: str, clock: Any, listeners: Iterable[Callable[[dict[str, Any]], None]]
+    ) -> None:
+        self.execution = execution
+        self.workflow = workflow
         self.clock = clock
+        self.listeners = list(listeners)
 
     def take(self, sfn: Any, arn: str, status: str) -> None:
         events = fetch_history(sfn, arn)
-        self.record.progress = snapshot(
-            events,
-            execution=self.record.execution,
-            workflow=self.record.workflow,
-            status=status,
-            updated_at=iso(self.clock.now()),
+        snap = snapshot(
+            events, execution=self.execution, workflow=self.workflow, status=status, updated_at=iso(self.clock.now())
         )
-        self.store.save(self.record)
+        for listener in self.listeners:
+            listener(snap)
 
     @contextlib.contextmanager
     def __call__(self, engine: LocalEngine, arn: str) -> Iterator[None]:
@@ -66,7 +70,7 @@ class ProgressObserver:
                     self.take(sfn, arn, "RUNNING")
                 done.wait(max(SNAPSHOT_SECONDS, 4 * (time.monotonic() - started)))
 
-        thread = threading.Thread(target=poll, name=f"progress-{self.record.execution}", daemon=True)
+        thread = threading.Thread(target=poll, name=f"progress-{self.execution}", daemon=True)
         thread.start()
         try:
             yield
@@ -90,6 +94,7 @@ def run_recorded(
     name: str | None = None,
     reports: Iterable[dict[str, Any]] = (),
     command: str | None = None,
+    show: Callable[[dict[str, Any]], None] | None = None,
 ) -> LocalRun:
     """``run_local``, recorded in ``state_dir`` (fleet written through, execution record, snapshots).
 
@@ -97,10 +102,21 @@ def run_recorded(
     read again (a run that ended since ``fleet`` was loaded may have changed it) and written after
     every call that changes it, and the record's lock file is held while the execution runs.
     ``command``: the command line, kept so a run that ends without a report can be rerun.
+    ``show``: called with each progress snapshot while the execution runs (the foreground display).
     """
     if not state_dir:
+        name = name or execution_name(workflow)
+        observer = ProgressObserver(name, workflow, clock, [show]) if show else None
         return run_local(
-            scenario, workflow, execution_input, clock=clock, csv_text=csv_text, fleet=fleet, name=name, reports=reports
+            scenario,
+            workflow,
+            execution_input,
+            clock=clock,
+            csv_text=csv_text,
+            fleet=fleet,
+            name=name,
+            reports=reports,
+            observe=observer,
         )
     store = StateDir(state_dir)
     with store.lock():
@@ -123,7 +139,9 @@ def run_recorded(
             store.save(record)
             fleet.persist = store.fleet_writer(fleet.scenario.administrator.account_id)
             try:
-                run = _run_observed(store, record, scenario, workflow, execution_input, fleet, clock, csv_text, reports)
+                run = _run_observed(
+                    store, record, scenario, workflow, execution_input, fleet, clock, csv_text, reports, show
+                )
             finally:
                 fleet.save()  # the counters too (every change to the graphs is on disk already)
                 fleet.persist = None  # a handler abandoned by an interrupt no longer writes here
@@ -140,8 +158,15 @@ def _run_observed(
     clock: Any,
     csv_text: str | None,
     reports: Iterable[dict[str, Any]],
+    show: Callable[[dict[str, Any]], None] | None,
 ) -> LocalRun:
     """Run with progress snapshots; the record ends with the execution's status, or ABORTED if the run broke."""
+
+    def keep(snap: dict[str, Any]) -> None:
+        record.progress = snap
+        store.save(record)
+
+    observer = ProgressObserver(record.execution, workflow, clock, [keep, *([show] if show else [])])
     try:
         run = run_local(
             scenario,
@@ -152,7 +177,7 @@ def _run_observed(
             fleet=fleet,
             name=record.execution,
             reports=reports,
-            observe=ProgressObserver(store, record, clock),
+            observe=observer,
         )
     except BaseException as exc:
         if isinstance(exc, Interrupted):

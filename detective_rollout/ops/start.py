@@ -118,9 +118,12 @@ def follow_to_end(
     factory: Any, backend: Any, view: ExecutionView, *, interval: float, report_path: str | None, as_json: bool
 ) -> NoReturn:
     """Show progress until ``view`` ends, then print its report and exit with the contract's code."""
+    from detective_rollout.ops.live import LiveProgress, on_terminal
     from detective_rollout.ops.runs import finish
 
-    follow(backend, view, sleep=factory.sleep, interval=interval, echo=click.echo, tty=sys.stdout.isatty())
+    live = LiveProgress(on_terminal(as_json))
+    live.begin(view.workflow, view.execution)
+    follow(backend, view, sleep=factory.sleep, interval=interval, show=live.show)
     ended = backend.execution(view.execution)
     final = backend.report(ended)
     if final is None:

@@ -12,6 +12,7 @@ from typing import Any
 
 from detective_rollout.ops.backend import Backend, ExecutionView
 from detective_rollout.ops.exits import EXIT_BAD_INPUT, EXIT_ERROR, EXIT_FAILED_ROWS, EXIT_OK
+from detective_rollout.ops.live import in_place
 from detective_rollout.ops.progress import FINAL, render_progress
 
 
@@ -21,18 +22,25 @@ def follow(
     *,
     sleep: Callable[[float], None],
     interval: float,
-    echo: Callable[[str], None],
-    tty: bool,
+    echo: Callable[[str], None] | None = None,
+    tty: bool = False,
+    show: Callable[[dict[str, Any]], None] | None = None,
 ) -> dict[str, Any]:
-    """Print the progress of ``view`` until it ends; returns the last snapshot."""
+    """Show the progress of ``view`` until it ends; returns the last snapshot.
+
+    ``show`` receives every snapshot (a foreground run's display, ops.live); else each block that
+    changed goes to ``echo``, redrawn in place when ``tty``.
+    """
     shown: str | None = None
     while True:
         snap = backend.progress(view)
-        text = render_progress(snap)
-        if text != shown:
-            redraw = f"\x1b[{shown.count(chr(10)) + 1}F\x1b[J" if tty and shown is not None else ""
-            echo(redraw + text)
-            shown = text
+        if show is not None:
+            show(snap)
+        elif echo is not None:
+            text = render_progress(snap)
+            if text != shown:
+                echo(in_place(shown, text) if tty else text)
+                shown = text
         if snap.get("status") in FINAL:
             return snap
         sleep(interval)

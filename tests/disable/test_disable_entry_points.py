@@ -114,7 +114,7 @@ def test_cli_disable_all_members_with_confirmed_graph_deletion_plans_without_wri
         ",".join(REGIONS),
     )
     assert result.exit_code == EXIT_OK, result.output
-    report = json.loads(result.output)
+    report = json.loads(result.stdout)
     assert report["summary"] == {"total": 6, "PLANNED": 6}
     assert {r["status"] for r in report["regions"]} == {"PLANNED"}
 

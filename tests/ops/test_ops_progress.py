@@ -87,9 +87,22 @@ def test_render_progress_draws_a_bar_per_phase() -> None:
     text = render_progress(snapshot(history(3), execution="enable-1", workflow="enable", status="RUNNING"))
     lines = text.splitlines()
     assert lines[0] == "enable enable-1  RUNNING  (now: InviteMembers)"  # the last state entered
-    assert lines[1] == f"  regions checked   {bar(2, 2)}  2/2 Regions"
-    assert lines[3].startswith(f"  accepted          {bar(1, 3)}  1/3 accounts  (ACCEPTED 1)")
+    assert lines[1] == f"  regions checked   {bar(2, 2)}  2/2 Regions processed"
+    assert lines[3].startswith(f"  accepted          {bar(1, 3)}  1/3 accounts processed  (pairs: ACCEPTED 1)")
     assert bar(1, 4, width=8) == "[##......]" and bar(0, 0, width=4) == "[....]" and bar(5, 5, 4) == "[####]"
+
+
+def test_a_running_guardduty_wait_says_for_what_and_until_when() -> None:
+    waiting = {"region": "eu-west-1", "status": "WAITING"}
+    state = {"plan": PLAN, "prepare": {"regions": [waiting], "wait_until": "2026-12-07T12:03:00Z"}}
+    events = [*history(1), entered("WaitForGuardDuty", state)]
+    snap = snapshot(
+        events, execution="enable-1", workflow="enable", status="RUNNING", updated_at="2026-12-05T22:05:00Z"
+    )
+    lines = render_progress(snap).splitlines()
+    assert lines[1] == "  waiting for GuardDuty in eu-west-1 to reach 48 h: 2026-12-07 12:03 UTC, 37 h 58 min from now"
+    after = snapshot([*events, exited("WaitForGuardDuty", state)], execution="e", workflow="enable", status="RUNNING")
+    assert after["waiting"] is None and "waiting" not in render_progress(after)
 
 
 def test_a_phase_the_input_did_not_ask_for_says_so() -> None:
