@@ -18,17 +18,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from detective_rollout.ops.reasons import REMEDIES
+from tasks.actions import ACTIONS
 
 #: The execution statuses that mean it is over (DescribeExecution's, plus PENDING_REDRIVE's end).
 FINAL = frozenset({"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"})
-#: Upper-case words progress may show: outcome statuses, and the reasons of the README's table (ops.reasons).
+#: Upper-case words progress may show: outcome statuses, and the reasons of the README's table (tasks.actions).
 STATUSES = frozenset(
     {"ACCEPTED", "ALREADY_ACCEPTED", "ENABLED", "ALREADY_ENABLED", "FAILED", "SKIPPED", "PLANNED", "REMOVED"}
     | {"NOT_A_MEMBER", "DISASSOCIATED", "REJECTED", "DELETED"}
 )
 BAR_WIDTH = 28
-SHOWN_CODES = STATUSES | frozenset(REMEDIES)
+SHOWN_CODES = STATUSES | frozenset(ACTIONS)
 
 
 @dataclass(frozen=True)
