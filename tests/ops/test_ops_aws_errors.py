@@ -19,7 +19,7 @@ from click.testing import CliRunner
 
 from detective_rollout.cli import main
 from detective_rollout.ops.factory import Factory
-from tests.ops.conftest import no_sleep
+from tests.helpers.ops import no_sleep
 
 SITUATIONS = {
     # name: (extra environment, exit code, what the line must name)

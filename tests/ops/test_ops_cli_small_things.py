@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from detective_rollout.ops.factory import Factory
-from tests.ops.conftest import ADMIN, FAULTY, REGIONS, make_cli, no_sleep, write_scenario
+from tests.helpers.ops import ADMIN, FAULTY, REGIONS, make_cli, no_sleep, write_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from tests.ops.conftest import ADMIN, FAULTY, HEALTHY, REGIONS, Cli, write_scenario
+from tests.helpers.ops import ADMIN, FAULTY, HEALTHY, REGIONS, Cli, write_scenario
 
 
 def lines_by_check(output: str) -> dict[str, str]:

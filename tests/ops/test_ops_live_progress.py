@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from detective_rollout.ops.progress import STATUSES
-from tests.ops.conftest import FAULTY, make_cli, write_scenario
+from tests.helpers.ops import FAULTY, make_cli, write_scenario
 
 ROOT = Path(__file__).resolve().parents[2]
 CLI = [sys.executable, "-m", "detective_rollout.cli"]
