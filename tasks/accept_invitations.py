@@ -13,13 +13,14 @@ administrator asks Organizations (tasks.organizations, where it may) and such an
 are ACCOUNT_CLOSED (to be offboarded), never retried.
 
 With ``retry_access_denied_minutes`` (vended accounts receive their role minutes later), an
-AccessDenied account is kept PENDING_ACCESS and the state raises MemberRolePending after
-recording the batch; the state machine retries the state every ``ACCESS_RETRY_INTERVAL``
-(its Retry's IntervalSeconds), and the retry works only on the pending accounts.
+AccessDenied account is recorded PENDING_ACCESS and counted; after the Map, AcceptPendingRoles
+tries every batch's pending accounts again at once, every :func:`retry_interval`, until the
+window ends (tasks/accept_pending_roles.py says why the wait is not a Retry here).
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
@@ -42,8 +43,11 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
     from types_boto3_detective.type_defs import MemberDetailTypeDef
 
-#: Equal to the ASL Retry's IntervalSeconds for MemberRolePending.
+#: The shortest wait between two tries of a pending member role.
 ACCESS_RETRY_INTERVAL = timedelta(seconds=60)
+#: At most this many tries of pending member roles per execution, however long the window: each is
+#: ~9 history events (Task, Choice, Wait) against Step Functions' 25,000 per execution.
+MAX_ROLE_TRIES = 96
 _ACCEPTED = ("ACCEPTED", "ALREADY_ACCEPTED")
 
 Pair = tuple[str, Aws, Target]  # account id, its member role, a Region to accept in
@@ -65,7 +69,7 @@ def accept_batch(
     deadline = plan.options.get("access_denied_deadline")
     # Retry only while a whole interval still fits before the deadline: every retry then moves
     # time forward by an interval, so the retries always end.
-    next_try = now + ACCESS_RETRY_INTERVAL
+    next_try = now + retry_interval(plan)
     may_retry = bool(deadline) and not plan.dry_run and next_try <= clock.parse_iso(str(deadline))
 
     def assume(account: Account) -> Aws:
@@ -104,6 +108,12 @@ def accept_batch(
         rec["outcome"] == "PENDING_ACCESS" for res in results.values() for rec in res.get("regions", {}).values()
     )
     return results, clock.iso(next_try) if pending else None
+
+
+def retry_interval(plan: Plan) -> timedelta:
+    """The wait between tries of pending member roles: a minute, or longer so the window holds MAX_ROLE_TRIES."""
+    minutes = int(plan.options.get("retry_access_denied_minutes") or 0)
+    return max(ACCESS_RETRY_INTERVAL, timedelta(seconds=math.ceil(minutes * 60 / MAX_ROLE_TRIES)))
 
 
 def _denied(member: Aws | Exception) -> bool:
@@ -193,10 +203,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     )
     store.put(name, {"batch": batch_index, "accounts": results})
     counts = outcome_counts(results)
-    logger.info("invitations accepted", extra={**keys(plan.execution), "batch": batch_index, **counts})
-    if retry_at is not None:
-        pending = counts.get("PENDING_ACCESS", 0)
-        raise errors.MemberRolePending(
-            f"batch {batch_index}: {pending} account-Regions wait for their member role; next try at {retry_at}"
-        )
+    logger.info(
+        "invitations accepted", extra={**keys(plan.execution), "batch": batch_index, "retry_at": retry_at, **counts}
+    )
     return {"batch": batch_index, "accounts": len(batch), "counts": counts}

@@ -46,15 +46,6 @@ class WorkStoreError(RetryableError):
     """An intermediate result in the report bucket could not be read or written."""
 
 
-class MemberRolePending(RetryableError):
-    """Some member roles cannot be assumed yet (vended accounts get theirs late): retry the batch later.
-
-    AcceptInvitations raises it after recording the batch, while ``retry_access_denied_minutes``
-    allows; the state machine's Retry calls the batch again a fixed interval later, and only the
-    pending accounts are tried again.
-    """
-
-
 # --- AWS service errors, translated in one place (tasks.aws.translate_errors) ---------------
 
 

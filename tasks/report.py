@@ -89,5 +89,7 @@ def outcome(report: dict[str, Any], bucket: str, key: str) -> dict[str, Any]:
         "failed": summary.get("FAILED", 0) > 0,
         "summary_json": json.dumps(summary, separators=(",", ":")),
         "message": message,
-        "event_detail": json.dumps(detail, separators=(",", ":")),
+        # An object, as in the examples of "Add EventBridge events with Step Functions": the
+        # events:putEvents integration encodes it (a pre-encoded string would arrive as a string).
+        "event_detail": detail,
     }

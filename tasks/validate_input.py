@@ -34,6 +34,7 @@ from tasks.validation import (
     MAX_CSV_BYTES,
     AccountEntry,
     Request,
+    check_batch_count,
     check_execution_name,
     check_request,
     merge_accounts,
@@ -208,6 +209,7 @@ def validate_input(aws: Aws, config: Settings, event_input: Any, execution: str,
     entries = requested_accounts(aws.client("s3"), request, problems, require_email=True)
     admin, listed = caller_and_listed_regions(aws)
     merged = merge_accounts(entries, problems, admin_account_id=admin)
+    check_batch_count(len(merged), request.options["batch_size"], problems)
     problems.raise_if_any()
 
     options = request.options

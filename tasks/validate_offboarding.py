@@ -38,7 +38,7 @@ from tasks.validate_input import (
     resolve_regions,
     run_validation,
 )
-from tasks.validation import check_execution_name, check_request, merge_accounts
+from tasks.validation import check_batch_count, check_execution_name, check_request, merge_accounts
 from tasks.workstore import WorkStore
 
 if TYPE_CHECKING:
@@ -127,6 +127,8 @@ def validate_offboarding(aws: Aws, config: Settings, event_input: Any, execution
         regions = in_detective_order(r for a in accounts for r in a.regions)
     if not regions:
         problems.add("regions", "no Detective Region is enabled for the administrator account")
+    if options["disassociate_in_member"]:  # batches are only mapped when members disassociate
+        check_batch_count(len(accounts), options["batch_size"], problems)
     problems.raise_if_any()
 
     disabled = tuple(r for r in regions if r not in enabled)

@@ -28,6 +28,11 @@ from tasks.options import ALL, Option, RegionChoice, is_int, parse_regions
 from tasks.problems import BAD, Problems, show
 
 MAX_ACCOUNTS = 5000
+#: Batches per execution. Each batch is an inline Map iteration of ~9 history events (~36 if every
+#: Lambda retrier is spent), and Step Functions keeps at most 25,000 events per execution
+#: ("Step Functions service quotas", a hard quota): 500 batches stay under it with the rest of
+#: either workflow, whatever goes wrong (docs/engine.md, "History quota").
+MAX_BATCHES = 500
 MAX_CSV_BYTES = 5 * 1024 * 1024
 ACCOUNT_FIELDS = ("account_id", "email", "regions")
 
@@ -254,6 +259,18 @@ def check_execution_name(execution: Any, problems: Problems) -> None:
     """``$$.Execution.Name`` becomes part of S3 keys (``work/<workflow>/<execution>/``): 1-80 chars, no '/'."""
     if not isinstance(execution, str) or not 1 <= len(execution) <= 80 or "/" in execution:
         problems.add("execution", f"expected a Step Functions execution name, got {show(execution)}")
+
+
+def check_batch_count(accounts: int, batch_size: int, problems: Problems) -> None:
+    """At most MAX_BATCHES batches: otherwise the execution's history could pass Step Functions' quota."""
+    batches = -(-accounts // batch_size)
+    if batches > MAX_BATCHES:
+        smallest = -(-accounts // MAX_BATCHES)
+        problems.add(
+            "batch_size",
+            f"{batch_size} makes {batches} batches of the {accounts} accounts; at most {MAX_BATCHES} per execution "
+            f"(a Step Functions execution keeps at most 25,000 history events): use {smallest} or more",
+        )
 
 
 def check_request(

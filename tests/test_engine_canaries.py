@@ -138,3 +138,60 @@ def test_in_memory_execution_shape() -> None:
         "stepfunctions_parser_backends" in _source("moto.stepfunctions.responses"),
         "moto.stepfunctions.responses no longer uses the parser backend for execute_state_machine",
     )
+
+
+def test_history_limit_hooks_shape() -> None:
+    _require(
+        _params(hooks.EVENT_MANAGER, "EventManager.add_event")
+        == ["self", "context", "event_type", "event_details", "timestamp", "update_source_event_id"],
+        "EventManager.add_event(self, context, event_type, event_details, timestamp, update_source_event_id)",
+    )
+    _require(
+        "_history_event_list.append(" in _source(hooks.EVENT_MANAGER, "EventManager._publish_history_event"),
+        "EventManager keeps the history in _history_event_list (the quota counts it)",
+    )
+    _require(
+        "self._get_evaluation_environment()" in _source(hooks.EXECUTION_WORKER, "ExecutionWorker._execution_logic"),
+        "ExecutionWorker._execution_logic no longer builds the root Environment with _get_evaluation_environment",
+    )
+    _require(
+        "frame.event_manager = env.event_manager" in _source(hooks.ENVIRONMENT, "Environment.as_inner_frame_of"),
+        "Map/Parallel frames no longer share their execution's EventManager",
+    )
+    program = _source("moto.stepfunctions.parser.asl.component.program.program", "Program._eval_body")
+    _require(
+        "env.set_error(" in program and "HistoryEventType.ExecutionFailed" in program,
+        "Program._eval_body no longer records ExecutionFailed from the program state's error",
+    )
+    _require(
+        "frame.set_error(" in _source(hooks.ENVIRONMENT, "Environment.set_error"),
+        "Environment.set_error no longer propagates the error to the frames (Map iterations would not stop)",
+    )
+
+
+def test_choice_and_max_concurrency_hooks_shape() -> None:
+    _require(
+        "variable.eval(env)" in _source(hooks.COMPARISON_VARIABLE, "ComparisonVariable._eval_body"),
+        "ComparisonVariable._eval_body no longer evaluates self.variable then self.comparison_function",
+    )
+    _require(
+        "NoSuchVariable(" in _source("moto.stepfunctions.parser.asl.component.state.choice.comparison.variable"),
+        "a missing Choice variable is no longer a NoSuchVariable on the stack",
+    )
+    _require(
+        _params(hooks.MAX_CONCURRENCY, "MaxConcurrencyPath._eval_max_concurrency") == ["self", "env"]
+        and "self.string_sampler.eval(" in _source(hooks.MAX_CONCURRENCY, "MaxConcurrencyPath._eval_max_concurrency"),
+        "MaxConcurrencyPath._eval_max_concurrency(self, env) samples self.string_sampler",
+    )
+
+
+def test_put_events_failed_entry_hook_shape() -> None:
+    source = _source(hooks.STATE_TASK_SERVICE_EVENTS)
+    _require(
+        "raise SfnFailedEntryCountException(cause=response)" in source and '"EventBridge.FailedEntry"' in source,
+        "events:putEvents no longer raises SfnFailedEntryCountException / EventBridge.FailedEntry on a failed entry",
+    )
+    _require(
+        _params(hooks.STATE_TASK_SERVICE_EVENTS, "StateTaskServiceEvents._from_error") == ["self", "env", "ex"],
+        "StateTaskServiceEvents._from_error(self, env, ex)",
+    )

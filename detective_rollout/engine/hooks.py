@@ -39,6 +39,11 @@ EXECUTE_STATE = f"{_PARSER}.asl.component.state.exec.execute_state"
 STRING_EXPRESSION = f"{_PARSER}.asl.component.common.string.string_expression"
 STATE_MAP = f"{_PARSER}.asl.component.state.exec.state_map.state_map"
 EVENT_MANAGER = f"{_PARSER}.asl.eval.event.event_manager"
+EXECUTION_WORKER = f"{_PARSER}.backend.execution_worker"
+ENVIRONMENT = f"{_PARSER}.asl.eval.environment"
+COMPARISON_VARIABLE = f"{_PARSER}.asl.component.state.choice.comparison.comparison_variable"
+MAX_CONCURRENCY = f"{_PARSER}.asl.component.state.exec.state_map.max_concurrency"
+STATE_TASK_SERVICE_EVENTS = f"{_PARSER}.asl.component.state.exec.state_task.service.state_task_service_events"
 
 #: The interpreter modules that copy a state's data (input, output, stack frame, history details) with copy.deepcopy.
 DEEPCOPY_USERS = (STATES, EXECUTE_STATE, STRING_EXPRESSION, RESULT_PATH, STATE_MAP, EVENT_MANAGER, STATE_TASK_SERVICE)
@@ -67,6 +72,14 @@ SPEED_TARGETS: tuple[tuple[str, str], ...] = (
     (ASL_PARSER, "AmazonStateLanguageParser.parse"),
     (PREPROCESSOR, "Preprocessor"),
     *((module, "copy") for module in DEEPCOPY_USERS),
+    # AWS's run-time rules (detective_rollout/engine/aws_rules.py)
+    (EXECUTION_WORKER, "ExecutionWorker._get_evaluation_environment"),
+    (EVENT_MANAGER, "EventManager.add_event"),
+    (ENVIRONMENT, "Environment.set_error"),
+    (COMPARISON_VARIABLE, "ComparisonVariable._eval_body"),
+    (MAX_CONCURRENCY, "MaxConcurrencyPath._eval_max_concurrency"),
+    (STATE_TASK_SERVICE_EVENTS, "StateTaskServiceEvents._from_error"),
+    (STATE_TASK_SERVICE_EVENTS, "SfnFailedEntryCountException"),
 )
 #: Every private symbol the engine relies on (the canary test checks each one).
 TARGETS = CORRECTNESS_TARGETS + SPEED_TARGETS

@@ -8,14 +8,19 @@ from __future__ import annotations
 
 import contextlib
 import logging
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
-from detective_rollout.engine import correctness, hooks, speed
+from detective_rollout.engine import aws_rules, correctness, hooks, speed
 from detective_rollout.engine.dispatch import Dispatcher, TaskClock
 
 
 @contextlib.contextmanager
-def installed(dispatcher: Dispatcher, clock: TaskClock, task_timeout: correctness.TaskTimeout) -> Iterator[None]:
+def installed(
+    dispatcher: Dispatcher,
+    clock: TaskClock,
+    task_timeout: correctness.TaskTimeout,
+    history_limit: Callable[[], int] = lambda: aws_rules.HISTORY_LIMIT,
+) -> Iterator[None]:
     """The hooks, ``clock`` as the task code's clock and a quiet interpreter log, until the block ends."""
     import tasks.clock
 
@@ -28,6 +33,7 @@ def installed(dispatcher: Dispatcher, clock: TaskClock, task_timeout: correctnes
     interpreter_log.setLevel(logging.CRITICAL)
     try:
         correctness.install(patches, dispatcher, clock, task_timeout)
+        aws_rules.install(patches, history_limit)
         if speed.enabled():
             speed.install(patches)
         yield

@@ -23,7 +23,7 @@ from typing import Any
 import boto3
 
 from detective_rollout.emulator import netguard
-from detective_rollout.engine import patching
+from detective_rollout.engine import aws_rules, patching
 from detective_rollout.engine.dispatch import Dispatcher, SleepMeter, TaskClock
 from detective_rollout.engine.metrics import ExecutionResult, history_events, history_stats, parse_output
 from detective_rollout.engine.template import Template, load_template
@@ -127,6 +127,8 @@ class LocalEngine:
         self._machines: dict[str, str] = {}
         self._timeouts: dict[str, dict[str, float]] = {}
         self._machine_lock = threading.Lock()
+        #: AWS's hard quota of events per execution history (see aws_rules); a test may lower it.
+        self.history_limit = aws_rules.HISTORY_LIMIT
 
     # ------------------------------------------------------------------ lifecycle
     def __enter__(self) -> LocalEngine:
@@ -145,7 +147,9 @@ class LocalEngine:
             mock.start()
             stack.callback(mock.stop)
             os.environ.update(self._environment())  # mock_aws sets its own fake keys; ours win
-            stack.enter_context(patching.installed(self.dispatcher, self.task_clock, self.task_timeout))
+            stack.enter_context(
+                patching.installed(self.dispatcher, self.task_clock, self.task_timeout, lambda: self.history_limit)
+            )
             self._create_resources()
             if self.fleet is not None:
                 stack.enter_context(self.fleet.intercept())

@@ -203,7 +203,7 @@ FAULTS: list[FaultCase] = [
         {"ENABLED": ALL},
         "SUCCEEDED",
         0,
-        "AcceptInvitations is called again (Wait until retry_at) until the role works: every pair ENABLED",
+        "AcceptPendingRoles tries it again (Wait until retry_at) until the role works: every pair ENABLED",
         fields={"retry_access_denied_minutes": 15},
     ),
     FaultCase(
