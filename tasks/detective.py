@@ -14,7 +14,7 @@ from tasks.fanout import all_or_raise, fan_out_within
 
 if TYPE_CHECKING:
     from types_boto3_detective import DetectiveClient
-    from types_boto3_detective.type_defs import MemberDetailTypeDef
+    from types_boto3_detective.type_defs import GraphTypeDef, MemberDetailTypeDef
 
 #: CreateMembers / GetMembers / DeleteMembers accept 1-50 accounts per call.
 API_CHUNK = 50
@@ -41,8 +41,13 @@ def _pages(call: Callable[..., Any], key: str, **params: Any) -> list[Any]:
             params["NextToken"] = page["NextToken"]
 
 
+def list_graphs(detective: DetectiveClient) -> list[GraphTypeDef]:
+    """The caller's graphs in the client's Region (``Arn``, ``CreatedTime``)."""
+    return _pages(detective.list_graphs, "GraphList")
+
+
 def list_graph_arns(detective: DetectiveClient) -> list[str]:
-    return [g["Arn"] for g in _pages(detective.list_graphs, "GraphList")]
+    return [g["Arn"] for g in list_graphs(detective)]
 
 
 def list_members(detective: DetectiveClient, graph_arn: str) -> dict[str, MemberDetailTypeDef]:

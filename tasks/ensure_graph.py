@@ -8,11 +8,12 @@ per-Region outcome list concurrently (tasks.region_outcomes) and adds each one's
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from datetime import timedelta
 from typing import TYPE_CHECKING, Any
 
-from tasks import errors
+from tasks import clock, errors
 from tasks.aws import default_aws, translate_errors
-from tasks.detective import list_graph_arns
+from tasks.detective import list_graph_arns, list_graphs
 from tasks.log import keys, logger
 from tasks.region_outcomes import Outcome, for_each_ready
 
@@ -21,6 +22,8 @@ if TYPE_CHECKING:
     from types_boto3_detective import DetectiveClient
 
 PROJECT_TAG = {"managed-by": "detective-rollout"}
+#: A graph whose CreatedTime is at most this much before our CreateGraph call was made by that call.
+_CREATED_TOLERANCE = timedelta(seconds=1)
 
 
 @dataclass(frozen=True)
@@ -38,19 +41,21 @@ def ensure_graph(
     """The Region's graph, created if missing, with the project's and the request's tags.
 
     ``seen``: whether ValidateInput found a graph in the Region (``graph_regions``). Where it found
-    none, CreateGraph is called straight away - one round trip instead of ListGraphs first, on
-    the critical path of every first rollout - and ListGraphs only if CreateGraph answers that
-    the account has one after all (ConflictException: one graph per account and Region).
+    none, CreateGraph is called straight away - instead of ListGraphs first, on the critical path
+    of every first rollout. Where the account has a graph after all (another execution made it
+    meanwhile), CreateGraph answers either way :func:`_create` handles: that graph's ARN, as the
+    API reference documents, or ConflictException; the graph is then reused and tagged, not
+    reported created.
     """
     wanted = {**PROJECT_TAG, **tags}
     arns = [] if not seen and not dry_run else list_graph_arns(detective)
     if not arns:
         if dry_run:
             return GraphOutcome(region, None, False, False, f"create a behavior graph in {region}")
-        arn = _create(detective, wanted)
-        if arn is not None:
-            return GraphOutcome(region, arn, True, False, None)
-        arns = list_graph_arns(detective)  # another execution created it meanwhile: use that one
+        created = _create(detective, wanted)
+        if created is not None and created[1]:
+            return GraphOutcome(region, created[0], True, False, None)
+        arns = [created[0]] if created is not None else list_graph_arns(detective)
         if not arns:
             raise errors.Conflict(f"CreateGraph says a behavior graph exists in {region}; ListGraphs lists none")
     arn = arns[0]
@@ -66,13 +71,22 @@ def ensure_graph(
     return GraphOutcome(region, arn, False, True, None)
 
 
-def _create(detective: DetectiveClient, tags: dict[str, str]) -> str | None:
-    """CreateGraph's ARN; None when the account already has a graph in the Region."""
+def _create(detective: DetectiveClient, tags: dict[str, str]) -> tuple[str, bool] | None:
+    """CreateGraph's ARN and whether this call made the graph; None when it answers ConflictException.
+
+    "CreateGraph" (Amazon Detective API Reference): "If the same account calls CreateGraph with
+    the same administrator account, it always returns the same behavior graph ARN. It does not
+    create a new behavior graph." The answer alone does not say which happened; the graph's
+    CreatedTime (ListGraphs) does: not before this call, it is this call's graph.
+    """
+    before = clock.now() - _CREATED_TOLERANCE
     try:
         with translate_errors():
-            return str(detective.create_graph(Tags=tags)["GraphArn"])
+            arn = str(detective.create_graph(Tags=tags)["GraphArn"])
     except errors.Conflict:
         return None
+    created_at = next((g.get("CreatedTime") for g in list_graphs(detective) if g["Arn"] == arn), None)
+    return arn, created_at is None or created_at >= before
 
 
 def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:

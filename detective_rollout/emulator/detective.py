@@ -30,6 +30,9 @@ from detective_rollout.emulator.state import (
 MAX_MEMBERS = 1200
 MAX_BATCH = 50
 MAX_TAGS = 50
+MAX_TAG_KEY = 128
+MAX_TAG_VALUE = 256
+_TAG_KEY = re.compile(r"(?!aws:)[a-zA-Z+-=._:/]+")
 _GRAPH_ARN = re.compile(r"^arn:aws[-\w]{0,10}?:detective:([-\w]{2,20}):(\d{12}):graph:[0-9a-f]{32}$")
 _ACCOUNT = re.compile(r"^\d{12}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
@@ -96,7 +99,7 @@ class Detective(ServiceModel):
         """The graph ``arn`` names in the call's Region; ``owner``: the caller must own it."""
         match = _GRAPH_ARN.match(arn or "")
         if not match:
-            raise errors.ValidationException(f"Invalid GraphArn: {arn!r}")
+            raise errors.ValidationException(f"Invalid GraphArn: {arn!r}", error_code="INVALID_GRAPH_ARN")
         region, account_id = match.groups()
         if owner and account_id != call.account_id:
             raise errors.AccessDeniedException(
@@ -143,13 +146,22 @@ class Detective(ServiceModel):
 
     # administrator operations -----------------------------------------------------------------
     def create_graph(self, call: Call, params: Params) -> dict[str, Any]:
-        if key(call.account_id, call.region) in self.state.graphs:
+        """A new graph; where the account has one, its ARN ("CreateGraph", Amazon Detective API Reference).
+
+        The reference: "If the same account calls CreateGraph with the same administrator account,
+        it always returns the same behavior graph ARN. It does not create a new behavior graph."
+        The scenario's ``create_graph_existing: conflict`` answers ConflictException instead.
+        """
+        tags = dict(params.get("Tags") or {})
+        _check_tags(tags)
+        existing = self.state.graphs.get(key(call.account_id, call.region))
+        if existing is not None and self.scenario.create_graph_existing == "conflict":
             raise errors.ConflictException(
                 "The request attempted an invalid action: a behavior graph already "
                 f"exists for account {call.account_id} in {call.region}."
             )
-        tags = dict(params.get("Tags") or {})
-        _check_tags(tags)
+        if existing is not None:
+            return {"GraphArn": existing.arn}
         return {"GraphArn": self._new_graph(call.account_id, call.region, call.now, tags).arn}
 
     def delete_graph(self, call: Call, params: Params) -> dict[str, Any]:
@@ -349,5 +361,19 @@ def _check_length(name: str, items: list[Any]) -> None:
 
 
 def _check_tags(tags: dict[str, str]) -> None:
+    """The TagMap / TagKey / TagValue constraints of the service model (key pattern ``^(?!aws:)[a-zA-Z+-=._:/]+$``)."""
     if len(tags) > MAX_TAGS:
         raise errors.ValidationException(f"A resource can have at most {MAX_TAGS} tags. Found {len(tags)}.")
+    for tag_key, value in tags.items():
+        if not _TAG_KEY.fullmatch(tag_key) or len(tag_key) > MAX_TAG_KEY:
+            raise errors.ValidationException(
+                f"1 validation error detected: Value '{tag_key}' at 'tags' failed to satisfy constraint: "
+                f"Map keys must satisfy constraint: [Member must have length less than or equal to {MAX_TAG_KEY}, "
+                "Member must have length greater than or equal to 1, "
+                "Member must satisfy regular expression pattern: ^(?!aws:)[a-zA-Z+-=._:/]+$]"
+            )
+        if len(value) > MAX_TAG_VALUE:
+            raise errors.ValidationException(
+                f"1 validation error detected: Value '{value}' at 'tags.{tag_key}' failed to satisfy constraint: "
+                f"Member must have length less than or equal to {MAX_TAG_VALUE}"
+            )

@@ -16,7 +16,7 @@ from functools import cache
 from typing import Any
 from xml.sax.saxutils import escape
 
-from botocore.model import OperationModel, Shape
+from botocore.model import NoShapeFoundError, OperationModel, Shape
 
 from detective_rollout.emulator.errors import AwsError
 
@@ -58,9 +58,21 @@ def error(protocol: str, operation: OperationModel | None, exc: AwsError, reques
         )
         return exc.status, {"x-amzn-RequestId": request_id, "Content-Type": "text/xml"}, xml.encode()
     headers = {"x-amzn-RequestId": request_id, "Content-Type": _JSON_TYPES[protocol], "x-amzn-ErrorType": exc.code}
+    fields = _error_fields(operation, exc)
     if protocol == "json":
-        return exc.status, headers, json.dumps({"__type": exc.code, "Message": exc.message}).encode()
-    return exc.status, headers, json.dumps({"message": exc.message}).encode()
+        return exc.status, headers, json.dumps({"__type": exc.code, "Message": exc.message, **fields}).encode()
+    return exc.status, headers, json.dumps({"message": exc.message, **fields}).encode()
+
+
+def _error_fields(operation: OperationModel | None, exc: AwsError) -> dict[str, str]:
+    """The error's modelled members the service's error shape declares (e.g. Detective's ErrorCode)."""
+    if operation is None or not exc.fields:
+        return {}
+    try:
+        members = operation.service_model.shape_for(exc.code).members
+    except NoShapeFoundError:
+        return {}
+    return {name: value for name, value in exc.fields.items() if name in members}
 
 
 # json / rest-json ---------------------------------------------------------------------------

@@ -20,6 +20,8 @@ class AwsError(Exception):
         self.message = message
         if status is not None:
             self.status = status
+        #: Modelled members of the error shape besides the message (written only where the shape has them).
+        self.fields: dict[str, str] = {}
 
     @property
     def code(self) -> str:
@@ -57,7 +59,17 @@ class TooManyRequestsException(AwsError):
 
 
 class ValidationException(AwsError):
+    """Detective's carries ErrorCode and ErrorCodeReason ("ValidationException", Amazon Detective API Reference).
+
+    ``error_code``: INVALID_GRAPH_ARN, INVALID_REQUEST_BODY (the default) or INTERNAL_ERROR; the reason
+    is the message. The wire layer writes them where the service's error shape has them.
+    """
+
     status = 400
+
+    def __init__(self, message: str, status: int | None = None, error_code: str = "INVALID_REQUEST_BODY") -> None:
+        super().__init__(message, status)
+        self.fields = {"ErrorCode": error_code, "ErrorCodeReason": message}
 
 
 class UnrecognizedClientException(AwsError):

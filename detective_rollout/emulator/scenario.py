@@ -161,6 +161,9 @@ class Scenario:
     verification_delay_s: float = 5.0
     #: When set, AssumeRole into the member role requires this ExternalId.
     member_role_external_id: str | None = None
+    #: CreateGraph where the account has a graph: ``same_arn`` as the API reference documents ("it always returns
+    #: the same behavior graph ARN"), or ``conflict`` (a ConflictException, as Detective has also been seen to answer).
+    create_graph_existing: str = "same_arn"
 
     _by_id: Mapping[str, MemberAccount] = field(init=False, repr=False, compare=False)
 
@@ -219,6 +222,7 @@ def load_scenario(source: str | Path | Mapping[str, Any]) -> Scenario:
         home_region=top.string("home_region", "us-east-1", pattern=_REGION, what="a Region name"),
         verification_delay_s=top.number("verification_delay_s", 5.0, minimum=0),
         member_role_external_id=top.optional_string("member_role_external_id"),
+        create_graph_existing=top.string("create_graph_existing", "same_arn", choices=("same_arn", "conflict")),
     )
     top.done()
     _check_opt_in(scenario)

@@ -13,7 +13,7 @@ import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import TYPE_CHECKING, TextIO
 
-from detective_rollout.emulator.wire import handle_http
+from detective_rollout.emulator.wire import HttpResponse, bad_request, handle_http, missing_authentication
 
 if TYPE_CHECKING:
     from detective_rollout.emulator.fleet import Fleet
@@ -24,28 +24,67 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"  # keep-alive, as botocore's connection pool expects
 
     def _serve(self) -> None:
-        length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(length) if length else b""
+        body = self._body()
+        if body is None:
+            return
         host = self.headers.get("Host") or "127.0.0.1"
+        url = f"http://{host}{self.path}"
         headers = {k: v for k, v in self.headers.items()}
-        answer = handle_http(self.server.fleet, self.command, f"http://{host}{self.path}", headers, body)
-        if answer is None:
-            status, out_headers = 400, {"Content-Type": "application/json", "x-amzn-ErrorType": "UnknownService"}
-            payload = json.dumps(
-                {
-                    "message": "detective-rollout emulates detective, guardduty, sts, account and "
-                    "organizations only (SigV4 credential scope)"
-                }
-            ).encode()
+        if not self.headers.get("Authorization"):
+            answer: HttpResponse | None = missing_authentication(url, body)
         else:
-            status, out_headers, payload = answer.status, answer.headers, answer.body
-        self.send_response(status)
-        for name, value in out_headers.items():
+            answer = handle_http(self.server.fleet, self.command, url, headers, body)
+        if answer is None:
+            answer = HttpResponse(
+                400,
+                {"Content-Type": "application/json", "x-amzn-ErrorType": "UnknownService"},
+                json.dumps(
+                    {
+                        "message": "detective-rollout emulates detective, guardduty, sts, account and "
+                        "organizations only (SigV4 credential scope)"
+                    }
+                ).encode(),
+            )
+        self._answer(answer)
+
+    def _body(self) -> bytes | None:
+        """The request body; None after answering 400 for a Content-Length that is not a length or not sent.
+
+        A non-numeric or negative Content-Length, or a body shorter than it (read with a one-second
+        timeout), is answered at once and the connection closed: reading "until the end" of a
+        keep-alive connection would wait for ever.
+        """
+        raw = self.headers.get("Content-Length") or "0"
+        length = int(raw) if raw.strip().isdigit() else -1
+        if length < 0:
+            self._bad_request(f"Invalid Content-Length {raw!r}")
+            return None
+        if not length:
+            return b""
+        self.connection.settimeout(BODY_TIMEOUT_S)
+        try:
+            body = self.rfile.read(length)
+        except TimeoutError:
+            body = b""
+        finally:
+            self.connection.settimeout(None)
+        if len(body) < length:
+            self._bad_request(f"The request body ended after {len(body)} of {length} bytes (Content-Length)")
+            return None
+        return body
+
+    def _bad_request(self, message: str) -> None:
+        self.close_connection = True
+        self._answer(bad_request(dict(self.headers.items()), message))
+
+    def _answer(self, answer: HttpResponse) -> None:
+        self.send_response(answer.status)
+        for name, value in answer.headers.items():
             self.send_header(name, value)
-        self.send_header("Content-Length", str(len(payload)))
+        self.send_header("Content-Length", str(len(answer.body)))
         self.end_headers()
         if self.command != "HEAD":
-            self.wfile.write(payload)
+            self.wfile.write(answer.body)
 
     do_GET = do_POST = do_PUT = do_DELETE = do_PATCH = do_HEAD = _serve
 
@@ -54,8 +93,14 @@ class _Handler(BaseHTTPRequestHandler):
             self.server.log.write(f"{self.address_string()} {format % args}\n")
 
 
+#: Seconds a request's declared body may take to arrive.
+BODY_TIMEOUT_S = 1.0
+
+
 class _FleetServer(ThreadingHTTPServer):
     daemon_threads = True
+    #: listen() backlog: socketserver's default of 5 reset connections with 200 clients connecting at once.
+    request_queue_size = 1024
 
     def __init__(self, address: tuple[str, int], fleet: Fleet, log: TextIO | None) -> None:
         super().__init__(address, _Handler)

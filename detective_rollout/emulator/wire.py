@@ -14,7 +14,7 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from functools import cache
-from typing import Any
+from typing import Any, cast
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from botocore.model import OperationModel, Shape
@@ -58,7 +58,12 @@ def handle_http(
     raise_unknown_endpoint: bool = False,
     sleep_latency: bool = True,
 ) -> HttpResponse | None:
-    """Serve one HTTP request from ``fleet``; None when the request is for a service not emulated."""
+    """Serve one HTTP request from ``fleet``; None when the request is for a service not emulated.
+
+    Every request gets an answer in its protocol's error shape, never a dropped connection: a
+    body that is not what the operation's input shape says is a 400 validation error, and a bug
+    is a 500.
+    """
     lower = {k.lower(): v for k, v in headers.items()}
     found = identify(lower)
     if found is None:
@@ -68,7 +73,8 @@ def handle_http(
     rid = request_id()
     operation: OperationModel | None = None
     try:
-        operation, params = decode_request(service, method, url, lower, body)
+        operation = find_operation(service, method, url, lower, body)
+        params = decode_params(operation, method, url, lower, body)
         output = fleet.handle(ApiRequest(service, operation.name, region, access_key, params, sleep_latency))
         status, out_headers, payload = encode.response(operation, output, rid)
     except errors.UnknownEndpoint:
@@ -77,37 +83,76 @@ def handle_http(
         status, out_headers, payload = encode.error(model.protocol, operation, _unknown(service, region), rid)
     except errors.AwsError as exc:
         status, out_headers, payload = encode.error(model.protocol, operation, exc, rid)
+    except Exception as exc:  # noqa: BLE001 - an answer, never a dropped connection
+        failure = errors.InternalFailure(f"The emulator failed on this request: {type(exc).__name__}: {exc}")
+        status, out_headers, payload = encode.error(model.protocol, operation, failure, rid)
     return HttpResponse(status, out_headers, payload)
+
+
+def bad_request(headers: dict[str, str], message: str) -> HttpResponse:
+    """A 400 for a request the server cannot even read (its Content-Length), in the signed service's protocol."""
+    found = identify({k.lower(): v for k, v in headers.items()})
+    protocol = service_model(found[0]).protocol if found else "rest-json"
+    exc = errors.ValidationError(message) if protocol == "query" else errors.ValidationException(message)
+    status, out_headers, payload = encode.error(protocol, None, exc, request_id())
+    return HttpResponse(status, {**out_headers, "Connection": "close"}, payload)
+
+
+def missing_authentication(url: str, body: bytes) -> HttpResponse:
+    """AWS's answer to an unsigned request: 403 MissingAuthenticationToken, in the request's protocol."""
+    rid = request_id()
+    query_protocol = b"Action=" in body or "Action=" in urlsplit(url).query
+    exc = errors.MissingAuthenticationToken("Request is missing Authentication Token")
+    status, headers, payload = encode.error("query" if query_protocol else "rest-json", None, exc, rid)
+    return HttpResponse(status, headers, payload)
 
 
 def _unknown(service: str, region: str) -> errors.AwsError:
     return errors.UnknownEndpoint(f"Could not connect to the endpoint: {service} is not offered in {region}.")
 
 
-def decode_request(
-    service: str, method: str, url: str, headers: dict[str, str], body: bytes
-) -> tuple[OperationModel, dict[str, Any]]:
+def find_operation(service: str, method: str, url: str, headers: dict[str, str], body: bytes) -> OperationModel:
+    """The operation a request is for: method + path (rest-json), X-Amz-Target (json) or Action (query)."""
     model = service_model(service)
     parts = urlsplit(url)
-    query = parse_qs(parts.query, keep_blank_values=True)
     if model.protocol == "rest-json":
-        op_name, path_params = _match_rest(service, method.upper(), parts.path or "/", query)
-        operation = model.operation_model(op_name)
-        return operation, _decode_rest(operation, path_params, query, headers, body)
+        query = parse_qs(parts.query, keep_blank_values=True)
+        return model.operation_model(_match_rest(service, method.upper(), parts.path or "/", query)[0])
     if model.protocol == "json":
         target = headers.get("x-amz-target", "")
         op_name = target.rsplit(".", 1)[-1]
         if op_name not in model.operation_names:
             raise errors.NotImplementedOperation(f"Unknown operation {target!r}")
-        operation = model.operation_model(op_name)
-        return operation, _from_json(operation.input_shape, _json_body(body))
-    # query protocol: the form body (POST) or the query string (GET)
-    form = {k: v[-1] for k, v in {**query, **parse_qs(body.decode(), keep_blank_values=True)}.items()}
-    op_name = form.get("Action", "")
+        return model.operation_model(op_name)
+    op_name = _form(url, body).get("Action", "")
     if op_name not in model.operation_names:
         raise errors.NotImplementedOperation(f"Unknown Action {op_name!r}")
-    operation = model.operation_model(op_name)
-    return operation, _from_query(operation.input_shape, form, "") or {}
+    return model.operation_model(op_name)
+
+
+def decode_params(
+    operation: OperationModel, method: str, url: str, headers: dict[str, str], body: bytes
+) -> dict[str, Any]:
+    """The operation's parameters, checked against its input shape (a wrong type is a validation error)."""
+    protocol = operation.service_model.protocol
+    parts = urlsplit(url)
+    if protocol == "rest-json":
+        query = parse_qs(parts.query, keep_blank_values=True)
+        path_params = _match_rest(operation.service_model.service_name, method.upper(), parts.path or "/", query)[1]
+        return _decode_rest(operation, path_params, query, headers, body)
+    if protocol == "json":
+        return _from_json(operation.input_shape, _json_body(body), operation.input_shape.name) or {}
+    return _from_query(operation.input_shape, _form(url, body), "") or {}
+
+
+def _form(url: str, body: bytes) -> dict[str, str]:
+    """Query-protocol fields: the form body (POST) or the query string (GET)."""
+    try:
+        text = body.decode()
+    except UnicodeDecodeError:
+        raise errors.ValidationError("The request body is not valid UTF-8.") from None
+    query = parse_qs(urlsplit(url).query, keep_blank_values=True)
+    return {k: v[-1] for k, v in {**query, **parse_qs(text, keep_blank_values=True)}.items()}
 
 
 # rest-json ----------------------------------------------------------------------------------
@@ -164,7 +209,7 @@ def _decode_rest(
     shape = operation.input_shape
     if shape is None:
         return {}
-    params: dict[str, Any] = _from_json(shape, _json_body(body))
+    params: dict[str, Any] = _from_json(shape, _json_body(body), shape.name)
     for name, member in shape.members.items():
         location, wire = member.serialization.get("location"), member.serialization.get("name", name)
         if location == "uri" and wire in path_params:
@@ -215,28 +260,61 @@ def _timestamp(raw: Any) -> datetime:
     return datetime.fromisoformat(str(raw).replace("Z", "+00:00"))
 
 
-def _from_json(shape: Shape | None, value: Any) -> Any:
-    """Decode a JSON value by shape: wire names (locationName) -> member names, typed scalars."""
+#: JSON types each scalar shape type takes (bool is not a number here, as in AWS's deserialisers).
+_JSON_SCALARS: dict[str, tuple[type, ...]] = {
+    "string": (str,),
+    "boolean": (bool,),
+    "integer": (int,),
+    "long": (int,),
+    "double": (int, float),
+    "float": (int, float),
+    "timestamp": (int, float, str),
+    "blob": (str,),
+}
+
+
+def _from_json(shape: Shape | None, value: Any, where: str) -> Any:
+    """Decode a JSON value by shape: wire names (locationName) -> member names, typed scalars.
+
+    A value of the wrong JSON type (``{"MaxResults": "x"}``, ``{"Tags": "x"}``) is a validation
+    error naming the field, as AWS answers, not a crash further in.
+    """
     if shape is None or value is None:
         return {} if shape is None else None
     kind = shape.type_name
+    expected = _JSON_SCALARS.get(kind, (object,))
+    if kind in ("structure", "map"):
+        expected = (dict,)
+    elif kind == "list":
+        expected = (list,)
+    if not isinstance(value, expected) or (isinstance(value, bool) and bool not in expected):
+        wanted = "an object" if kind in ("structure", "map") else f"a {kind}"
+        raise errors.ValidationException(f"Invalid value for {where}: expected {wanted}, got {type(value).__name__}")
+    value = cast(Any, value)
     if kind == "structure":
-        if not isinstance(value, dict):
-            raise errors.ValidationException(f"Expected an object for {shape.name}")
         out = {}
         for name, member in shape.members.items():
             wire = member.serialization.get("name", name)
             if not member.serialization.get("location") and wire in value:
-                out[name] = _from_json(member, value[wire])
+                out[name] = _from_json(member, value[wire], f"{where}.{wire}")
         return out
     if kind == "list":
-        return [_from_json(shape.member, v) for v in value]
+        return [_from_json(shape.member, v, f"{where}[{i}]") for i, v in enumerate(value)]
     if kind == "map":
-        return {k: _from_json(shape.value, v) for k, v in value.items()}
+        return {
+            _from_json(shape.key, k, f"{where} key"): _from_json(shape.value, v, f"{where}.{k}")
+            for k, v in value.items()
+        }
     if kind == "timestamp":
-        return _timestamp(value)
+        try:
+            return _timestamp(value)
+        except ValueError:
+            raise errors.ValidationException(f"Invalid value for {where}: not a timestamp") from None
     if kind == "blob":
-        return base64.b64decode(value)
+        try:
+            return base64.b64decode(value, validate=True)
+        except ValueError:
+            raise errors.ValidationException(f"Invalid value for {where}: not base64") from None
     return value
 
 

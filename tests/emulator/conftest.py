@@ -9,7 +9,7 @@ import pytest
 from fleet_helpers import START, scenario_dict
 
 from detective_rollout.clocks import InstantClock
-from detective_rollout.emulator import Fleet, load_scenario
+from detective_rollout.emulator import Fleet, load_scenario, serve
 
 
 @pytest.fixture
@@ -37,3 +37,14 @@ def make_fleet(clock: InstantClock) -> Iterator[Callable[..., Fleet]]:
 @pytest.fixture
 def fleet(make_fleet: Callable[..., Fleet]) -> Fleet:
     return make_fleet()
+
+
+@pytest.fixture
+def served(clock: InstantClock) -> Iterator[tuple[Fleet, str]]:
+    """A fleet served over HTTP (``emulator serve``): the fleet and its URL."""
+    fleet = Fleet(load_scenario(scenario_dict()), clock)
+    server, thread = serve(fleet)
+    yield fleet, server.url
+    server.shutdown()
+    server.server_close()
+    thread.join(5)

@@ -25,11 +25,35 @@ def test_create_graph_returns_an_arn_of_the_documented_form(fleet: Fleet) -> Non
     assert [g["Arn"] for g in admin("detective").list_graphs()["GraphList"]] == [arn]
 
 
-def test_create_graph_twice_in_one_region_is_a_conflict(fleet: Fleet) -> None:
+def test_create_graph_where_the_account_has_one_returns_its_arn_as_the_api_reference_says(fleet: Fleet) -> None:
+    # "CreateGraph" (Amazon Detective API Reference): "it always returns the same behavior graph ARN".
+    first = _graph()
+    assert _graph() == first
+    assert [g["Arn"] for g in admin("detective").list_graphs()["GraphList"]] == [first]
+
+
+def test_create_graph_where_the_account_has_one_is_a_conflict_when_the_scenario_says_so(
+    make_fleet: Callable[..., Fleet],
+) -> None:
+    make_fleet(create_graph_existing="conflict")
     _graph()
     with pytest.raises(ClientError) as exc:
         _graph()
     assert error_of(exc) == ("ConflictException", 409)
+
+
+@pytest.mark.parametrize("tags", [{"aws:team": "sec"}, {"team": "x", "aws:created-by": "me"}, {"k" * 129: "x"}])
+def test_tag_keys_outside_the_models_pattern_are_a_validation_exception(fleet: Fleet, tags: dict[str, str]) -> None:
+    with pytest.raises(ClientError) as exc:
+        admin("detective").create_graph(Tags=tags)
+    assert error_of(exc) == ("ValidationException", 400)
+    assert exc.value.response["ErrorCode"] == "INVALID_REQUEST_BODY"  # the fields the API reference lists
+    assert "Map keys must satisfy constraint" in exc.value.response["ErrorCodeReason"]
+    arn = _graph()
+    with pytest.raises(ClientError) as exc:
+        admin("detective").tag_resource(ResourceArn=arn, Tags=tags)
+    assert error_of(exc) == ("ValidationException", 400)
+    assert admin("detective").list_tags_for_resource(ResourceArn=arn)["Tags"] == {}
 
 
 def test_new_member_is_verification_in_progress_then_invited_after_the_delay(fleet: Fleet, clock: InstantClock) -> None:

@@ -185,7 +185,7 @@ def test_only_successful_detective_and_guardduty_writes_are_mutating(fleet: Flee
     detective = admin("detective")
     arn = detective.create_graph()["GraphArn"]
     with pytest.raises(ClientError):
-        detective.create_graph()
+        detective.create_graph(Tags={"aws:reserved": "x"})
     detective.list_graphs()
     admin("guardduty", "us-west-2").create_detector(Enable=True)
     as_member("222222222222", "sts").get_caller_identity()
@@ -195,7 +195,7 @@ def test_only_successful_detective_and_guardduty_writes_are_mutating(fleet: Flee
     ]
     assume = [c for c in fleet.calls if c.operation == "AssumeRole"]
     assert len(assume) == 1 and not assume[0].mutating and assume[0].account_id == ADMIN
-    assert [c.error for c in fleet.calls if c.operation == "CreateGraph"] == [None, "ConflictException"]
+    assert [c.error for c in fleet.calls if c.operation == "CreateGraph"] == [None, "ValidationException"]
     assert arn
 
 

@@ -7,7 +7,6 @@ import subprocess
 import sys
 import urllib.error
 import urllib.request
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,20 +16,10 @@ from botocore.exceptions import ClientError
 from fleet_helpers import NO_RETRY, error_of, scenario_dict
 
 from detective_rollout.clocks import InstantClock
-from detective_rollout.emulator import Fleet, load_scenario, serve
+from detective_rollout.emulator import Fleet
 
 KEYS = {"aws_access_key_id": "AKIAIOSFODNN7EXAMPLE", "aws_secret_access_key": "secret"}
 ROOT = Path(__file__).resolve().parents[2]
-
-
-@pytest.fixture
-def served(clock: InstantClock) -> Iterator[tuple[Fleet, str]]:
-    fleet = Fleet(load_scenario(scenario_dict()), clock)
-    server, thread = serve(fleet)
-    yield fleet, server.url
-    server.shutdown()
-    server.server_close()
-    thread.join(5)
 
 
 def _client(url: str, service: str, region: str = "us-east-1", **keys: Any) -> Any:
@@ -65,10 +54,10 @@ def test_the_aws_cli_session_of_the_docs_works_over_http(served: tuple[Fleet, st
 def test_errors_reach_botocore_with_codes_and_statuses_over_http(served: tuple[Fleet, str]) -> None:
     _, url = served
     detective = _client(url, "detective")
-    detective.create_graph()
+    arn = detective.create_graph()["GraphArn"]
     with pytest.raises(ClientError) as exc:
-        detective.create_graph()
-    assert error_of(exc) == ("ConflictException", 409)
+        detective.get_members(GraphArn=arn, AccountIds=[f"{n:012d}" for n in range(51)])
+    assert error_of(exc) == ("ValidationException", 400)
     with pytest.raises(ClientError) as exc:
         _client(url, "sts").assume_role(
             RoleArn="arn:aws:iam::333333333333:role/DetectiveMemberRole", RoleSessionName="cli"

@@ -99,9 +99,8 @@ def test_only_member_facing_roles_may_assume_roles(template: dict[str, Any]) -> 
 
 def test_member_assuming_functions_use_the_fixed_name_roles(template: dict[str, Any]) -> None:
     functions = resources(template, "AWS::Serverless::Function")
-    assert functions["AcceptInvitationsFunction"]["Properties"]["Role"] == {
-        "Fn::GetAtt": ["AcceptInvitationsRole", "Arn"]
-    }
+    for accepting in ("AcceptInvitationsFunction", "AcceptPendingRolesFunction"):
+        assert functions[accepting]["Properties"]["Role"] == {"Fn::GetAtt": ["AcceptInvitationsRole", "Arn"]}
     assert functions["DisassociateMembershipsFunction"]["Properties"]["Role"] == {
         "Fn::GetAtt": ["DisassociateMembershipsRole", "Arn"]
     }
@@ -110,6 +109,7 @@ def test_member_assuming_functions_use_the_fixed_name_roles(template: dict[str, 
     assert roles["DisassociateMembershipsRole"]["Properties"]["RoleName"] == {"Ref": "DisassociateMembershipsRoleName"}
     assert [k for k, f in functions.items() if "Role" in f["Properties"]] == [
         "AcceptInvitationsFunction",
+        "AcceptPendingRolesFunction",
         "DisassociateMembershipsFunction",
     ]
 

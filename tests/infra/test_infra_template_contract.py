@@ -19,6 +19,7 @@ ENABLE_TASKS = [
     "EnsureGraph",
     "InviteMembers",
     "AcceptInvitations",
+    "AcceptPendingRoles",
     "VerifyMembers",
     "WriteReport",
 ]

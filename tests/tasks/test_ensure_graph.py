@@ -9,6 +9,7 @@ from typing import Any
 import boto3
 import pytest
 
+import tasks.clock
 from detective_rollout.clocks import InstantClock
 from detective_rollout.emulator import Fleet, load_scenario
 from tasks.ensure_graph import PROJECT_TAG, ensure_graph
@@ -19,17 +20,23 @@ REGION = "eu-west-1"
 
 @pytest.fixture
 def fleet() -> Iterator[Callable[..., Any]]:
-    """``start(existing=...)``: a fleet whose administrator has a graph in ``existing`` Regions, and its Detective."""
+    """``start(existing=..., create_graph_existing=...)``: a fleet whose administrator has a graph in ``existing``
+    Regions (made a minute before the task runs), and its Detective; the task code reads the fleet's clock."""
     with ExitStack() as stack:
 
-        def start(existing: list[str]) -> tuple[Fleet, Any]:
+        def start(existing: list[str], create_graph_existing: str = "same_arn") -> tuple[Fleet, Any]:
             spec = {
                 "administrator": {"account_id": ADMIN, "existing_graph_regions": existing},
                 "regions": [REGION],
                 "member_role": "DetectiveMemberRole",
                 "members": [],
+                "create_graph_existing": create_graph_existing,
             }
-            running = stack.enter_context(Fleet(load_scenario(spec), InstantClock()).intercept())
+            fleet_clock = InstantClock()
+            running = stack.enter_context(Fleet(load_scenario(spec), fleet_clock).intercept())
+            previous = tasks.clock.use(fleet_clock)
+            stack.callback(tasks.clock.use, previous)
+            fleet_clock.advance(60)
             detective = boto3.client(
                 "detective", region_name=REGION, aws_access_key_id="AKIAADMIN", aws_secret_access_key="x"
             )
@@ -42,18 +49,26 @@ def operations(fleet: Fleet) -> list[str]:
     return [c.operation for c in fleet.calls]
 
 
-def test_a_region_where_validation_saw_no_graph_is_created_in_one_call(fleet: Any) -> None:
-    running, detective = fleet([])
+BEHAVIOURS = ["same_arn", "conflict"]  # as the API reference documents; ConflictException
+
+
+@pytest.mark.parametrize("behaviour", BEHAVIOURS)
+def test_a_region_where_validation_saw_no_graph_is_created_first(fleet: Any, behaviour: str) -> None:
+    running, detective = fleet([], behaviour)
     outcome = ensure_graph(detective, REGION, {}, dry_run=False, seen=False)
-    assert outcome.created and outcome.graph_arn
-    assert operations(running) == ["CreateGraph"]
+    assert outcome.created and outcome.graph_arn == running.graph_arn(REGION)
+    assert operations(running) == ["CreateGraph", "ListGraphs"]  # ListGraphs: CreatedTime says this call made it
 
 
-def test_a_graph_created_after_validation_is_reused_not_duplicated(fleet: Any) -> None:
-    running, detective = fleet([REGION])  # validation saw none; another execution created it since
+@pytest.mark.parametrize("behaviour", BEHAVIOURS)
+def test_a_graph_created_after_validation_is_reused_not_reported_created(fleet: Any, behaviour: str) -> None:
+    running, detective = fleet([REGION], behaviour)  # validation saw none; another execution created it since
     outcome = ensure_graph(detective, REGION, {}, dry_run=False, seen=False)
     assert not outcome.created and outcome.graph_arn == running.graph_arn(REGION)
     assert operations(running)[:2] == ["CreateGraph", "ListGraphs"]
+    assert [c.error for c in running.calls if c.operation == "CreateGraph"] == [
+        "ConflictException" if behaviour == "conflict" else None
+    ]
     tags = detective.list_tags_for_resource(ResourceArn=outcome.graph_arn)["Tags"]
     assert tags == PROJECT_TAG
 
