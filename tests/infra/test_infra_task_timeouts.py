@@ -43,11 +43,11 @@ def _lambda_tasks() -> list[tuple[str, str, dict[str, Any], str]]:
     return found
 
 
-LAMBDA_TASKS = [task for task in _lambda_tasks() if task[0] == "enable-detective"]
+LAMBDA_TASKS = _lambda_tasks()
 
 
 def test_every_state_machine_has_lambda_tasks() -> None:
-    assert {stem for stem, *_ in _lambda_tasks()} == {"enable-detective", "disable-detective"}
+    assert {stem for stem, *_ in LAMBDA_TASKS} == {"enable-detective", "disable-detective"}
 
 
 @pytest.mark.parametrize(("stem", "state", "task", "arn"), LAMBDA_TASKS, ids=[f"{s}:{n}" for s, n, *_ in LAMBDA_TASKS])

@@ -24,15 +24,17 @@ LARGE = Size(1200, 21)
 DEFAULT_BATCH_SIZE = 10
 BATCHES = LARGE.accounts // DEFAULT_BATCH_SIZE
 #: The full run (make bench, docs/performance.md): transitions, history events, largest payload.
-FULL_RUN = {"state_transitions": 135, "max_history_events": 898, "max_payload_bytes": 18823}
+#: Transitions and events: the bench's 135 and 898 plus RolesMayBePending (one Choice state, two events), which
+#: the same-shape run measures exactly as the full run would.
+FULL_RUN = {"state_transitions": 136, "max_history_events": 900, "max_payload_bytes": 18823}
 #: Issue 8's targets at 1,200 x 21 (well inside AWS's 25,000 history events and 256 KB per state).
 MAX_TRANSITIONS_PER_PAIR = 0.01
 MAX_HISTORY_EVENTS = 1200
 MAX_PAYLOAD_BYTES = 32768
 #: Executed on a clean run whatever the size: ValidateInput, CheckGuardDuty, GuardDutyGate, EnsureGraph,
-#: InviteMembers, InvitationsSent, WaitForInvitations, AcceptBatches, VerifyMembers, VerificationPending,
-#: WriteReport, PublishSummary, PutSummaryEvent, AnyFailed, Done - plus one state per batch.
-FIXED_STATES = 15
+#: InviteMembers, InvitationsSent, WaitForInvitations, AcceptBatches, RolesMayBePending, VerifyMembers,
+#: VerificationPending, WriteReport, PublishSummary, PutSummaryEvent, AnyFailed, Done - plus one state per batch.
+FIXED_STATES = 16
 
 
 @pytest.fixture(scope="module")

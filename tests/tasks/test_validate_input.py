@@ -329,6 +329,7 @@ def test_list_input_writes_the_plan_and_returns_a_small_output(s3: Any, admin_aw
         "guardduty_wait": "wait",
         "guardduty_min_age_hours": 48,
         "invitation_wait_seconds": 60,
+        "retry_access_denied_minutes": 30,
         "tags": {"owner": "security"},
         "account_count": 2,
         "pair_count": 4,
