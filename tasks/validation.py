@@ -28,11 +28,11 @@ from tasks.options import ALL, Option, RegionChoice, is_int, parse_regions
 from tasks.problems import BAD, Problems, show
 
 MAX_ACCOUNTS = 5000
-#: Batches per execution. Each batch is an inline Map iteration of ~9 history events (~36 if every
-#: Lambda retrier is spent), and Step Functions keeps at most 25,000 events per execution
-#: ("Step Functions service quotas", a hard quota): 500 batches stay under it with the rest of
-#: either workflow, whatever goes wrong (docs/engine.md, "History quota").
-MAX_BATCHES = 500
+#: Batches per execution. Each batch is an inline Map iteration of ~7-9 history events on a clean
+#: run, 39 if every retrier of its Task is spent, and Step Functions keeps at most 25,000 events per
+#: execution ("Step Functions service quotas", a hard quota): with 450 batches neither workflow can
+#: pass it, every retrier and loop of the rest spent too (tests/workflow/test_history_worst_case.py).
+MAX_BATCHES = 450
 MAX_CSV_BYTES = 5 * 1024 * 1024
 ACCOUNT_FIELDS = ("account_id", "email", "regions")
 
