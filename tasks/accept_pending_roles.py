@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tasks import clock, settings
 from tasks.accept_invitations import accept_batch
@@ -30,6 +30,9 @@ from tasks.member import Target
 from tasks.plan import Account, Plan
 from tasks.targets import read_batch
 from tasks.workstore import WorkStore
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
 Loaded = tuple[int, Plan, tuple[Account, ...], dict[str, list[Target]], dict[str, dict[str, Any]]]
 
@@ -81,7 +84,7 @@ def _accept_name(batch: int) -> str:
     return f"accept/{batch}.json"
 
 
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     config = settings.load()
     admin = default_aws()
     store = WorkStore.for_state(admin, event, "enable")
