@@ -13,7 +13,6 @@ from typing import Any
 
 import pytest
 from moto.events.models import EventsBackend
-
 from tests.workflow.conftest import Runner, member, rows_by_pair, scenario
 
 
