@@ -13,7 +13,7 @@ import pytest
 
 from detective_rollout.engine import aws_rules, metrics
 from detective_rollout.engine.runner import _sfn_backend
-from tests.engine.conftest import EngineFactory
+from tests.helpers.engine import EngineFactory
 
 
 def _last_events(engine: Any, arn: str, count: int) -> list[dict[str, Any]]:

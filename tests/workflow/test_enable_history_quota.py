@@ -6,9 +6,8 @@ AWS fails an execution whose history would pass 25,000 events, without its repor
 
 from __future__ import annotations
 
-from tests.workflow.conftest import Runner, member, rows_by_pair, scenario
-
 from detective_rollout.engine import aws_rules
+from tests.helpers.workflow import Runner, member, rows_by_pair, scenario
 
 NEVER = [{"type": "no_role", "duration_s": 10**9}]
 

@@ -13,7 +13,8 @@ from typing import Any
 
 import pytest
 from moto.events.models import EventsBackend
-from tests.workflow.conftest import Runner, member, rows_by_pair, scenario
+
+from tests.helpers.workflow import Runner, member, rows_by_pair, scenario
 
 
 class _Entries(list[dict[str, Any]]):
