@@ -63,6 +63,14 @@ CORRECTNESS_TARGETS: tuple[tuple[str, str], ...] = (
     (QUOTAS, "MAX_STATE_SIZE_UTF8_BYTES"),
     (ERROR_EQUALS, "ErrorEqualsDecl._eval_body"),
     (BOTOCORE_ENDPOINT, "time"),
+    # AWS's run-time rules (detective_rollout/engine/aws_rules.py)
+    (EXECUTION_WORKER, "ExecutionWorker._get_evaluation_environment"),
+    (EVENT_MANAGER, "EventManager.add_event"),
+    (ENVIRONMENT, "Environment.set_error"),
+    (COMPARISON_VARIABLE, "ComparisonVariable._eval_body"),
+    (MAX_CONCURRENCY, "MaxConcurrencyPath._eval_max_concurrency"),
+    (STATE_TASK_SERVICE_EVENTS, "StateTaskServiceEvents._from_error"),
+    (STATE_TASK_SERVICE_EVENTS, "SfnFailedEntryCountException"),
 )
 #: (module, attribute path) of the private symbols the speed hooks rely on (detective_rollout.engine.speed).
 SPEED_TARGETS: tuple[tuple[str, str], ...] = (
@@ -72,14 +80,6 @@ SPEED_TARGETS: tuple[tuple[str, str], ...] = (
     (ASL_PARSER, "AmazonStateLanguageParser.parse"),
     (PREPROCESSOR, "Preprocessor"),
     *((module, "copy") for module in DEEPCOPY_USERS),
-    # AWS's run-time rules (detective_rollout/engine/aws_rules.py)
-    (EXECUTION_WORKER, "ExecutionWorker._get_evaluation_environment"),
-    (EVENT_MANAGER, "EventManager.add_event"),
-    (ENVIRONMENT, "Environment.set_error"),
-    (COMPARISON_VARIABLE, "ComparisonVariable._eval_body"),
-    (MAX_CONCURRENCY, "MaxConcurrencyPath._eval_max_concurrency"),
-    (STATE_TASK_SERVICE_EVENTS, "StateTaskServiceEvents._from_error"),
-    (STATE_TASK_SERVICE_EVENTS, "SfnFailedEntryCountException"),
 )
 #: Every private symbol the engine relies on (the canary test checks each one).
 TARGETS = CORRECTNESS_TARGETS + SPEED_TARGETS

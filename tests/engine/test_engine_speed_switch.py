@@ -17,6 +17,7 @@ READ_ONLY = {
     (hooks.TIMESTAMP, "Timestamp._get_wait_seconds"),
     (hooks.QUOTAS, "MAX_STATE_SIZE_UTF8_BYTES"),
     (hooks.PREPROCESSOR, "Preprocessor"),
+    (hooks.STATE_TASK_SERVICE_EVENTS, "SfnFailedEntryCountException"),
 }
 
 

@@ -3,7 +3,8 @@
 The fleet is chosen so each granted call happens: a graph that exists without the project tag (ListTagsForResource,
 TagResource) and a Region without one (CreateGraph); members to invite, one VERIFICATION_FAILED to repair
 (DeleteMembers, CreateMembers), one ACCEPTED_BUT_DISABLED to re-enable (StartMonitoringMember), a closed account
-whose role is denied (Organizations DescribeAccount); a pending invitation
+whose role is denied (Organizations DescribeAccount); a member role that arrives late and one that never does
+(AcceptPendingRoles tries both again within the retry window); a pending invitation
 the disable run rejects in the member account, then every member removed and both graphs deleted.
 """
 
@@ -34,6 +35,8 @@ def fleet_spec() -> dict[str, Any]:
         member(5, existing_membership={"us-east-1": "INVITED"}),
         member(6, guardduty=False),
         member(7, faults=["closed"]),
+        member(8, faults=[{"type": "no_role", "duration_s": 90}]),
+        member(9, faults=["no_role"]),
     ]
     return scenario(
         members,
@@ -51,7 +54,13 @@ def run_workflows() -> None:
     fleet = Fleet(load_scenario(spec), InstantClock())
     enabling = [m for m in spec["members"] if m["account_id"] != member(5)["account_id"]]
     enabled = run_local(
-        spec, "enable", {"regions": REGIONS}, csv_text=_csv(enabling), fleet=fleet, clock=fleet.clock, name="grants-en"
+        spec,
+        "enable",
+        {"regions": REGIONS, "retry_access_denied_minutes": 5},
+        csv_text=_csv(enabling),
+        fleet=fleet,
+        clock=fleet.clock,
+        name="grants-en",
     )
     assert enabled.report is not None, (enabled.result.error, enabled.result.cause)
     some = {"regions": REGIONS, "disassociate_in_member": True}
