@@ -44,10 +44,11 @@ from detective_rollout.ops.workflow_flags import with_enable_flags
 @click.pass_context
 def main(ctx: click.Context, clock_spec: str, verbose: bool) -> None:
     """Roll Amazon Detective out to (and back out of) every account x Region of a fleet."""
-    if not verbose:
-        from tasks.log import logger
+    from tasks.log import logger, send_to_stderr
 
-        logger.setLevel("WARNING")  # the table is the output; task logs only with --verbose
+    send_to_stderr()  # stdout is the output (one JSON document with --json); task logs go to stderr
+    if not verbose:
+        logger.setLevel("CRITICAL")  # and only with --verbose (the tasks log nothing CRITICAL)
     try:
         parse_clock(clock_spec)
     except ValueError as exc:

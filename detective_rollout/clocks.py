@@ -94,6 +94,11 @@ class RealClock(SpeedClock):
 Clock = InstantClock | SpeedClock | RealClock
 
 
+#: ``--clock speed=N``: from a clock ten times slower than real time to a million times faster (an hour of
+#: waits in 3.6 ms); beyond, the simulated time stops advancing or overflows a datetime.
+MIN_SPEED, MAX_SPEED = 0.1, 1e6
+
+
 def parse_clock(spec: str, start: datetime | None = None) -> Clock:
     """Parse the CLI's ``--clock instant|real|speed=N``."""
     if spec == "instant":
@@ -106,7 +111,7 @@ def parse_clock(spec: str, start: datetime | None = None) -> Clock:
             factor = float(raw)
         except ValueError:
             raise ValueError(f"--clock: speed factor must be a number, got {raw!r}") from None
-        if factor <= 0:
-            raise ValueError(f"--clock: speed factor must be > 0, got {raw!r}")
+        if not MIN_SPEED <= factor <= MAX_SPEED:  # NaN fails both; inf and 1e-300 are out of range
+            raise ValueError(f"--clock: speed factor must be a number from {MIN_SPEED:g} to {MAX_SPEED:g}, got {raw!r}")
         return SpeedClock(factor, start)
     raise ValueError(f"--clock: expected instant, real or speed=N, got {spec!r}")

@@ -48,8 +48,12 @@ def integer(low: int, high: int) -> Check:
     return rule(f"an integer from {low} to {high}", lambda v: is_int(v) and low <= v <= high)
 
 
-def number(low: float) -> Check:
-    return rule(f"a number >= {low:g}", lambda v: (is_int(v) or isinstance(v, float)) and math.isfinite(v) and v >= low)
+def number(low: float, high: float, unit: str) -> Check:
+    """A finite JSON number from ``low`` to ``high`` (``unit`` says what it counts, for the message)."""
+    return rule(
+        f"a number of {unit} from {low:g} to {high:g}",
+        lambda v: (is_int(v) or isinstance(v, float)) and math.isfinite(v) and low <= v <= high,
+    )
 
 
 def choice(*allowed: str) -> Check:

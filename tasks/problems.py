@@ -55,6 +55,7 @@ class Problems:
         if not self.items:
             return
         listed = self.items[:MAX_LISTED_PROBLEMS]
-        more = f"; ... and {len(self.items) - len(listed)} more" if len(self.items) > len(listed) else ""
+        more = f"\n... and {len(self.items) - len(listed)} more" if len(self.items) > len(listed) else ""
         count = f"{len(self.items)} problem{'s' if len(self.items) > 1 else ''}"
-        raise InvalidInput(f"invalid input ({count}): " + "; ".join(listed) + more)
+        # One problem a line: values are shown quoted (a newline in one is escaped), so lines split cleanly.
+        raise InvalidInput(f"invalid input ({count}):\n" + "\n".join(listed) + more)

@@ -50,6 +50,7 @@ if TYPE_CHECKING:
 WORKFLOW = "enable"
 #: Detective's members per behavior graph.
 GRAPH_MEMBER_LIMIT = 1200
+MAX_GUARDDUTY_MIN_AGE_HOURS = 720
 ENABLED_STATUSES = frozenset({"ENABLED", "ENABLED_BY_DEFAULT"})
 #: S3 codes meaning "the accounts_csv object is not there (or not ours to read)": the input is wrong.
 _MISSING_OBJECT = frozenset({"404", "NoSuchKey", "NoSuchBucket", "403", "AccessDenied"})
@@ -68,7 +69,8 @@ _PLAN_OPTIONS = (
 def enable_options(config: Settings) -> dict[str, Option]:
     return {
         **common_options(config),
-        "guardduty_min_age_hours": Option(number(0), 48),
+        # At most 30 days: a Standard execution is cut off after a year, and a gate measured in years is a typo.
+        "guardduty_min_age_hours": Option(number(0, MAX_GUARDDUTY_MIN_AGE_HOURS, "hours"), 48),
         "guardduty_wait": Option(choice("wait", "skip"), "wait"),
         "retry_access_denied_minutes": Option(integer(0, 1440), 0),
         "invitation_message": Option(text(1, 1000), None),

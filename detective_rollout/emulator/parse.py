@@ -6,6 +6,7 @@ message has the same shape: ``members[2].account_id: expected 12 digits, got '12
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable, Collection
 from typing import Any, TypeVar
@@ -85,7 +86,7 @@ class Fields:
         if not isinstance(value, dict):
             raise self._error(key, "an object", value)
         for k in value:
-            if key_pattern is not None and not key_pattern.match(str(k)):
+            if key_pattern is not None and not key_pattern.fullmatch(str(k)):
                 raise ScenarioError(f"{self._child(key)}: expected keys to be {key_what}, got {k!r}")
         return value
 
@@ -115,7 +116,7 @@ class Fields:
             return None
         if not isinstance(value, str) or not value:
             raise self._error(key, "a non-empty string", value)
-        if pattern is not None and not pattern.match(value):
+        if pattern is not None and not pattern.fullmatch(value):
             raise self._error(key, what, value)
         if choices is not None and value not in choices:
             raise ScenarioError(
@@ -135,7 +136,7 @@ class Fields:
         if not isinstance(value, list):
             raise self._error(key, "a list", value)
         for i, item in enumerate(value):
-            if not isinstance(item, str) or not pattern.match(item):
+            if not isinstance(item, str) or not pattern.fullmatch(item):
                 raise ScenarioError(f"{self._child(key)}[{i}]: expected {what}, got {item!r}")
         return tuple(value)
 
@@ -163,9 +164,9 @@ class Fields:
             return default
         return _check_number(self._child(key), value, minimum, maximum, integer)
 
-    def number_map(self, key: str, key_pattern: re.Pattern[str]) -> dict[str, float]:
+    def number_map(self, key: str, key_pattern: re.Pattern[str], maximum: float | None = None) -> dict[str, float]:
         value = self._map(key, key_pattern, "a Region name")
-        return {k: _check_number(f"{self._child(key)}.{k}", v, 0, None, False) for k, v in value.items()}
+        return {k: _check_number(f"{self._child(key)}.{k}", v, 0, maximum, False) for k, v in value.items()}
 
     def string_map(
         self,
@@ -175,7 +176,7 @@ class Fields:
     ) -> dict[str, str]:
         value = self._map(key, key_pattern, "12-digit account ids")
         for k, v in value.items():
-            if not isinstance(v, str) or (value_pattern is not None and not value_pattern.match(v)):
+            if not isinstance(v, str) or (value_pattern is not None and not value_pattern.fullmatch(v)):
                 raise ScenarioError(f"{self._child(key)}.{k}: expected a string, got {v!r}")
         return dict(value)
 
@@ -193,16 +194,20 @@ class Fields:
         return True, dict(mapping)
 
 
-REGION_NAME = re.compile(r"^[a-z]{2}(-[a-z]+)+-\d$")
+#: Patterns are matched whole (``fullmatch``: a trailing newline is not a Region) and ASCII only (``\d`` would
+#: take any script's digits).
+REGION_NAME = re.compile(r"[a-z]{2}(-[a-z]+)+-[0-9]")
 
 
 def _check_number(path: str, value: Any, minimum: float | None, maximum: float | None, integer: bool) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise ScenarioError(f"{path}: expected a number, got {value!r}")
+    if not math.isfinite(value):
+        raise ScenarioError(f"{path}: expected a finite number, got {value!r}")
     if integer and value != int(value):
         raise ScenarioError(f"{path}: expected a whole number, got {value!r}")
     if minimum is not None and value < minimum:
-        raise ScenarioError(f"{path}: expected a number >= {minimum:g}, got {value!r}")
+        raise ScenarioError(f"{path}: expected a number >= {minimum:.15g}, got {value!r}")
     if maximum is not None and value > maximum:
-        raise ScenarioError(f"{path}: expected a number <= {maximum:g}, got {value!r}")
+        raise ScenarioError(f"{path}: expected a number <= {maximum:.15g}, got {value!r}")
     return float(value)

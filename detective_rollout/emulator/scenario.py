@@ -13,11 +13,12 @@ import json
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field
+from functools import cache
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from detective_rollout.emulator.aws_data import is_opt_in
+from detective_rollout.emulator.aws_data import is_opt_in, service_model
 from detective_rollout.emulator.parse import REGION_NAME, Fields, ScenarioError
 
 __all__ = [
@@ -42,6 +43,8 @@ MEMBER_STATUSES = frozenset(
 )
 DISABLED_REASONS = frozenset({"VOLUME_TOO_HIGH", "VOLUME_UNKNOWN"})
 DEFAULT_SLOW_INVITATION_S = 60.0
+#: The workflows' definitions, whose Lambda-backed Task states ``lambda_faults`` may name.
+STATEMACHINES = Path(__file__).resolve().parents[2] / "statemachines"
 #: How old a member's GuardDuty detector is when the scenario does not say.
 DEFAULT_MEMBER_GUARDDUTY_AGE_HOURS = 720.0
 
@@ -184,9 +187,16 @@ class Scenario:
         return member.opted_out_regions if member else ()
 
 
-_ACCOUNT = re.compile(r"^\d{12}$")
+_OPERATION = re.compile(r"[A-Z][A-Za-z]+")
+#: Documented ranges (docs/emulator.md): a call's latency up to a minute; ages and times up to ten years.
+MAX_LATENCY_MS = 60_000
+TEN_YEARS_H = 10 * 365 * 24
+TEN_YEARS_S = TEN_YEARS_H * 3600
+#: The services the emulator answers: a fault's ``ops`` must name one of their operations.
+EMULATED_SERVICES = ("detective", "guardduty", "sts", "account", "organizations")
+_ACCOUNT = re.compile(r"[0-9]{12}")  # ASCII digits: "\d" would take "١١١١١١١١١١١١"
 _REGION = REGION_NAME
-_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
+_EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 
 
 def load_scenario(source: str | Path | Mapping[str, Any]) -> Scenario:
@@ -215,12 +225,12 @@ def load_scenario(source: str | Path | Mapping[str, Any]) -> Scenario:
         events=tuple(top.each("events", _event)),
         s3_objects=MappingProxyType(top.string_map("s3_objects")),
         organization=_organization(top.obj("organization")),
-        latency_ms=top.number("latency_ms", 0.0, minimum=0),
+        latency_ms=top.number("latency_ms", 0.0, minimum=0, maximum=MAX_LATENCY_MS),
         throttle_rate=top.number("throttle_rate", 0.0, minimum=0, maximum=1),
         error_rate=top.number("error_rate", 0.0, minimum=0, maximum=1),
         seed=int(top.number("seed", 0, integer=True)),
         home_region=top.string("home_region", "us-east-1", pattern=_REGION, what="a Region name"),
-        verification_delay_s=top.number("verification_delay_s", 5.0, minimum=0),
+        verification_delay_s=top.number("verification_delay_s", 5.0, minimum=0, maximum=TEN_YEARS_S),
         member_role_external_id=top.optional_string("member_role_external_id"),
         create_graph_existing=top.string("create_graph_existing", "same_arn", choices=("same_arn", "conflict")),
     )
@@ -232,7 +242,7 @@ def load_scenario(source: str | Path | Mapping[str, Any]) -> Scenario:
 def _administrator(f: Fields) -> Administrator:
     admin = Administrator(
         account_id=f.string("account_id", required=True, pattern=_ACCOUNT, what="12 digits"),
-        guardduty_age_hours=MappingProxyType(f.number_map("guardduty_age_hours", key_pattern=_REGION)),
+        guardduty_age_hours=MappingProxyType(f.number_map("guardduty_age_hours", _REGION, maximum=TEN_YEARS_H)),
         guardduty_disabled_regions=tuple(f.strings("guardduty_disabled_regions", _REGION, "a Region name")),
         existing_graph_regions=tuple(f.strings("existing_graph_regions", _REGION, "a Region name")),
         opted_out_regions=tuple(f.strings("opted_out_regions", _REGION, "a Region name")),
@@ -257,12 +267,45 @@ def _member(f: Fields) -> MemberAccount:
         faults=faults,
         guardduty_default=gd_default,
         guardduty_regions=MappingProxyType(gd_regions),
-        guardduty_age_hours=f.number("guardduty_age_hours", DEFAULT_MEMBER_GUARDDUTY_AGE_HOURS, minimum=0),
+        guardduty_age_hours=f.number(
+            "guardduty_age_hours", DEFAULT_MEMBER_GUARDDUTY_AGE_HOURS, minimum=0, maximum=TEN_YEARS_H
+        ),
         existing_membership=MappingProxyType(f.region_map("existing_membership", _existing_membership)),
         opted_out_regions=tuple(f.strings("opted_out_regions", _REGION, "a Region name")),
     )
     f.done()
     return member
+
+
+def _known_ops(f: Fields, ops: tuple[str, ...] | None) -> tuple[str, ...] | None:
+    """``ops`` as given, refusing a name no emulated service has (it would silently never match)."""
+    known = emulated_operations()
+    for i, op in enumerate(ops or ()):
+        if op not in known:
+            raise ScenarioError(f"{f.path}.ops[{i}]: {op!r} is not an operation of {', '.join(EMULATED_SERVICES)}")
+    return ops
+
+
+@cache
+def emulated_operations() -> frozenset[str]:
+    return frozenset(op for service in EMULATED_SERVICES for op in service_model(service).operation_names)
+
+
+@cache
+def lambda_task_names() -> frozenset[str]:
+    """What a ``lambda_faults`` entry may name: each Lambda-backed Task state of the workflows, or its function."""
+    names: set[str] = set()
+    for path in sorted(STATEMACHINES.glob("*.asl.json")):
+        _task_states(json.loads(path.read_text()), names)
+    return frozenset(names | {f"{name}Function" for name in names})
+
+
+def _task_states(machine: Mapping[str, Any], names: set[str]) -> None:
+    for name, state in (machine.get("States") or {}).items():
+        if state.get("Type") == "Task" and "lambda" in json.dumps(state.get("Resource", "")):
+            names.add(name)
+        for inner in [state.get("ItemProcessor") or state.get("Iterator") or {}, *(state.get("Branches") or [])]:
+            _task_states(inner, names)
 
 
 def _has(faults: tuple[Fault, ...], fault_type: str) -> bool:
@@ -278,9 +321,9 @@ def _fault(f: Fields) -> Fault:
     fault = Fault(
         type=fault_type,
         regions=f.optional_strings("regions", _REGION, "a Region name"),
-        duration_s=f.optional_number("duration_s", minimum=0, default=default_duration),
+        duration_s=f.optional_number("duration_s", minimum=0, maximum=TEN_YEARS_S, default=default_duration),
         after_calls=int(f.number("after_calls", 0, minimum=0, integer=True)),
-        ops=f.optional_strings("ops", re.compile(r"^[A-Z][A-Za-z]+$"), "an operation name"),
+        ops=_known_ops(f, f.optional_strings("ops", _OPERATION, "an operation name")),
         rate=f.number("rate", 1.0, minimum=0, maximum=1),
     )
     f.done()
@@ -302,7 +345,7 @@ def _existing_membership(f: Fields) -> ExistingMembership:
 
 def _lambda_fault(f: Fields) -> LambdaFault:
     fault = LambdaFault(
-        task=f.string("task", required=True),
+        task=f.string("task", required=True, choices=lambda_task_names()),
         error=f.string("error", required=True),
         times=int(f.number("times", 1, minimum=1, integer=True)),
         message=f.optional_string("message"),
@@ -314,7 +357,7 @@ def _lambda_fault(f: Fields) -> LambdaFault:
 def _event(f: Fields) -> Event:
     event_type = f.string("type", required=True, choices=EVENT_TYPES)
     after_calls = f.optional_number("after_calls", minimum=0, integer=True)
-    after_s = f.optional_number("after_s", minimum=0)
+    after_s = f.optional_number("after_s", minimum=0, maximum=TEN_YEARS_S)
     if (after_calls is None) == (after_s is None):
         raise ScenarioError(f"{f.path}: expected exactly one of after_calls or after_s")
     event = Event(
@@ -327,9 +370,9 @@ def _event(f: Fields) -> Event:
         or None,
         account_id=f.string("account_id", required=event_type == "role_removed", pattern=_ACCOUNT, what="12 digits")
         or None,
-        duration_s=f.number("duration_s", 60.0, minimum=0),
+        duration_s=f.number("duration_s", 60.0, minimum=0, maximum=TEN_YEARS_S),
         calls=_optional_int(f.optional_number("calls", minimum=1, integer=True)),
-        ops=f.optional_strings("ops", re.compile(r"^[A-Z][A-Za-z]+$"), "an operation name"),
+        ops=_known_ops(f, f.optional_strings("ops", _OPERATION, "an operation name")),
         rate=f.number("rate", 1.0, minimum=0, maximum=1),
     )
     f.done()

@@ -72,7 +72,7 @@ def configure(config: dict[str, Any]) -> None:
     import tasks.clock
     from detective_rollout.emulator import netguard
     from detective_rollout.engine import hooks, speed
-    from tasks.log import logger
+    from tasks.log import logger, send_to_stderr
 
     if config.get("cpu") is not None and hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {config["cpu"]})
@@ -85,6 +85,7 @@ def configure(config: dict[str, Any]) -> None:
     if speed.enabled():
         hooks.patch_botocore_ids(patches)
     logger.setLevel(config["log_level"])
+    send_to_stderr()  # the worker shares the engine process's stdout, which is the command's output
     for module in config["modules"]:
         importlib.import_module(module)
     if config.get("warm"):

@@ -13,7 +13,7 @@ from typing import Any
 
 import click
 
-from detective_rollout.ops.exits import fail
+from detective_rollout.ops.exits import fail, fail_invalid
 
 
 def csv_accounts(csv_data: bytes, workflow: str, problems: Any) -> list[dict[str, Any]]:
@@ -34,11 +34,27 @@ def csv_accounts(csv_data: bytes, workflow: str, problems: Any) -> list[dict[str
     return accounts
 
 
+#: StartExecution's input limit (256 KiB): a bigger input is refused by AWS, so it is refused here first.
+MAX_INPUT_BYTES = 256 * 1024
+
+
+def check_size(checked: dict[str, Any]) -> None:
+    """Exit 2 with the advice to pass the CSV by S3 URI when the input is over StartExecution's limit."""
+    size = len(json.dumps(checked).encode())
+    if size > MAX_INPUT_BYTES:
+        fail(
+            f"--accounts: the input is {size} bytes inline, above StartExecution's {MAX_INPUT_BYTES}; "
+            "upload the CSV and pass --accounts s3://BUCKET/rollouts/FILE.csv"
+        )
+
+
 def check_input(built: dict[str, Any], workflow: str, problems: Any) -> dict[str, Any]:
     """``built`` checked with the workflow's own pure rules; raises InvalidInput naming every problem.
 
     Returns it with the Regions as the workflow reads them. What needs AWS (the CSV of an
     ``accounts_csv`` URI, the administrator's Regions and members) is left to the workflow.
+    When the CSV behind ``accounts`` already had problems, an empty list is not one more (no
+    knock-on ``at least one account is required``).
     """
     from tasks import settings
     from tasks.validate_input import enable_options
@@ -47,7 +63,9 @@ def check_input(built: dict[str, Any], workflow: str, problems: Any) -> dict[str
 
     enable = workflow == "enable"
     spec = (enable_options if enable else disable_options)(settings.load())
-    request = check_request(built, spec, problems, require_email=enable, accounts_required=enable)
+    csv_failed = bool(problems.items) and not built.get("accounts")
+    checked = {k: v for k, v in built.items() if not (csv_failed and k == "accounts")}
+    request = check_request(checked, spec, problems, require_email=enable, accounts_required=enable and not csv_failed)
     if not enable:
         check_scope(built, request.options, None, problems)
     problems.raise_if_any()
@@ -115,5 +133,6 @@ def console_input(
     try:
         built = build_input(data, workflow, chosen if chosen is not None else base.get("regions"), options)
     except InvalidInput as exc:
-        fail(f"invalid input: {exc}")
+        fail_invalid(exc.message, accounts)
+    check_size(built)
     click.echo(json.dumps(built, indent=2))

@@ -7,6 +7,8 @@ Every module below the click surface exits through :func:`fail`, so messages loo
 
 from __future__ import annotations
 
+import json
+import re
 import sys
 from typing import NoReturn
 
@@ -19,6 +21,28 @@ def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
     """Print ``error: message`` on stderr and exit with ``code`` (default: bad input)."""
     click.echo(f"error: {message}", err=True)
     sys.exit(code)
+
+
+def problem_lines(cause: str | None) -> list[str]:
+    """The problems an InvalidInput names, one a line, from its message or the Lambda error blob carrying it."""
+    text = cause or ""
+    try:
+        blob = json.loads(text)
+    except ValueError:
+        blob = None
+    if isinstance(blob, dict) and isinstance(blob.get("errorMessage"), str):
+        text = blob["errorMessage"]
+    text = re.sub(r"^invalid input \(\d+ problems?\):\s*", "", text.strip())
+    return [line for line in text.split("\n") if line.strip()] or ["invalid input"]
+
+
+def fail_invalid(cause: str | None, accounts_file: str | None = None) -> NoReturn:
+    """Exit 2 printing ``error: `` and one problem a line; rows of the CSV name the file the user passed."""
+    lines = problem_lines(cause)
+    if accounts_file and not accounts_file.startswith("s3://"):
+        lines = [re.sub(r"^accounts_csv\b", lambda _: accounts_file, line) for line in lines]
+    click.echo("\n".join(f"error: {line}" for line in lines), err=True)
+    sys.exit(EXIT_BAD_INPUT)
 
 
 def report_exit_code(report: dict[str, object]) -> int:

@@ -15,18 +15,18 @@ from typing import Any, NoReturn
 
 import click
 
-from detective_rollout.ops.exits import EXIT_ERROR, fail, report_exit_code
+from detective_rollout.ops.exits import EXIT_ERROR, fail, fail_invalid, report_exit_code
 from detective_rollout.ops.factory import Factory
 from detective_rollout.ops.inputs import parse_regions, read_accounts_file, read_input_file
 
 
-def finish(run: Any, report_path: str | None, as_json: bool = False) -> NoReturn:
+def finish(run: Any, report_path: str | None, as_json: bool = False, accounts_file: str | None = None) -> NoReturn:
     """Print the outcome of an ended run (``result``, ``report``, ``rejected``) and exit with its code."""
     from detective_rollout.render import render_report
 
     result = run.result
     if run.rejected:
-        fail(f"invalid input: {result.cause}")
+        fail_invalid(result.cause, accounts_file)
     if run.report is None:
         fail(f"the execution ended {result.status} without a report: {result.error}: {result.cause}", EXIT_ERROR)
     if report_path:
@@ -78,7 +78,7 @@ def start_local(
         execution_input["regions"] = list(fleet.scenario.regions)  # the Regions the scenario's fleet uses
     execution_input.update(overrides)
     run = run_shown(factory, scenario, workflow, execution_input, as_json, clock=clock, csv_text=csv_text, fleet=fleet)
-    finish(run, report_path, as_json)
+    finish(run, report_path, as_json, accounts)
 
 
 def run_shown(

@@ -11,7 +11,6 @@ exit code is the report's; ``--no-wait`` returns once it started.
 
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import dataclass
 from typing import Any, NoReturn
@@ -27,12 +26,8 @@ from detective_rollout.ops.cli_options import (
     region_option,
     stack_name_option,
 )
-from detective_rollout.ops.exits import EXIT_ERROR, EXIT_OK, fail
+from detective_rollout.ops.exits import EXIT_ERROR, EXIT_OK, fail, fail_invalid
 from detective_rollout.ops.watch import follow
-
-#: StartExecution refuses an input over 256 KiB.
-MAX_INPUT_BYTES = 256 * 1024
-
 
 #: ``--profile``, ``--region``, ``--stack-name``, ``--wait/--no-wait``, ``--interval``: a run on AWS.
 aws_start_options = combined(profile_option, region_option, stack_name_option, follow_options)
@@ -54,7 +49,7 @@ def aws_input(
     workflow: str, accounts: str | None, regions: str | None, input_path: str | None, overrides: dict[str, Any]
 ) -> dict[str, Any]:
     """The execution input, checked; exits 2 naming every problem (nothing started)."""
-    from detective_rollout.ops.console_input import check_input, csv_accounts
+    from detective_rollout.ops.console_input import check_input, check_size, csv_accounts
     from detective_rollout.ops.inputs import parse_regions, read_accounts_file, read_input_file
     from tasks.errors import InvalidInput
     from tasks.problems import Problems
@@ -75,13 +70,8 @@ def aws_input(
     try:
         checked = check_input(built, workflow, problems)
     except InvalidInput as exc:
-        fail(f"invalid input: {exc}")
-    size = len(json.dumps(checked).encode())
-    if size > MAX_INPUT_BYTES:
-        fail(
-            f"--accounts: the input is {size} bytes inline, above StartExecution's {MAX_INPUT_BYTES}; "
-            "upload the CSV and pass --accounts s3://BUCKET/rollouts/FILE.csv"
-        )
+        fail_invalid(exc.message, accounts)
+    check_size(checked)
     return checked
 
 
@@ -128,7 +118,7 @@ def follow_to_end(
     final = backend.report(ended)
     if final is None:
         if ended.error == "InvalidInput":
-            fail(f"invalid input: {ended.cause}")
+            fail_invalid(ended.cause)
         fail(f"{ended.execution} ended {ended.status} without a report: {ended.error}: {ended.cause}", EXIT_ERROR)
     finish(Ended(ended, final), report_path, as_json)
 

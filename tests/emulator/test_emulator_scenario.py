@@ -44,6 +44,41 @@ def test_slow_invitation_named_without_duration_hides_the_invitation_60_seconds(
     assert load_scenario(scenario_dict(members=members)).members[0].faults[0].duration_s == 60
 
 
+#: Issue 16: every number finite and in its documented range, ids ASCII digits, names that exist.
+ISSUE_16_SCENARIOS: list[tuple[Any, str]] = [
+    (lambda s: s.update(latency_ms=float("nan")), "latency_ms: expected a finite number, got nan"),
+    (lambda s: s.update(latency_ms=float("inf")), "latency_ms: expected a finite number, got inf"),
+    (lambda s: s.update(latency_ms=1e300), "latency_ms: expected a number <= 60000, got 1e+300"),
+    (lambda s: s.update(seed=float("nan")), "seed: expected a finite number, got nan"),
+    (lambda s: s.update(seed=float("inf")), "seed: expected a finite number, got inf"),
+    (
+        lambda s: s["administrator"].update(account_id="\u0661" * 12),
+        "administrator.account_id: expected 12 digits, got '\u0661",
+    ),
+    (lambda s: s.update(regions=["us-east-1\n"]), "regions[0]: expected a Region name, got 'us-east-1\\n'"),
+    (
+        lambda s: s["administrator"].update(guardduty_age_hours={"us-east-1": 1e300}),
+        "administrator.guardduty_age_hours.us-east-1: expected a number <= 87600, got 1e+300",
+    ),
+    (
+        lambda s: s["members"][0].update(guardduty_age_hours=1e300),
+        "members[0].guardduty_age_hours: expected a number <= 87600, got 1e+300",
+    ),
+    (
+        lambda s: s.update(events=[{"type": "graph_deleted", "region": "us-east-1", "after_s": 1e300}]),
+        "events[0].after_s: expected a number <= 315360000, got 1e+300",
+    ),
+    (
+        lambda s: s.update(lambda_faults=[{"task": "AcceptInvitation", "error": "crash"}]),
+        "lambda_faults[0].task: unknown value 'AcceptInvitation' (expected one of AcceptInvitations,",
+    ),
+    (
+        lambda s: s["members"][0].update(faults=[{"type": "throttle", "ops": ["AcceptInvitations"]}]),
+        "members[0].faults[0].ops[0]: 'AcceptInvitations' is not an operation of detective, guardduty, sts,",
+    ),
+]
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -78,9 +113,10 @@ def test_slow_invitation_named_without_duration_hides_the_invitation_60_seconds(
             "members[6].guardduty.eu-west-1: expected true or false, got 'no'",
         ),
         (
-            lambda s: s.update(lambda_faults=[{"task": "X", "error": "E", "times": 0}]),
+            lambda s: s.update(lambda_faults=[{"task": "AcceptInvitations", "error": "E", "times": 0}]),
             "lambda_faults[0].times: expected a number >= 1, got 0",
         ),
+        *ISSUE_16_SCENARIOS,
     ],
 )
 def test_a_malformed_scenario_is_rejected_naming_the_field(change: Any, message: str) -> None:

@@ -58,9 +58,9 @@ def test_every_problem_is_named_with_its_field_and_row(tmp_path: Path, cli: Cli)
     result = cli("console-input", "--accounts", path, "--regions", "us-east-1,mars-north-1")
     assert result.exit_code == 2 and result.stdout == ""
     message = result.stderr
-    assert "accounts_csv row 2 account_id: expected 12 digits" in message
-    assert "accounts_csv row 3 email: not a plausible email address" in message
-    assert "accounts_csv row 5 email: account '444444444444' is listed again with another email" in message
+    assert f"error: {path} row 2 account_id: expected 12 digits" in message
+    assert f"error: {path} row 3 email: not a plausible email address" in message
+    assert f"error: {path} row 5 email: account '444444444444' is listed again with another email" in message
     assert "regions[1]" in message and "mars-north-1" in message
     assert "d@example.com" not in message and "d***@example.com" in message  # emails masked
 

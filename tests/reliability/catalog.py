@@ -339,7 +339,7 @@ CLI_BAD_INPUTS: list[BadInput] = [
     BadInput(
         "CLI enable",
         "--accounts CSV with an implausible email",
-        "accounts_csv row 1 email: not a plausible email address: 'b***@'",
+        "error: {dir}/bad.csv row 1 email: not a plausible email address: 'b***@'",
         2,
         ("--accounts", "{dir}/bad.csv"),
         {"bad.csv": f"{_M1},bob@\n".encode()},
@@ -347,7 +347,7 @@ CLI_BAD_INPUTS: list[BadInput] = [
     BadInput(
         "CLI enable",
         "--accounts CSV with BOM, header and an extra column",
-        "accounts_csv row 2: 4 columns, expected account_id,email[,regions]",
+        "error: {dir}/extra.csv row 2: 4 columns, expected account_id,email[,regions]",
         2,
         ("--accounts", "{dir}/extra.csv"),
         {"extra.csv": f"\ufeffaccount_id,email\n{_M1},m1@example.com,us-east-1,x\n".encode()},
@@ -362,7 +362,7 @@ CLI_BAD_INPUTS: list[BadInput] = [
     BadInput(
         "CLI enable",
         "--regions naming an unknown Region",
-        "regions[1]: not a known AWS Region: 'us-east-9'",
+        "error: regions[1]: not a known AWS Region: 'us-east-9'",
         2,
         ("--regions", "us-east-1,us-east-9"),
     ),
@@ -393,7 +393,7 @@ CLI_BAD_INPUTS: list[BadInput] = [
     BadInput(
         "CLI enable",
         "--input with an account id as a JSON number",
-        "accounts[0].account_id: must be a string of 12 digits, got the number 200000000001",
+        "error: accounts[0].account_id: must be a string of 12 digits, got the number 200000000001",
         2,
         ("--input", "{dir}/number-id.json"),
         {"number-id.json": b'{"accounts": [{"account_id": 200000000001, "email": "m1@example.com"}]}'},

@@ -23,6 +23,44 @@ TRUST_CHECKS: list[tuple[str, str, str]] = [
         "records the requested accounts already ENABLED); the other accounts of the Region stay SKIPPED",
         "tests/reliability/test_truthful_rows.py",
     ),
+    (
+        "a scenario with `latency_ms` / `seed` NaN or Infinity, `latency_ms` 1e300, an administrator id of "
+        'non-ASCII digits, `"regions": ["us-east-1\\n"]`, `guardduty_age_hours` or event `after_s` 1e300, a '
+        "`lambda_faults` task or fault `ops` name that does not exist",
+        "refused naming the field and the value (`latency_ms` <= 60,000; hours and seconds <= ten years; ids ASCII "
+        "digits; patterns matched whole; names checked against the workflows' Task states and the emulated "
+        "services' operations)",
+        "tests/emulator/test_emulator_scenario.py",
+    ),
+    (
+        "workflow input `guardduty_min_age_hours` 1e7 (a run ending in the year 3167) or 1e300 (every row FAILED / "
+        "OverflowError)",
+        "refused by ValidateInput: `expected a number of hours from 0 to 720`; every numeric option has a range "
+        "(README's input table)",
+        "tests/tasks/test_validate_input.py",
+    ),
+    (
+        "`--clock speed=inf|1e300|nan|1e-300`, `status --watch --interval -1`, `status --limit 0|-1`",
+        "usage error naming the option, exit 2 (`speed` 0.1-1,000,000; `--interval` 0.1-3600 s; `--limit` 1-1000)",
+        "tests/reliability/test_machine_output.py",
+    ),
+    (
+        "`enable --json` while a task logs a WARNING (a graph deleted mid-run), with and without `--verbose`; "
+        "bad input with `--json`",
+        "stdout is exactly one JSON document (nothing on bad input); task logs go to stderr, and only with `--verbose`",
+        "tests/reliability/test_machine_output.py",
+    ),
+    (
+        "bad input to `enable` / `console-input` (a CSV whose rows are all invalid)",
+        "`error: ` and one line per problem, the CSV's rows named by the file the user passed, no Lambda error "
+        "blob, no repeated prefix, no knock-on `accounts: at least one account is required`",
+        "tests/reliability/test_machine_output.py",
+    ),
+    (
+        "`console-input` over a 4,000-row CSV (an input above StartExecution's 262,144 bytes)",
+        "refused, exit 2, with the advice `enable` gives: upload the CSV and pass `--accounts s3://...`",
+        "tests/reliability/test_machine_output.py",
+    ),
 ]
 
 #: Choices the issue leaves to the project, as a security team would expect them.

@@ -151,13 +151,25 @@ BAD_INPUT: list[tuple[str, Any, bytes | None, str]] = [
         "guardduty_min_age_hours negative",
         {"accounts": GOOD, "guardduty_min_age_hours": -1},
         None,
-        "guardduty_min_age_hours: expected a number >= 0, got -1",
+        "guardduty_min_age_hours: expected a number of hours from 0 to 720, got -1",
+    ),
+    (
+        "guardduty_min_age_hours above 720 (a run ending in the year 3167)",
+        {"accounts": GOOD, "guardduty_min_age_hours": 1e7},
+        None,
+        "guardduty_min_age_hours: expected a number of hours from 0 to 720, got 10000000.0",
+    ),
+    (
+        "guardduty_min_age_hours 1e300 (every row FAILED / OverflowError)",
+        {"accounts": GOOD, "guardduty_min_age_hours": 1e300},
+        None,
+        "guardduty_min_age_hours: expected a number of hours from 0 to 720, got 1e+300",
     ),
     (
         "guardduty_min_age_hours string",
         {"accounts": GOOD, "guardduty_min_age_hours": "48"},
         None,
-        "guardduty_min_age_hours: expected a number >= 0, got '48'",
+        "guardduty_min_age_hours: expected a number of hours from 0 to 720, got '48'",
     ),
     (
         "guardduty_wait unknown",
@@ -259,7 +271,7 @@ def test_every_problem_is_reported_at_once(s3: Any, admin_aws: Any) -> None:
     with pytest.raises(errors.InvalidInput) as raised:
         run(admin_aws()[0], {"accounts": [{"account_id": "1", "email": "x"}], "batch_size": 0, "colour": "red"})
     message = raised.value.message
-    assert message.startswith("invalid input (4 problems): ")
+    assert message.startswith("invalid input (4 problems):\n")
     for part in ("input: unknown field 'colour'", "accounts[0].account_id", "accounts[0].email", "batch_size"):
         assert part in message
 

@@ -253,8 +253,8 @@ def test_all_problems_are_raised_together_and_the_list_is_capped() -> None:
         problems.add(f"accounts[{n}].account_id", "missing")
     with pytest.raises(InvalidInput) as raised:
         problems.raise_if_any()
-    assert raised.value.message.startswith("invalid input (60 problems): accounts[0].account_id: missing; ")
-    assert raised.value.message.endswith("; ... and 10 more")
+    assert raised.value.message.startswith("invalid input (60 problems):\naccounts[0].account_id: missing\n")
+    assert raised.value.message.endswith("\n... and 10 more")
 
 
 # --- fuzzing: only InvalidInput ever escapes ---------------------------------------------------------
