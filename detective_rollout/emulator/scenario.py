@@ -192,6 +192,8 @@ _OPERATION = re.compile(r"[A-Z][A-Za-z]+")
 MAX_LATENCY_MS = 60_000
 TEN_YEARS_H = 10 * 365 * 24
 TEN_YEARS_S = TEN_YEARS_H * 3600
+#: A fault's or burst's ``duration_s``: 10**9 s (~31 years) is how a scenario says "the whole run".
+MAX_DURATION_S = 10**9
 #: The services the emulator answers: a fault's ``ops`` must name one of their operations.
 EMULATED_SERVICES = ("detective", "guardduty", "sts", "account", "organizations")
 _ACCOUNT = re.compile(r"[0-9]{12}")  # ASCII digits: "\d" would take "١١١١١١١١١١١١"
@@ -321,7 +323,7 @@ def _fault(f: Fields) -> Fault:
     fault = Fault(
         type=fault_type,
         regions=f.optional_strings("regions", _REGION, "a Region name"),
-        duration_s=f.optional_number("duration_s", minimum=0, maximum=TEN_YEARS_S, default=default_duration),
+        duration_s=f.optional_number("duration_s", minimum=0, maximum=MAX_DURATION_S, default=default_duration),
         after_calls=int(f.number("after_calls", 0, minimum=0, integer=True)),
         ops=_known_ops(f, f.optional_strings("ops", _OPERATION, "an operation name")),
         rate=f.number("rate", 1.0, minimum=0, maximum=1),
@@ -370,7 +372,7 @@ def _event(f: Fields) -> Event:
         or None,
         account_id=f.string("account_id", required=event_type == "role_removed", pattern=_ACCOUNT, what="12 digits")
         or None,
-        duration_s=f.number("duration_s", 60.0, minimum=0, maximum=TEN_YEARS_S),
+        duration_s=f.number("duration_s", 60.0, minimum=0, maximum=MAX_DURATION_S),
         calls=_optional_int(f.optional_number("calls", minimum=1, integer=True)),
         ops=_known_ops(f, f.optional_strings("ops", _OPERATION, "an operation name")),
         rate=f.number("rate", 1.0, minimum=0, maximum=1),
