@@ -48,10 +48,10 @@ def _list_table(views: list[ExecutionView]) -> str:
 @click.option("--watch", is_flag=True, help="Follow the execution (default: the newest) until it ends.")
 @click.option(
     "--interval",
-    type=click.FloatRange(0.1, 3600),
+    type=click.FloatRange(0, 3600),
     default=5.0,
     show_default=True,
-    help="Seconds between polls with --watch (0.1-3600).",
+    help="Seconds between polls with --watch (0-3600).",
 )
 @click.option(
     "--limit", type=click.IntRange(1, 1000), default=20, show_default=True, help="How many executions to list (1-1000)."
