@@ -48,7 +48,9 @@ def main(ctx: click.Context, clock_spec: str, verbose: bool) -> None:
 
     send_to_stderr()  # stdout is the output (one JSON document with --json); task logs go to stderr
     if not verbose:
+        level = logger.log_level
         logger.setLevel("CRITICAL")  # and only with --verbose (the tasks log nothing CRITICAL)
+        ctx.call_on_close(lambda: logger.setLevel(level))  # an in-process caller gets its logger back
     try:
         parse_clock(clock_spec)
     except ValueError as exc:
