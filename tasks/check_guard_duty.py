@@ -42,17 +42,21 @@ class GuardDutyGate:
     detail: str
 
 
+def _admin_region_not_enabled(region: str) -> GuardDutyGate:
+    return GuardDutyGate(
+        region,
+        "ADMIN_REGION_NOT_ENABLED",
+        None,
+        None,
+        f"the administrator account has not enabled the opt-in Region {region}",
+    )
+
+
 def check_guard_duty(
     guardduty: GuardDutyClient, region: str, min_age_hours: float, now: datetime, admin_region_enabled: bool = True
 ) -> GuardDutyGate:
     if not admin_region_enabled:
-        return GuardDutyGate(
-            region,
-            "ADMIN_REGION_NOT_ENABLED",
-            None,
-            None,
-            f"the administrator account has not enabled the opt-in Region {region}",
-        )
+        return _admin_region_not_enabled(region)
     if min_age_hours <= 0:
         return GuardDutyGate(region, "READY", None, None, "GuardDuty gate disabled (guardduty_min_age_hours = 0)")
     try:
@@ -60,13 +64,7 @@ def check_guard_duty(
             detector_ids = guardduty.list_detectors().get("DetectorIds", [])
             detectors = [guardduty.get_detector(DetectorId=d) for d in detector_ids]
     except errors.RegionNotEnabled:
-        return GuardDutyGate(
-            region,
-            "ADMIN_REGION_NOT_ENABLED",
-            None,
-            None,
-            f"the administrator account has not enabled the opt-in Region {region}",
-        )
+        return _admin_region_not_enabled(region)
     enabled = [d for d in detectors if d.get("Status") == "ENABLED"]
     if not enabled:
         state = "is disabled" if detectors else "does not exist"

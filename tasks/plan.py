@@ -6,8 +6,12 @@ reads it from there, so state payloads carry keys and counts instead of 1,200 ac
 
 from __future__ import annotations
 
+from collections.abc import Collection, Mapping
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 from typing import Any
+
+from tasks import __version__, clock
 
 
 @dataclass(frozen=True)
@@ -38,6 +42,42 @@ class Plan:
     options: dict[str, Any] = field(default_factory=dict)
     #: The report's ``request`` block: source, original input, version, replay_of.
     request: dict[str, Any] = field(default_factory=dict)
+
+    @classmethod
+    def validated(
+        cls,
+        workflow: str,
+        execution: str,
+        admin: str,
+        accounts: tuple[Account, ...],
+        regions: tuple[str, ...],
+        enabled: Collection[str],
+        options: Mapping[str, Any],
+        plan_options: dict[str, Any],
+        event_input: Any,
+        now: datetime,
+    ) -> Plan:
+        """The plan a validation state stores: ``options`` as validated, the requested Regions the administrator
+        has not enabled (not in ``enabled``), the workflow's ``plan_options`` and the report's request block."""
+        return cls(
+            workflow=workflow,
+            execution=execution,
+            admin_account_id=admin,
+            regions=regions,
+            accounts=accounts,
+            batch_size=options["batch_size"],
+            max_concurrency=options["max_concurrency"],
+            dry_run=options["dry_run"],
+            started_at=clock.iso(now),
+            admin_disabled_regions=tuple(r for r in regions if r not in enabled),
+            options=plan_options,
+            request={
+                "source": options["source"],
+                "input": event_input,
+                "version": __version__,
+                "replay_of": options["replay_of"],
+            },
+        )
 
     @property
     def batch_count(self) -> int:

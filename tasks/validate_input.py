@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, cast
 
-from tasks import __version__, clock, errors, settings
+from tasks import clock, errors, settings
 from tasks.aws import Aws, default_aws, translate_errors
 from tasks.classify_enable import ENABLED_BEFORE
 from tasks.detective import list_graph_arns, list_members
@@ -295,27 +295,12 @@ def _plan(
     now: datetime,
 ) -> Plan:
     minutes = options["retry_access_denied_minutes"]
-    return Plan(
-        workflow=WORKFLOW,
-        execution=execution,
-        admin_account_id=admin,
-        regions=regions,
-        accounts=accounts,
-        batch_size=options["batch_size"],
-        max_concurrency=options["max_concurrency"],
-        dry_run=options["dry_run"],
-        started_at=clock.iso(now),
-        admin_disabled_regions=tuple(r for r in regions if r not in enabled),
-        options={
-            **{k: options[k] for k in _PLAN_OPTIONS},
-            "access_denied_deadline": clock.iso(now + timedelta(minutes=minutes)) if minutes else None,
-        },
-        request={
-            "source": options["source"],
-            "input": event_input,
-            "version": __version__,
-            "replay_of": options["replay_of"],
-        },
+    plan_options = {
+        **{k: options[k] for k in _PLAN_OPTIONS},
+        "access_denied_deadline": clock.iso(now + timedelta(minutes=minutes)) if minutes else None,
+    }
+    return Plan.validated(
+        WORKFLOW, execution, admin, accounts, regions, enabled, options, plan_options, event_input, now
     )
 
 

@@ -20,7 +20,6 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from tasks import __version__, clock
 from tasks.aws import Aws
 from tasks.detective import list_graph_arns, list_members
 from tasks.disassociate_memberships import batch_name
@@ -131,25 +130,9 @@ def validate_offboarding(aws: Aws, config: Settings, event_input: Any, execution
         check_batch_count(len(accounts), options["batch_size"], problems)
     problems.raise_if_any()
 
-    disabled = tuple(r for r in regions if r not in enabled)
-    plan = Plan(
-        workflow=WORKFLOW,
-        execution=execution,
-        admin_account_id=admin,
-        regions=regions,
-        accounts=accounts,
-        batch_size=options["batch_size"],
-        max_concurrency=options["max_concurrency"],
-        dry_run=options["dry_run"],
-        started_at=clock.iso(now),
-        admin_disabled_regions=disabled,
-        options={k: options[k] for k in _PLAN_OPTIONS},
-        request={
-            "source": options["source"],
-            "input": event_input,
-            "version": __version__,
-            "replay_of": options["replay_of"],
-        },
+    plan_options = {k: options[k] for k in _PLAN_OPTIONS}
+    plan = Plan.validated(
+        WORKFLOW, execution, admin, accounts, regions, enabled, options, plan_options, event_input, now
     )
     store = WorkStore(aws.client("s3"), config.report_bucket, WORKFLOW, execution)
     request_key = store.put("request.json", plan.to_json())
@@ -161,7 +144,7 @@ def validate_offboarding(aws: Aws, config: Settings, event_input: Any, execution
         "admin_account_id": admin,
         "request_key": request_key,
         "regions": list(regions),
-        "admin_disabled_regions": list(disabled),
+        "admin_disabled_regions": list(plan.admin_disabled_regions),
         "batches": list(range(plan.batch_count)),
         "batch_size": plan.batch_size,
         "max_concurrency": plan.max_concurrency,

@@ -78,8 +78,9 @@ def test_a_person_sees_the_counts_the_matrix_the_failures_and_what_to_do(tmp_pat
         "6 account-Regions",
         "ENABLED: 4",
         "FAILED: 2",
+        "What to do",
         "Region x account",
-        "Failures",
+        "Failed and skipped rows",
         "Deploy the member-role StackSet to the account",
         "AssumeRole failed: AccessDenied <role missing>",
         *REGIONS,
@@ -90,6 +91,7 @@ def test_a_person_sees_the_counts_the_matrix_the_failures_and_what_to_do(tmp_pat
     colors = {(account, status): color for account, status, color in cells}
     assert colors[(FAULTY, "FAILED")] == "rgb(198, 40, 40)"  # red
     assert colors[("222222222222", "ENABLED")] == "rgb(46, 125, 50)"  # green
-    start = text.index("Failures")
+    assert text.index("What to do") < text.index("Summary") < text.index("Failed and skipped rows")  # actions first
+    start = text.index("Failed and skipped rows")
     failures = text[start : text.index("\nRegions\n", start)]
     assert failures.count(FAULTY) == 2 and "222222222222" not in failures
