@@ -79,6 +79,21 @@ class Plan:
             },
         )
 
+    def run_summary(self, request_key: str) -> dict[str, Any]:
+        """What both validation states pass along about this plan (the plan itself stays at ``request_key``)."""
+        return {
+            "workflow": self.workflow,
+            "execution": self.execution,
+            "admin_account_id": self.admin_account_id,
+            "request_key": request_key,
+            "regions": list(self.regions),
+            "admin_disabled_regions": list(self.admin_disabled_regions),
+            "batches": list(range(self.batch_count)),
+            "batch_size": self.batch_size,
+            "max_concurrency": self.max_concurrency,
+            "dry_run": self.dry_run,
+        }
+
     @property
     def batch_count(self) -> int:
         return (len(self.accounts) + self.batch_size - 1) // self.batch_size

@@ -229,16 +229,7 @@ def validate_input(aws: Aws, config: Settings, event_input: Any, execution: str,
         store.put(ENABLED_BEFORE, existing.enabled)
     request_key = store.put("request.json", plan.to_json())
     return {
-        "workflow": WORKFLOW,
-        "execution": execution,
-        "admin_account_id": admin,
-        "request_key": request_key,
-        "regions": list(regions),
-        "admin_disabled_regions": list(plan.admin_disabled_regions),
-        "batches": list(range(plan.batch_count)),
-        "batch_size": plan.batch_size,
-        "max_concurrency": plan.max_concurrency,
-        "dry_run": plan.dry_run,
+        **plan.run_summary(request_key),
         "guardduty_wait": options["guardduty_wait"],
         "guardduty_min_age_hours": options["guardduty_min_age_hours"],
         "invitation_wait_seconds": options["invitation_wait_seconds"],

@@ -139,16 +139,7 @@ def validate_offboarding(aws: Aws, config: Settings, event_input: Any, execution
     if options["disassociate_in_member"]:
         write_batches(store, plan)
     return {
-        "workflow": WORKFLOW,
-        "execution": execution,
-        "admin_account_id": admin,
-        "request_key": request_key,
-        "regions": list(regions),
-        "admin_disabled_regions": list(plan.admin_disabled_regions),
-        "batches": list(range(plan.batch_count)),
-        "batch_size": plan.batch_size,
-        "max_concurrency": plan.max_concurrency,
-        "dry_run": plan.dry_run,
+        **plan.run_summary(request_key),
         **{k: options[k] for k in _PLAN_OPTIONS},
         "account_count": len(accounts),
         "pair_count": len(plan.pairs()),
