@@ -4,6 +4,14 @@ Member lifecycle: CreateMembers -> VERIFICATION_IN_PROGRESS, which resolves lazi
 ``verification_delay_s`` clock seconds later to INVITED, or VERIFICATION_FAILED when the email is
 not the account's root email or the account does not exist; the member accepts -> ENABLED, or
 ACCEPTED_BUT_DISABLED with VOLUME_TOO_HIGH (fault) / VOLUME_UNKNOWN (no GuardDuty there).
+
+Organization accounts (scenario ``organization.detective_admin``): the organization's Detective
+administrator enables them with CreateMembers - ENABLED or ACCEPTED_BUT_DISABLED at once,
+InvitationType ORGANIZATION, no invitation to see or accept ("CreateMembers", Amazon Detective API
+Reference: "For organization accounts in the organization behavior graph, CreateMembers attempts to
+enable the accounts. The organization accounts do not receive invitations.").
+Data source packages: a graph starts with DETECTIVE_CORE; UpdateDatasourcePackages starts more,
+and nothing stops one (the API has no such operation).
 """
 
 from __future__ import annotations
@@ -38,6 +46,12 @@ _ACCOUNT = re.compile(r"^\d{12}$")
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _NOT_FOUND = "The request refers to a nonexistent resource."
 _ACCEPTED = (ENABLED, ACCEPTED_BUT_DISABLED)
+ORGANIZATION = "ORGANIZATION"
+DATASOURCE_PACKAGES = ("DETECTIVE_CORE", "EKS_AUDIT", "ASFF_SECURITYHUB_FINDING")
+_NOT_ORG_ADMIN = (
+    "The request issuer does not have permission to access this resource or perform this operation: "
+    "only the Detective administrator account for the organization can call {operation}."
+)
 
 
 class Detective(ServiceModel):
@@ -55,6 +69,8 @@ class Detective(ServiceModel):
             "StartMonitoringMember",
             "TagResource",
             "UntagResource",
+            "UpdateOrganizationConfiguration",
+            "UpdateDatasourcePackages",
         }
     )
 
@@ -84,17 +100,27 @@ class Detective(ServiceModel):
                     invited,
                     disabled_reason=reason,
                     verify_at=verify_at if existing.status == VERIFICATION_IN_PROGRESS else None,
+                    invitation_type=ORGANIZATION if self._enrolls(account.account_id) else "INVITATION",
                 )
 
     def _new_graph(self, account_id: str, region: str, now: datetime, tags: dict[str, str]) -> Graph:
         self.state.serial += 1
         digest = hashlib.sha256(f"{self.scenario.seed}|{account_id}|{region}|{self.state.serial}".encode())
         arn = f"arn:aws:detective:{region}:{account_id}:graph:{digest.hexdigest()[:32]}"
-        graph = Graph(arn, account_id, region, now, dict(tags))
+        graph = Graph(arn, account_id, region, now, dict(tags), packages={"DETECTIVE_CORE": now})
         self.state.graphs[key(account_id, region)] = graph
         return graph
 
     # lookups ----------------------------------------------------------------------------------
+    def _enrolls(self, account_id: str) -> bool:
+        """The administrator is the organization's Detective administrator and ``account_id`` is in the organization."""
+        org = self.scenario.organization
+        return org is not None and org.enrolls(account_id)
+
+    def _org_admin(self, call: Call) -> bool:
+        org = self.scenario.organization
+        return org is not None and org.detective_admin and call.account_id == self.scenario.administrator.account_id
+
     def graph(self, call: Call, arn: str, owner: bool = True) -> Graph:
         """The graph ``arn`` names in the call's Region; ``owner``: the caller must own it."""
         match = _GRAPH_ARN.match(arn or "")
@@ -133,6 +159,8 @@ class Detective(ServiceModel):
 
     @staticmethod
     def _visible(member: Member, now: datetime) -> bool:
+        if member.invitation_type == ORGANIZATION:  # enabled by the administrator: no invitation
+            return False
         if member.status in _ACCEPTED:
             return True
         return member.status == INVITED and (member.visible_at is None or now >= member.visible_at)
@@ -183,9 +211,11 @@ class Detective(ServiceModel):
         graph = self.graph(call, params["GraphArn"])
         unprocessed: list[dict[str, str]] = []
         accepted: list[tuple[str, str]] = []
+        org_admin = self._org_admin(call)
         for item in accounts:
             account_id, email = str(item.get("AccountId", "")), str(item.get("EmailAddress", ""))
-            reason = self._invite_problem(graph, account_id, email, [a for a, _ in accepted])
+            org_account = org_admin and self._enrolls(account_id)
+            reason = self._invite_problem(graph, account_id, email, [a for a, _ in accepted], org_account)
             if reason:
                 unprocessed.append({"AccountId": account_id, "Reason": reason})
             else:
@@ -198,6 +228,9 @@ class Detective(ServiceModel):
         verify_at = call.now + timedelta(seconds=self.scenario.verification_delay_s)
         created = []
         for account_id, email in accepted:
+            if org_admin and self._enrolls(account_id):
+                created.append(detail(self._enable_org_account(call, graph, account_id, email), graph))
+                continue
             slow = self.fleet.faults.fault(account_id, "slow_invitation", call.region, call.now)
             member = Member(
                 account_id,
@@ -212,13 +245,33 @@ class Detective(ServiceModel):
                 disable_email_notification=bool(params.get("DisableEmailNotification")),
             )
             graph.members[account_id] = member
-            created.append(detail(member))
+            created.append(detail(member, graph))
         return {"Members": created, "UnprocessedAccounts": unprocessed}
 
-    def _invite_problem(self, graph: Graph, account_id: str, email: str, earlier: list[str]) -> str | None:
+    def _enable_org_account(self, call: Call, graph: Graph, account_id: str, email: str) -> Member:
+        """An organization account enabled by its Detective administrator: no verification, no invitation."""
+        status, reason = self._enablement(account_id, call.region, call.now)
+        member = Member(
+            account_id,
+            email,
+            graph.arn,
+            graph.account_id,
+            status,
+            call.now,
+            call.now,
+            disabled_reason=reason,
+            invitation_type=ORGANIZATION,
+        )
+        graph.members[account_id] = member
+        return member
+
+    def _invite_problem(
+        self, graph: Graph, account_id: str, email: str, earlier: list[str], org_account: bool = False
+    ) -> str | None:
         if not _ACCOUNT.match(account_id):
             return f"Invalid account ID {account_id!r}: must be 12 digits."
-        if not _EMAIL.match(email) or len(email) > 64:
+        # "For organization accounts in the organization behavior graph, the email address is not required."
+        if not org_account and (not _EMAIL.match(email) or len(email) > 64):
             return f"Invalid email address {email!r}."
         if account_id == graph.account_id:
             return "The administrator account cannot be invited as a member of its own behavior graph."
@@ -238,13 +291,13 @@ class Detective(ServiceModel):
                     {"AccountId": account_id, "Reason": "The account is not a member of the behavior graph."}
                 )
             else:
-                found.append(detail(self.settle(member, call.now)))
+                found.append(detail(self.settle(member, call.now), graph))
         return {"MemberDetails": found, "UnprocessedAccounts": unprocessed}
 
     def list_members(self, call: Call, params: Params) -> dict[str, Any]:
         graph = self.graph(call, params["GraphArn"])
         members = sorted(self._members(graph, call.now), key=lambda m: m.account_id)
-        return page(params, [detail(m) for m in members], "MemberDetails", lambda m: str(m["AccountId"]))
+        return page(params, [detail(m, graph) for m in members], "MemberDetails", lambda m: str(m["AccountId"]))
 
     def delete_members(self, call: Call, params: Params) -> dict[str, Any]:
         ids = params.get("AccountIds") or []
@@ -281,6 +334,55 @@ class Detective(ServiceModel):
         member.updated_time = call.now
         return {}
 
+    # organization configuration ---------------------------------------------------------------
+    def _org_graph(self, call: Call, params: Params) -> Graph:
+        """The organization behavior graph, for its organization's Detective administrator only.
+
+        "DescribeOrganizationConfiguration" / "UpdateOrganizationConfiguration" (Amazon Detective API
+        Reference): "Can only be called by the Detective administrator account for the organization."
+        Anyone else gets AccessDeniedException, one of the errors both operations document.
+        """
+        if not self._org_admin(call):
+            raise errors.AccessDeniedException(_NOT_ORG_ADMIN.format(operation=call.operation))
+        return self.graph(call, params["GraphArn"])
+
+    def describe_organization_configuration(self, call: Call, params: Params) -> dict[str, Any]:
+        return {"AutoEnable": self._org_graph(call, params).auto_enable}
+
+    def update_organization_configuration(self, call: Call, params: Params) -> dict[str, Any]:
+        self._org_graph(call, params).auto_enable = bool(params.get("AutoEnable", False))
+        return {}
+
+    # data source packages ---------------------------------------------------------------------
+    def list_datasource_packages(self, call: Call, params: Params) -> dict[str, Any]:
+        """Every package started in the graph ("ListDatasourcePackages"); three at most, so one page."""
+        graph = self.graph(call, params["GraphArn"])
+        return {
+            "DatasourcePackages": {
+                package: {
+                    "DatasourcePackageIngestState": "STARTED",
+                    "LastIngestStateChange": {"STARTED": {"Timestamp": started}},
+                }
+                for package, started in graph.packages.items()
+            }
+        }
+
+    def update_datasource_packages(self, call: Call, params: Params) -> dict[str, Any]:
+        """Starts the named packages ("UpdateDatasourcePackages": 1-25 of DETECTIVE_CORE, EKS_AUDIT, ...)."""
+        packages = params.get("DatasourcePackages") or []
+        if not 1 <= len(packages) <= 25:
+            raise errors.ValidationException(
+                f"UpdateDatasourcePackagesRequest.DatasourcePackages must have length between 1 and 25. "
+                f"Found {len(packages)}."
+            )
+        unknown = [p for p in packages if p not in DATASOURCE_PACKAGES]
+        if unknown:
+            raise errors.ValidationException(f"Unknown data source package {unknown[0]!r}.")
+        graph = self.graph(call, params["GraphArn"])
+        for package in packages:
+            graph.packages.setdefault(package, call.now)
+        return {}
+
     # tags -------------------------------------------------------------------------------------
     def tag_resource(self, call: Call, params: Params) -> dict[str, Any]:
         graph = self.graph(call, params["ResourceArn"])
@@ -304,7 +406,7 @@ class Detective(ServiceModel):
         for graph in self.state.graphs.values():
             member = graph.members.get(call.account_id)
             if graph.region == call.region and member and self._visible(self.settle(member, call.now), call.now):
-                mine.append(detail(member))
+                mine.append(detail(member, graph))
         mine.sort(key=lambda m: str(m["GraphArn"]))
         return page(params, mine, "Invitations", lambda m: str(m["GraphArn"]))
 
@@ -336,8 +438,13 @@ def _require_status(member: Member, status: str) -> None:
         )
 
 
-def detail(member: Member) -> dict[str, Any]:
-    """The MemberDetail wire structure."""
+def detail(member: Member, graph: Graph) -> dict[str, Any]:
+    """The MemberDetail wire structure.
+
+    DatasourcePackageIngestStates: an ENABLED member contributes every package the graph has
+    started (STARTED), an ACCEPTED_BUT_DISABLED one none of them (DISABLED); a member that has
+    not joined yet has none.
+    """
     out: dict[str, Any] = {
         "AccountId": member.account_id,
         "EmailAddress": member.email,
@@ -347,10 +454,15 @@ def detail(member: Member) -> dict[str, Any]:
         "Status": member.status,
         "InvitedTime": member.invited_time,
         "UpdatedTime": member.updated_time,
-        "InvitationType": "INVITATION",
+        "InvitationType": member.invitation_type,
     }
+    if member.invitation_type == ORGANIZATION:
+        del out["InvitedTime"]  # "For invited accounts, the date and time that Detective sent the invitation"
     if member.disabled_reason:
         out["DisabledReason"] = member.disabled_reason
+    if member.status in _ACCEPTED:
+        state = "STARTED" if member.status == ENABLED else "DISABLED"
+        out["DatasourcePackageIngestStates"] = dict.fromkeys(graph.packages, state)
     return out
 
 

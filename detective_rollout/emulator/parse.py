@@ -180,6 +180,14 @@ class Fields:
                 raise ScenarioError(f"{self._child(key)}.{k}: expected a string, got {v!r}")
         return dict(value)
 
+    def boolean(self, key: str, default: bool) -> bool:
+        value = self._get(key, False)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            raise self._error(key, "true or false", value)
+        return value
+
     def bool_or_region_map(self, key: str) -> tuple[bool, dict[str, bool]]:
         """``true``/``false`` for every Region, or ``{"eu-west-1": false}`` (absent Regions: true)."""
         value = self._get(key, False)

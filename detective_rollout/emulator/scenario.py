@@ -143,6 +143,13 @@ def event_keys(events: Sequence[Event]) -> list[str]:
 class Organization:
     accounts: Mapping[str, str]  # account id -> root email
     management_account: str | None = None
+    #: The administrator is the organization's Detective administrator (in every Region): CreateMembers
+    #: enables the organization's accounts without invitation; Describe/UpdateOrganizationConfiguration answer.
+    detective_admin: bool = False
+
+    def enrolls(self, account_id: str) -> bool:
+        """Whether the organization's Detective administrator enables ``account_id`` as an organization account."""
+        return self.detective_admin and account_id in self.accounts
 
 
 @dataclass(frozen=True)
@@ -392,6 +399,7 @@ def _organization(f: Fields | None) -> Organization | None:
     org = Organization(
         accounts=MappingProxyType(accounts),
         management_account=f.optional_string("management_account", pattern=_ACCOUNT, what="12 digits"),
+        detective_admin=f.boolean("detective_admin", False),
     )
     f.done()
     return org

@@ -50,6 +50,9 @@ class Member:
     #: The member sees its invitation (ListInvitations/AcceptInvitation) from this clock time.
     visible_at: datetime | None = None
     disable_email_notification: bool = False
+    #: INVITATION (invited, accepts in the member account) or ORGANIZATION (enabled by the organization's
+    #: Detective administrator: no invitation, nothing to accept).
+    invitation_type: str = "INVITATION"
 
     def to_json(self) -> dict[str, Any]:
         # Every field is a scalar: read them directly (asdict's recursive copy was most of a state dir's write).
@@ -76,6 +79,10 @@ class Graph:
     created_time: datetime
     tags: dict[str, str] = field(default_factory=dict)
     members: dict[str, Member] = field(default_factory=dict)
+    #: Data source packages started in the graph, and when (a new graph starts DETECTIVE_CORE only).
+    packages: dict[str, datetime] = field(default_factory=dict)
+    #: UpdateOrganizationConfiguration's AutoEnable (organization behavior graphs only).
+    auto_enable: bool = False
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -85,18 +92,24 @@ class Graph:
             "created_time": _iso(self.created_time),
             "tags": dict(self.tags),
             "members": [m.to_json() for m in self.members.values()],
+            "packages": {k: _iso(v) for k, v in self.packages.items()},
+            "auto_enable": self.auto_enable,
         }
 
     @classmethod
     def from_json(cls, raw: dict[str, Any]) -> Graph:
         members = [Member.from_json(m) for m in raw["members"]]
+        created = _required_dt(raw["created_time"])
+        packages = raw.get("packages", {"DETECTIVE_CORE": raw["created_time"]})
         return cls(
             raw["arn"],
             raw["account_id"],
             raw["region"],
-            _required_dt(raw["created_time"]),
+            created,
             dict(raw["tags"]),
             {m.account_id: m for m in members},
+            {k: _required_dt(v) for k, v in packages.items()},
+            bool(raw.get("auto_enable", False)),
         )
 
 
