@@ -29,6 +29,22 @@ ACTIONS: dict[str, str] = {
     "REGION_NOT_ENABLED": "Enable the opt-in Region in the member account, or ignore the row.",
     "ADMIN_REGION_NOT_ENABLED": "Enable the opt-in Region in the administrator account, then rerun.",
 }
+#: What fixes each reason of a ``coverage`` row (tasks/coverage.py); the rollout's texts where the fix is the same.
+COVERAGE_ACTIONS: dict[str, str] = {
+    "NOT_A_MEMBER": "Run enable for the account in this Region (it invites the account and accepts the invitation).",
+    "NO_GRAPH": "Run enable in this Region: it creates the behavior graph, then invites and accepts the accounts.",
+    "ADMIN_REGION_NOT_ENABLED": ACTIONS["ADMIN_REGION_NOT_ENABLED"],
+    "INVITED": "Run enable for the account: its member role accepts the open invitation.",
+    "VERIFICATION_IN_PROGRESS": "Wait: Detective is still verifying the member; check coverage again later.",
+    "VERIFICATION_FAILED": "Put the account's root email in the list, then run enable (the member is deleted and "
+    "re-invited).",
+    "VOLUME_TOO_HIGH": ACTIONS["VOLUME_TOO_HIGH"],
+    "VOLUME_UNKNOWN": "Enable GuardDuty in the member account in this Region, then run enable.",
+    "UNLISTED": "Add the account to the list if it belongs there; else offboard it with disable --accounts "
+    "(a CSV naming it) --regions (this Region).",
+}
+#: A COVERED row's action: the member is ENABLED.
+COVERED_ACTION = "None: Detective covers the account here."
 #: Row statuses that need someone to act; the others (ENABLED, REMOVED, PLANNED, ...) have no action.
 NEEDS_ACTION = ("FAILED", "SKIPPED")
 _UNKNOWN = "Read the detail; replay once its cause is fixed."
