@@ -25,6 +25,7 @@ from detective_rollout.ops.cli_options import (
     state_dir_option,
 )
 from detective_rollout.ops.commands import register as register_operator_commands
+from detective_rollout.ops.exits import fail
 from detective_rollout.ops.factory import Factory
 from detective_rollout.ops.interrupt import CommandLineGroup
 from detective_rollout.ops.runs import member_ids, start_aws, start_local
@@ -234,6 +235,67 @@ def doctor(
     text, code = render(checks)
     click.echo(text)
     sys.exit(code)
+
+
+@main.command()
+@click.option(
+    "--accounts",
+    help="The account list (account_id[,email[,regions]] CSV): a local file or s3://bucket/key "
+    "[default: on AWS the registry s3://<report bucket>/registry/accounts.csv; locally the scenario's members].",
+)
+@click.option(
+    "--regions",
+    help="Comma-separated Regions, or 'all' (Detective Regions the administrator enabled) "
+    "[default: on AWS all; locally the scenario's Regions].",
+)
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "csv", "html"]), default="table", show_default=True
+)
+@click.option("--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
+@click.option(
+    "--local",
+    "scenario",
+    type=click.Path(dir_okay=False),
+    help="Read the emulated fleet this scenario describes (with --state-dir: as earlier local runs left it).",
+)
+@state_dir_option
+@clock_option
+@profile_option
+@region_option
+@stack_name_option
+@click.pass_obj
+@handles_errors
+def coverage(
+    factory: Factory,
+    accounts: str | None,
+    regions: str | None,
+    fmt: str,
+    output: str | None,
+    scenario: str | None,
+    profile: str | None,
+    region: str | None,
+    stack_name: str,
+) -> None:
+    """Read-only check: is every listed account covered by Detective in every Region, and who is unlisted?
+
+    One row per listed account x Region (COVERED, or NOT_COVERED with the reason and the action that
+    fixes it) and one per member nobody listed (UNLISTED). It reads, with the administrator's
+    credentials, and changes nothing.
+
+    \b
+    Exit codes:
+      0  every pair COVERED and nothing UNLISTED
+      3  some pair NOT_COVERED or UNLISTED (with or without --output: coverage is a check)
+      2  bad input: an option or the account list
+      1  anything else: an AWS or network error
+    """
+    from detective_rollout.ops.coverage import aws_document, local_document, run_coverage
+
+    if scenario:
+        sys.exit(run_coverage(lambda: local_document(factory, scenario, accounts, regions), fmt, output))
+    if factory.state_dir:
+        fail("--state-dir needs --local SCENARIO.json here: coverage reads the scenario's fleet")
+    sys.exit(run_coverage(lambda: aws_document(factory, profile, region, stack_name, accounts, regions), fmt, output))
 
 
 @main.group()

@@ -92,20 +92,21 @@ def parse_account_list(data: bytes, where: str) -> list[Listed]:
     return list(listed.values())
 
 
-def read_account_list(s3: S3Client, uri: str) -> bytes:
-    """The list's bytes (S3 GetObject, at most 5 MiB + 1 read); InvalidInput when the URI or the object is wrong."""
+def read_account_list(s3: S3Client, uri: str, where: str = "accounts") -> bytes:
+    """The list's bytes (S3 GetObject, at most 5 MiB + 1 read); InvalidInput naming ``where`` when the URI or the
+    object is wrong."""
     bucket, _, key = uri.removeprefix("s3://").partition("/")
     if not uri.startswith("s3://") or not bucket or not key:
-        raise errors.InvalidInput(f"accounts: expected s3://bucket/key, got {show(uri)}")
+        raise errors.InvalidInput(f"{where}: expected s3://bucket/key, got {show(uri)}")
     try:
         with translate_errors():
             data: bytes = s3.get_object(Bucket=bucket, Key=key)["Body"].read(MAX_CSV_BYTES + 1)
     except errors.RolloutError as exc:
         if exc.code not in {"NoSuchKey", "NoSuchBucket", "404", "403", "AccessDenied"}:
             raise
-        raise errors.InvalidInput(f"accounts: {show(uri, 200)} does not exist or cannot be read ({exc.code})") from exc
+        raise errors.InvalidInput(f"{where}: {show(uri, 200)} does not exist or cannot be read ({exc.code})") from exc
     if len(data) > MAX_CSV_BYTES:
-        raise errors.InvalidInput(f"accounts: {show(uri, 200)} has more than {MAX_CSV_BYTES} bytes (5 MiB)")
+        raise errors.InvalidInput(f"{where}: {show(uri, 200)} has more than {MAX_CSV_BYTES} bytes (5 MiB)")
     return data
 
 

@@ -46,10 +46,11 @@ class StackSession:
 
     def __init__(self, region: str, outputs: dict[str, str]) -> None:
         self.session = boto3.Session(region_name=region)
+        self.region_name = region
         self.outputs = outputs
 
-    def client(self, service: str) -> Any:
-        client = self.session.client(service)
+    def client(self, service: str, region_name: str | None = None) -> Any:
+        client = self.session.client(service, region_name=region_name)
         if service == "cloudformation":
             stub = Stubber(client)
             stub.add_response(
@@ -127,6 +128,24 @@ def test_report_is_fetched_from_the_report_bucket(deployed: Deployed) -> None:
     assert json.loads(result.output) == deployed.report(FIRST)
     missing = deployed.cli("report", "no-such-execution")
     assert missing.exit_code == 2 and "no execution named 'no-such-execution'" in missing.stderr
+
+
+def test_coverage_on_aws_reads_the_stacks_registry_and_names_what_the_rollout_left_uncovered(
+    deployed: Deployed,
+) -> None:
+    bucket = deployed.outputs["ReportBucketName"]
+    missing = deployed.cli("coverage")
+    assert missing.exit_code == 2, missing.output + missing.stderr
+    assert f"the registry (the default list): 's3://{bucket}/registry/accounts.csv' does not exist" in missing.stderr
+    registry = "".join(f"{a},{e}\n" for a, e in EMAILS.items())
+    deployed.engine.client("s3").put_object(Bucket=bucket, Key="registry/accounts.csv", Body=registry.encode())
+    result = deployed.cli("coverage", "--format", "json", "--regions", ",".join(REGIONS))
+    assert result.exit_code == 3, result.output + result.stderr
+    document = json.loads(result.output)
+    states = {(r["account_id"], r["region"]): (r["state"], r["reason"]) for r in document["results"]}
+    assert states == {
+        (a, r): ("NOT_COVERED", "INVITED") if a == FAULTY else ("COVERED", None) for a in EMAILS for r in REGIONS
+    }
 
 
 def test_replay_on_aws_starts_a_new_execution_over_the_failed_pairs_and_merges(deployed: Deployed) -> None:

@@ -65,6 +65,8 @@ def commands(csv: Path) -> dict[str, list[str]]:
         "status latest --watch": ["status", "latest", "--watch"],
         "report": ["report", "latest"],
         "replay": ["replay", "latest"],
+        "coverage": ["coverage"],
+        "coverage --accounts": ["coverage", *accounts],
     }
 
 

@@ -137,3 +137,22 @@ def test_the_list_keeps_ids_and_emails_in_order_and_names_a_bad_row() -> None:
         errors.InvalidInput, match=r"accounts.csv row 2 account_id: expected a string of 12 digits, got '2000'"
     ):
         parse_account_list(b"account_id\n2000\n", "accounts.csv")
+
+
+def test_the_page_escapes_every_value_and_colours_each_pair_by_state() -> None:
+    from tasks.coverage_page import COLORS, render_coverage_html
+
+    hostile = "<script>alert(1)</script>"
+    row = {"account_id": hostile, "region": "us-east-1", "state": "NOT_COVERED", "reason": "INVITED", "since": hostile}
+    document = {
+        "administrator": hostile,
+        "regions": [{"region": "us-east-1", "status": "GRAPH", "members": 1, "graph_arn": hostile}],
+        "summary": {"total": 1, "NOT_COVERED": 1},
+        "results": [row],
+        "actions": [
+            {"state": "NOT_COVERED", "reason": "INVITED", "action": hostile, "accounts": [hostile], "pairs": 1}
+        ],
+    }
+    page = render_coverage_html(document)
+    assert "<script" not in page and "&lt;script&gt;" in page
+    assert f'background:{COLORS["NOT_COVERED"]}" title="reason: INVITED since: &lt;script&gt;' in page
