@@ -29,6 +29,7 @@ from typing import TYPE_CHECKING, Any
 from tasks import clock, errors, settings
 from tasks.aws import Aws, default_aws, member_role_arn
 from tasks.batch import outcome_counts, role_failure_outcome
+from tasks.contracts import BatchInput, BatchOutput
 from tasks.detective import chunks, get_members
 from tasks.fanout import fan_out
 from tasks.log import keys, logger
@@ -183,7 +184,7 @@ def _role_failure(
     return {"regions": {t.region: flat(MemberRecord(outcome, False, None, detail)) for t in targets}}
 
 
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def lambda_handler(event: BatchInput, context: LambdaContext) -> BatchOutput:
     batch_index = int(event["batch"])
     config = settings.load()
     admin = default_aws()

@@ -24,6 +24,7 @@ from tasks import clock, settings
 from tasks.accept_invitations import accept_batch
 from tasks.aws import Aws, default_aws
 from tasks.batch import outcome_counts
+from tasks.contracts import BatchResult, PendingRolesInput, PendingRolesOutput
 from tasks.fanout import all_or_raise, fan_out
 from tasks.log import keys, logger
 from tasks.member import Target
@@ -37,7 +38,7 @@ if TYPE_CHECKING:
 Loaded = tuple[int, Plan, tuple[Account, ...], dict[str, list[Target]], dict[str, dict[str, Any]]]
 
 
-def pending_batches(batches: Iterable[Mapping[str, Any]]) -> list[int]:
+def pending_batches(batches: Iterable[BatchResult]) -> list[int]:
     """The batches AcceptBatches left with account-Regions PENDING_ACCESS (a failed batch has no counts)."""
     return [int(b["batch"]) for b in batches if (b.get("counts") or {}).get("PENDING_ACCESS")]
 
@@ -84,7 +85,7 @@ def _accept_name(batch: int) -> str:
     return f"accept/{batch}.json"
 
 
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def lambda_handler(event: PendingRolesInput, context: LambdaContext) -> PendingRolesOutput:
     config = settings.load()
     admin = default_aws()
     store = WorkStore.for_state(admin, event, "enable")
@@ -94,6 +95,6 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     )
     logger.info(
         "pending member roles tried",
-        extra={**keys(str(event["plan"]["execution"])), "batches": len(batches), "retry_at": retry_at, **counts},
+        extra={**keys(event["run"]["execution"]), "batches": len(batches), "retry_at": retry_at, **counts},
     )
     return {"pending": retry_at is not None, "retry_at": retry_at, "counts": counts}

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from tasks import clock, errors
 from tasks.aws import default_aws, translate_errors
+from tasks.contracts import GuardDutyOutput, RunInput
 from tasks.fanout import fan_out
 from tasks.log import keys, logger
 from tasks.region_outcomes import Outcome, failed, retried
@@ -103,21 +104,21 @@ def region_outcome(gate: GuardDutyGate, wait: bool, dry_run: bool) -> Outcome:
     return {**outcome, "status": "SKIPPED", "reason": gate.gate}
 
 
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    plan = event["plan"]
-    min_age = float(plan["guardduty_min_age_hours"])
-    wait, dry_run = plan["guardduty_wait"] == "wait", bool(plan["dry_run"])
-    disabled = set(plan.get("admin_disabled_regions", []))
+def lambda_handler(event: RunInput, context: LambdaContext) -> GuardDutyOutput:
+    run = event["run"]
+    min_age = float(run["guardduty_min_age_hours"])
+    wait, dry_run = run["guardduty_wait"] == "wait", bool(run["dry_run"])
+    disabled = set(run.get("admin_disabled_regions", []))
     now = clock.now()
 
     def check(outcome: Outcome) -> Outcome:
         region = outcome["region"]
         guardduty = default_aws().client("guardduty", region)
         gate = check_guard_duty(guardduty, region, min_age, now, admin_region_enabled=region not in disabled)
-        logger.info("GuardDuty gate", extra={**keys(plan["execution"], region=region), "gate": gate.gate})
+        logger.info("GuardDuty gate", extra={**keys(run["execution"], region=region), "gate": gate.gate})
         return region_outcome(gate, wait, dry_run)
 
-    todo: list[Outcome] = [{"region": r} for r in plan["regions"]]
+    todo: list[Outcome] = [{"region": r} for r in run["regions"]]
     results = fan_out(retried(check), todo)
     outcomes = [failed(o, r) if isinstance(r, Exception) else r for o, r in zip(todo, results, strict=True)]
     waiting = [o["guardduty"]["qualifies_at"] for o in outcomes if o["status"] == "WAITING"]

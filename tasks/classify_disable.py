@@ -17,6 +17,7 @@ the member leaving (or DeleteGraph taking the member with the graph) still gets 
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,7 +57,7 @@ def _failed_everywhere(plan: Plan, error: dict[str, Any] | None) -> list[dict[st
     return [{"region": r, "status": "FAILED", "reason": "ERROR", "error": error} for r in plan.regions] if error else []
 
 
-def gather(store: WorkStore, plan: Plan, event: dict[str, Any]) -> Evidence:
+def gather(store: WorkStore, plan: Plan, event: Mapping[str, Any]) -> Evidence:
     """The evidence from the machine's state (``event["state"]``) and the work documents.
 
     RemoveMembers and DeleteGraph list every Region's outcome (``remove.regions``,
@@ -197,7 +198,7 @@ def region_rows(evidence: Evidence, plan: Plan) -> list[dict[str, Any]]:
     return rows
 
 
-def disable_report(store: WorkStore, plan: Plan, event: dict[str, Any]) -> tuple[list[dict[str, Any]], list[Row]]:
+def disable_report(store: WorkStore, plan: Plan, event: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[Row]]:
     """The report's ``regions`` and ``results`` of a disable execution."""
     evidence = gather(store, plan, event)
     index = {a.account_id: i // plan.batch_size for i, a in enumerate(plan.accounts)}

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from tasks import errors
 from tasks.aws import default_aws
+from tasks.contracts import RegionsOutput, RunInput
 from tasks.detective import delete_graph as delete_behavior_graph
 from tasks.detective import list_graph_arns, list_members
 from tasks.fanout import fan_out
@@ -108,7 +109,7 @@ def unplanned_members(plan: Plan, record: Mapping[str, Any]) -> list[str]:
     return [m for m in record.get("members", []) if m not in planned]
 
 
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def lambda_handler(event: RunInput, context: LambdaContext) -> RegionsOutput:
     aws = default_aws()
     store = WorkStore.for_state(aws, event, WORKFLOW)
     plan = store.plan()

@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 from tasks import errors, settings
 from tasks.aws import Aws, default_aws, member_role_arn
 from tasks.batch import outcome_counts, role_failure_outcome, run_isolated
+from tasks.contracts import BatchInput, BatchOutput
 from tasks.detective import disassociate_membership, list_invitations, reject_invitation
 from tasks.log import keys, logger
 from tasks.member import MemberRecord
@@ -111,7 +112,7 @@ def disassociate_batch(
     return run_isolated(work, accounts)
 
 
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def lambda_handler(event: BatchInput, context: LambdaContext) -> BatchOutput:
     batch_index = int(event["batch"])
     config = settings.load()
     admin = default_aws()

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tasks import clock, errors
 from tasks.aws import default_aws, translate_errors
+from tasks.contracts import RegionsInput, RegionsOutput
 from tasks.detective import list_graph_arns, list_graphs
 from tasks.log import keys, logger
 from tasks.region_outcomes import Outcome, for_each_ready
@@ -89,10 +90,10 @@ def _create(detective: DetectiveClient, tags: dict[str, str]) -> tuple[str, bool
     return arn, created_at is None or created_at >= before
 
 
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
-    plan = event["plan"]
-    tags, dry_run = plan.get("tags") or {}, bool(plan["dry_run"])
-    with_graph = set(plan["graph_regions"])
+def lambda_handler(event: RegionsInput, context: LambdaContext) -> RegionsOutput:
+    run = event["run"]
+    tags, dry_run = run.get("tags") or {}, bool(run["dry_run"])
+    with_graph = set(run["graph_regions"])
 
     def ensure(region_outcome: Outcome) -> Outcome:
         region = region_outcome["region"]
@@ -100,7 +101,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
         logger.info(
             "behavior graph",
             extra={
-                **keys(plan["execution"], region=region),
+                **keys(run["execution"], region=region),
                 "graph_arn": outcome.graph_arn,
                 "graph_created": outcome.created,
                 "graph_tagged": outcome.tagged,

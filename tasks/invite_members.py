@@ -28,6 +28,7 @@ from typing import TYPE_CHECKING, Any
 
 from tasks import clock, errors
 from tasks.aws import default_aws, translate_errors
+from tasks.contracts import InvitationsOutput, RegionsInput
 from tasks.detective import chunks, create_members, delete_members, get_members, list_members
 from tasks.fanout import all_or_raise, fan_out_within
 from tasks.log import keys, logger
@@ -270,7 +271,7 @@ def _members_now(
         return {}  # they stay reported as not processed
 
 
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def lambda_handler(event: RegionsInput, context: LambdaContext) -> InvitationsOutput:
     aws = default_aws()
     store = WorkStore.for_state(aws, event, "enable")
     plan = store.plan()
@@ -303,5 +304,5 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     ready = ready_regions(outcomes)
     write_slices(store, plan, {r: invites[r] for r in ready})
     ready_records = [record for region in ready for record in by_region[region].values()]
-    wait = int(event["plan"]["invitation_wait_seconds"])
+    wait = int(event["run"]["invitation_wait_seconds"])
     return {"regions": outcomes, "ready": ready, "visible_at": invitations_visible_at(ready_records, wait, clock.now())}

@@ -12,6 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from tasks import __version__, clock
+from tasks.contracts import RunSummary
 
 
 @dataclass(frozen=True)
@@ -79,7 +80,7 @@ class Plan:
             },
         )
 
-    def run_summary(self, request_key: str) -> dict[str, Any]:
+    def run_summary(self, request_key: str) -> RunSummary:
         """What both validation states pass along about this plan (the plan itself stays at ``request_key``)."""
         return {
             "workflow": self.workflow,
@@ -92,6 +93,8 @@ class Plan:
             "batch_size": self.batch_size,
             "max_concurrency": self.max_concurrency,
             "dry_run": self.dry_run,
+            "account_count": len(self.accounts),
+            "pair_count": len(self.pairs()),
         }
 
     @property

@@ -18,16 +18,16 @@ another Region: it becomes that Region's FAILED outcome, after in-task retries o
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from tasks import errors
+from tasks.contracts import RegionOutcome, StateError
 from tasks.fanout import fan_out
 from tasks.retrying import bounded
 
-Outcome = dict[str, Any]
+Outcome = RegionOutcome
 
 
-def error_of(exc: BaseException) -> dict[str, str]:
+def error_of(exc: BaseException) -> StateError:
     """The ``{"Error", "Cause"}`` a Catch would have recorded for this exception."""
     message = exc.message if isinstance(exc, errors.RolloutError) else str(exc)
     return {"Error": type(exc).__name__, "Cause": message}
@@ -65,7 +65,7 @@ def ready_regions(outcomes: Iterable[Outcome]) -> list[str]:
     return [o["region"] for o in outcomes if o.get("status") == "READY"]
 
 
-def complete(outcomes: Iterable[Outcome], regions: Iterable[str], error: dict[str, Any] | None) -> list[Outcome]:
+def complete(outcomes: Iterable[Outcome], regions: Iterable[str], error: StateError | None) -> list[Outcome]:
     """Every Region's final outcome; with ``error`` (a state crashed), the unfinished ones FAILED with it.
 
     A Region is finished when SKIPPED, FAILED, or READY with its invitations sent.

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any
 
 from tasks import errors
 from tasks.aws import default_aws
+from tasks.contracts import RegionsOutput, RunInput
 from tasks.detective import chunks, delete_members, get_members, list_graph_arns, list_members
 from tasks.fanout import fan_out
 from tasks.invite_members import error_reason
@@ -194,7 +195,7 @@ def _unprocessed(
     }
 
 
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def lambda_handler(event: RunInput, context: LambdaContext) -> RegionsOutput:
     aws = default_aws()
     store = WorkStore.for_state(aws, event, WORKFLOW)
     plan = store.plan()

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from tasks.actions import rollup
+from tasks.contracts import ReportOutput
 from tasks.plan import Plan
 
 DETAIL_LIMIT = 500
@@ -67,7 +68,7 @@ def document(plan: Plan, finished_at: str, regions: list[dict[str, Any]], rows: 
     }
 
 
-def outcome(report: dict[str, Any], bucket: str, key: str) -> dict[str, Any]:
+def outcome(report: dict[str, Any], bucket: str, key: str) -> ReportOutput:
     """The WriteReport state's output: what Notify publishes and the final Choice decides on."""
     summary = report["summary"]
     counts = ", ".join(f"{v} {k}" for k, v in summary.items() if k != "total")

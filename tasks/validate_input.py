@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING, Any, cast
 from tasks import clock, errors, settings
 from tasks.aws import Aws, default_aws, translate_errors
 from tasks.classify_enable import ENABLED_BEFORE
+from tasks.contracts import RunSummary, ValidationInput
 from tasks.detective import list_graph_arns, list_members
 from tasks.ensure_graph import PROJECT_TAG
 from tasks.fanout import fan_out
@@ -203,7 +204,7 @@ def check_member_limit(
     return ExistingGraphs(frozenset(with_graph), enabled)
 
 
-def validate_input(aws: Aws, config: Settings, event_input: Any, execution: str, now: datetime) -> dict[str, Any]:
+def validate_input(aws: Aws, config: Settings, event_input: Any, execution: str, now: datetime) -> RunSummary:
     """Validate, resolve Regions, check the member limit, write the Plan; return the small state output."""
     problems = Problems()
     check_execution_name(execution, problems)
@@ -228,17 +229,18 @@ def validate_input(aws: Aws, config: Settings, event_input: Any, execution: str,
     if existing.enabled:  # read by WriteReport for the Regions it skips; absent means none
         store.put(ENABLED_BEFORE, existing.enabled)
     request_key = store.put("request.json", plan.to_json())
-    return {
-        **plan.run_summary(request_key),
-        "guardduty_wait": options["guardduty_wait"],
-        "guardduty_min_age_hours": options["guardduty_min_age_hours"],
-        "invitation_wait_seconds": options["invitation_wait_seconds"],
-        "retry_access_denied_minutes": options["retry_access_denied_minutes"],
-        "tags": options["tags"],
-        "account_count": len(accounts),
-        "pair_count": len(plan.pairs()),
-        "graph_regions": [r for r in regions if r in existing.regions],
-    }
+    run = plan.run_summary(request_key)
+    run.update(
+        {
+            "guardduty_wait": options["guardduty_wait"],
+            "guardduty_min_age_hours": options["guardduty_min_age_hours"],
+            "invitation_wait_seconds": options["invitation_wait_seconds"],
+            "retry_access_denied_minutes": options["retry_access_denied_minutes"],
+            "tags": options["tags"],
+            "graph_regions": [r for r in regions if r in existing.regions],
+        }
+    )
+    return run
 
 
 def requested_accounts(
@@ -295,10 +297,10 @@ def _plan(
     )
 
 
-Validate = Callable[[Aws, Settings, Any, str, datetime], dict[str, Any]]
+Validate = Callable[[Aws, Settings, Any, str, datetime], RunSummary]
 
 
-def run_validation(event: dict[str, Any], validate: Validate, done: str) -> dict[str, Any]:
+def run_validation(event: ValidationInput, validate: Validate, done: str) -> RunSummary:
     """A validation state's handler body (enable and disable): log what was refused or accepted, and why.
 
     An InvalidInput is logged and re-raised for the state machine's Catch; its message masks
@@ -322,5 +324,5 @@ def run_validation(event: dict[str, Any], validate: Validate, done: str) -> dict
     return output
 
 
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def lambda_handler(event: ValidationInput, context: LambdaContext) -> RunSummary:
     return run_validation(event, validate_input, "input validated")

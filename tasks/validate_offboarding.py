@@ -21,6 +21,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from tasks.aws import Aws
+from tasks.contracts import RunSummary, ValidationInput
 from tasks.detective import list_graph_arns, list_members
 from tasks.disassociate_memberships import batch_name
 from tasks.fanout import all_or_raise, fan_out
@@ -103,7 +104,7 @@ def write_batches(store: WorkStore, plan: Plan) -> None:
     )
 
 
-def validate_offboarding(aws: Aws, config: Settings, event_input: Any, execution: str, now: datetime) -> dict[str, Any]:
+def validate_offboarding(aws: Aws, config: Settings, event_input: Any, execution: str, now: datetime) -> RunSummary:
     """Validate, resolve Regions and accounts, write the Plan; return the small state output."""
     problems = Problems()
     check_execution_name(execution, problems)
@@ -138,13 +139,16 @@ def validate_offboarding(aws: Aws, config: Settings, event_input: Any, execution
     request_key = store.put("request.json", plan.to_json())
     if options["disassociate_in_member"]:
         write_batches(store, plan)
-    return {
-        **plan.run_summary(request_key),
-        **{k: options[k] for k in _PLAN_OPTIONS},
-        "account_count": len(accounts),
-        "pair_count": len(plan.pairs()),
-    }
+    run = plan.run_summary(request_key)
+    run.update(
+        {
+            "all_members": options["all_members"],
+            "disassociate_in_member": options["disassociate_in_member"],
+            "delete_graph": options["delete_graph"],
+        }
+    )
+    return run
 
 
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def lambda_handler(event: ValidationInput, context: LambdaContext) -> RunSummary:
     return run_validation(event, validate_offboarding, "offboarding input validated")

@@ -18,6 +18,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from tasks.aws import default_aws
+from tasks.contracts import RegionsInput, Verification, VerificationOutput
 from tasks.detective import get_members
 from tasks.fanout import fan_out
 from tasks.log import keys, logger
@@ -73,10 +74,10 @@ def verify_members(
     }
 
 
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def lambda_handler(event: RegionsInput, context: LambdaContext) -> VerificationOutput:
     aws = default_aws()
     store = WorkStore.for_state(aws, event, "enable")
-    execution = str(event["plan"]["execution"])
+    execution = str(event["run"]["execution"])
     found = store.find_all([VERIFY_TARGETS, VERIFIED])
     targets = found[VERIFY_TARGETS] or store.get(VERIFY_TARGETS)  # get: raises naming the missing document
     previous = found[VERIFIED] or {}
@@ -85,7 +86,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     outcomes: list[Outcome] = event["regions"]
     ready = [o for o in outcomes if o.get("status") == "READY"]
 
-    def verify(outcome: Outcome) -> Outcome:
+    def verify(outcome: Outcome) -> Verification:
         region = outcome["region"]
         graph_arn = (outcome.get("graph") or {}).get("graph_arn")
         members = verify_members(aws.client("detective", region), wanted_in(targets, region), graph_arn)
@@ -101,7 +102,7 @@ def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, A
     return {"regions": regions, "attempt": attempt, "pending": pending, "retry": pending > 0 and attempt < MAX_ATTEMPTS}
 
 
-def _verification(region: str, result: Outcome | Exception | None) -> Outcome:
+def _verification(region: str, result: Verification | Exception | None) -> Verification:
     """A Region's verification: verified (with its pending count), nothing to verify, or the error."""
     if result is None:
         return {"region": region, "verified": False}

@@ -37,8 +37,8 @@ class WorkStore:
 
     @classmethod
     def for_state(cls, aws: Aws, event: Mapping[str, Any], workflow: str) -> WorkStore:
-        """The store of the execution a state's input names (``plan.execution``), in the deployment's bucket."""
-        return cls(aws.client("s3"), settings.load().report_bucket, workflow, str(event["plan"]["execution"]))
+        """The store of the execution a state's input names (``run.execution``), in the deployment's bucket."""
+        return cls(aws.client("s3"), settings.load().report_bucket, workflow, str(event["run"]["execution"]))
 
     def put(self, name: str, document: Any) -> str:
         key = self.prefix + name

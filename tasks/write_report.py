@@ -6,12 +6,14 @@ a Region, batch or verification that failed is reflected in its rows, never drop
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from tasks import clock, settings
 from tasks.aws import default_aws
 from tasks.classify_disable import disable_report
 from tasks.classify_enable import ENABLED_BEFORE, Evidence, classify, region_rows
+from tasks.contracts import ReportInput, ReportOutput
 from tasks.log import keys, logger
 from tasks.plan import Plan
 from tasks.region_outcomes import complete
@@ -26,7 +28,7 @@ if TYPE_CHECKING:
     from types_boto3_s3 import S3Client
 
 
-def from_state(event: dict[str, Any], plan: Plan) -> dict[str, Any]:
+def from_state(event: Mapping[str, Any], plan: Plan) -> dict[str, Any]:
     """The enable machine's whole state (``event["state"]``) as ``{"regions", "batches", "verification"}``.
 
     A state that crashed left its error (``prepare_error`` / ``verify_error``) and skipped what
@@ -44,7 +46,7 @@ def from_state(event: dict[str, Any], plan: Plan) -> dict[str, Any]:
     }
 
 
-def gather(store: WorkStore, plan: Plan, event: dict[str, Any]) -> Evidence:
+def gather(store: WorkStore, plan: Plan, event: Mapping[str, Any]) -> Evidence:
     event = from_state(event, plan)
     evidence = Evidence(regions={r["region"]: r for r in event["regions"]})
     accept_names = [f"accept/{index}.json" for index in range(plan.batch_count)]
@@ -77,7 +79,7 @@ def enable_rows(evidence: Evidence, plan: Plan) -> list[Row]:
     return [classify(evidence, plan, acct, region, index[acct]) for acct, region in plan.pairs()]
 
 
-def enable_report(store: WorkStore, plan: Plan, event: dict[str, Any]) -> tuple[list[dict[str, Any]], list[Row]]:
+def enable_report(store: WorkStore, plan: Plan, event: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[Row]]:
     evidence = gather(store, plan, event)
     return region_rows(evidence, plan), enable_rows(evidence, plan)
 
@@ -86,7 +88,7 @@ def enable_report(store: WorkStore, plan: Plan, event: dict[str, Any]) -> tuple[
 REPORTS = {"enable": enable_report, "disable": disable_report}
 
 
-def write_report(s3: S3Client, bucket: str, store: WorkStore, plan: Plan, event: dict[str, Any]) -> dict[str, Any]:
+def write_report(s3: S3Client, bucket: str, store: WorkStore, plan: Plan, event: ReportInput) -> ReportOutput:
     regions, rows = REPORTS[plan.workflow](store, plan, event)
     regions, rows = merge_replayed(store, plan, regions, rows)  # a replay reports the merged whole
     report = document(plan, clock.iso(clock.now()), regions, rows)
@@ -98,11 +100,11 @@ def write_report(s3: S3Client, bucket: str, store: WorkStore, plan: Plan, event:
     return result
 
 
-def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
+def lambda_handler(event: ReportInput, context: LambdaContext) -> ReportOutput:
     config = settings.load()
     aws = default_aws()
     s3 = aws.client("s3")
-    store = WorkStore(s3, config.report_bucket, event["plan"]["workflow"], event["plan"]["execution"])
+    store = WorkStore(s3, config.report_bucket, event["run"]["workflow"], event["run"]["execution"])
     plan = store.plan()
     result = write_report(s3, config.report_bucket, store, plan, event)
     logger.info("report written", extra={**keys(plan.execution), "summary": result["summary"]})

@@ -6,7 +6,7 @@ either a Map of the workflow whose iterations end in known states (the ASL's sta
 iteration: a batch of accounts), or a state that handles every Region at once and lists them in
 its output (the per-Region outcome lists, ``items``); either way each item carries the Region or
 batch, its status and counts, which is all a progress bar needs. Totals come from the validation
-state's output (the plan): Regions, batches of accounts. ``render_progress`` is what ``status``
+state's output (``$.run``, the run summary): Regions, batches of accounts. ``render_progress`` is what ``status``
 prints, and what tests check.
 """
 
@@ -73,7 +73,7 @@ PHASES: dict[str, tuple[Phase, ...]] = {
         ),
     ),
 }
-_PLAN_STATES = ("ValidateInput", "ValidateOffboarding")
+_RUN_STATES = ("ValidateInput", "ValidateOffboarding")
 #: Wait states: what each waits for (from its input) - ``status`` and a foreground run say it while it runs.
 _WAITS = {
     "WaitForGuardDuty": "GuardDuty",
@@ -102,8 +102,8 @@ def _tally(output: Mapping[str, Any]) -> Counter[str]:
     return counts
 
 
-def _batch_size(plan: Mapping[str, Any], batch: int) -> int:
-    size, accounts = int(plan.get("batch_size") or 1), int(plan.get("account_count") or 0)
+def _batch_size(run: Mapping[str, Any], batch: int) -> int:
+    size, accounts = int(run.get("batch_size") or 1), int(run.get("account_count") or 0)
     return max(0, min(size, accounts - batch * size))
 
 
@@ -111,7 +111,7 @@ def snapshot(
     events: Iterable[Mapping[str, Any]], *, execution: str, workflow: str, status: str, updated_at: str | None = None
 ) -> dict[str, Any]:
     """The progress of one execution from its history events (GetExecutionHistory's shape)."""
-    plan: Mapping[str, Any] = {}
+    run: Mapping[str, Any] = {}
     summary: dict[str, Any] | None = None
     state: str | None = None
     entered: dict[str, list[Mapping[str, Any]]] = {}
@@ -123,18 +123,18 @@ def snapshot(
             details = event.get("stateEnteredEventDetails") or {}
             state = str(details.get("name"))
             entered.setdefault(state, []).append(_json(details.get("input")) or {})
-            waiting = _waiting(state, entered[state][-1], plan) if state in _WAITS else None
+            waiting = _waiting(state, entered[state][-1], run) if state in _WAITS else None
         elif kind.endswith("StateExited"):
             details = event.get("stateExitedEventDetails") or {}
             name, output = str(details.get("name")), _json(details.get("output")) or {}
             exited.setdefault(name, []).append(output)
             if waiting is not None and waiting["state"] == name:
                 waiting = None
-            if name in _PLAN_STATES and isinstance(output.get("plan"), Mapping):
-                plan = output["plan"]
+            if name in _RUN_STATES and isinstance(output.get("run"), Mapping):
+                run = output["run"]
             if name == _REPORT_STATE:
                 summary = ((output.get("report") or {}).get("Payload") or {}).get("summary")
-    phases = [_phase(p, plan, entered, exited) for p in PHASES.get(workflow, ())]
+    phases = [_phase(p, run, entered, exited) for p in PHASES.get(workflow, ())]
     return {
         "execution": execution,
         "workflow": workflow,
@@ -147,7 +147,7 @@ def snapshot(
     }
 
 
-def _waiting(state: str, payload: Mapping[str, Any], plan: Mapping[str, Any]) -> dict[str, Any]:
+def _waiting(state: str, payload: Mapping[str, Any], run: Mapping[str, Any]) -> dict[str, Any]:
     """What the Wait state ``state`` waits for and until when (None: a fixed pause, the time is not in the input)."""
     found = payload.get("prepare")
     prepare: Mapping[str, Any] = found if isinstance(found, Mapping) else {}
@@ -155,7 +155,7 @@ def _waiting(state: str, payload: Mapping[str, Any], plan: Mapping[str, Any]) ->
     what = _WAITS[state]
     if state == "WaitForGuardDuty":
         young = [str(r.get("region")) for r in prepare.get("regions") or [] if r.get("status") == "WAITING"]
-        hours = plan.get("guardduty_min_age_hours", 48)
+        hours = run.get("guardduty_min_age_hours", 48)
         what = f"GuardDuty in {', '.join(young) or 'a Region'} to reach {hours:g} h"
         until = prepare.get("wait_until")
     elif state == "WaitForInvitations":
@@ -164,7 +164,7 @@ def _waiting(state: str, payload: Mapping[str, Any], plan: Mapping[str, Any]) ->
 
 
 def _phase(
-    phase: Phase, plan: Mapping[str, Any], entered: Mapping[str, list[Any]], exited: Mapping[str, list[Any]]
+    phase: Phase, run: Mapping[str, Any], entered: Mapping[str, list[Any]], exited: Mapping[str, list[Any]]
 ) -> dict[str, Any]:
     source = entered if phase.entered else exited
     items: dict[Any, Mapping[str, Any]] = {}
@@ -177,10 +177,10 @@ def _phase(
         for payload in items.values():
             counts.update(_tally(payload))
     if phase.unit == "accounts":
-        done = sum(_batch_size(plan, int(b)) for b in items if str(b).isdigit())
-        total = int(plan.get("account_count") or 0)
+        done = sum(_batch_size(run, int(b)) for b in items if str(b).isdigit())
+        total = int(run.get("account_count") or 0)
     else:
-        done, total = len(items), len(plan.get("regions") or [])
+        done, total = len(items), len(run.get("regions") or [])
     skipped = bool(phase.skipped_by and phase.skipped_by in exited)
     return {
         "name": phase.name,

@@ -82,28 +82,28 @@ class EnableStates(WorkflowStates):
     workflow: ClassVar[str] = "enable"
 
     def validate(self, **fields: Any) -> dict[str, Any]:
-        """ValidateInput over the scenario's members and REGIONS (``fields`` override): the machine's ``$.plan``."""
+        """ValidateInput over the scenario's members and REGIONS (``fields`` override): the machine's ``$.run``."""
         accounts = [{"account_id": m.account_id, "email": m.email} for m in self.fleet.scenario.members]
         event = {"input": {"accounts": accounts, "regions": REGIONS, **fields}, "execution": self.execution}
         return validate_input.lambda_handler(event, None)
 
-    def prepare(self, plan: dict[str, Any], until: str = "InviteMembers") -> list[dict[str, Any]]:
+    def prepare(self, run: dict[str, Any], until: str = "InviteMembers") -> list[dict[str, Any]]:
         """``$.prepare.regions`` after CheckGuardDuty, EnsureGraph and InviteMembers, stopping before ``until``."""
-        regions: list[dict[str, Any]] = check_guard_duty.lambda_handler({"plan": plan}, None)["regions"]
+        regions: list[dict[str, Any]] = check_guard_duty.lambda_handler({"run": run}, None)["regions"]
         if until == "EnsureGraph":
             return regions
-        regions = ensure_graph.lambda_handler({"plan": plan, "regions": regions}, None)["regions"]
+        regions = ensure_graph.lambda_handler({"run": run, "regions": regions}, None)["regions"]
         if until == "InviteMembers":
             return regions
-        return list(invite_members.lambda_handler({"plan": plan, "regions": regions}, None)["regions"])
+        return list(invite_members.lambda_handler({"run": run, "regions": regions}, None)["regions"])
 
-    def accept(self, plan: dict[str, Any], batch: int) -> dict[str, Any]:
+    def accept(self, run: dict[str, Any], batch: int) -> dict[str, Any]:
         """AcceptInvitations for ``batch``, with the Map's ItemSelector input."""
-        event = {"batch": batch, "plan": {"workflow": plan["workflow"], "execution": plan["execution"]}}
+        event = {"batch": batch, "run": {"workflow": run["workflow"], "execution": run["execution"]}}
         return accept_invitations.lambda_handler(event, None)
 
-    def verify(self, plan: dict[str, Any], regions: list[dict[str, Any]]) -> dict[str, Any]:
-        return verify_members.lambda_handler({"plan": plan, "regions": regions}, None)
+    def verify(self, run: dict[str, Any], regions: list[dict[str, Any]]) -> dict[str, Any]:
+        return verify_members.lambda_handler({"run": run, "regions": regions}, None)
 
 
 @dataclass
@@ -114,16 +114,16 @@ class DisableStates(WorkflowStates):
     workflow: ClassVar[str] = "disable"
 
     def validate(self, **fields: Any) -> dict[str, Any]:
-        """ValidateOffboarding over REGIONS (``fields`` give the accounts and options): the machine's ``$.plan``."""
+        """ValidateOffboarding over REGIONS (``fields`` give the accounts and options): the machine's ``$.run``."""
         event = {"input": {"regions": REGIONS, **fields}, "execution": self.execution}
         return validate_offboarding.lambda_handler(event, None)
 
-    def remove(self, plan: dict[str, Any]) -> dict[str, Any]:
-        return remove_members.lambda_handler({"plan": plan}, None)
+    def remove(self, run: dict[str, Any]) -> dict[str, Any]:
+        return remove_members.lambda_handler({"run": run}, None)
 
-    def disassociate(self, plan: dict[str, Any], batch: int) -> dict[str, Any]:
-        event = {"batch": batch, "plan": {"workflow": plan["workflow"], "execution": plan["execution"]}}
+    def disassociate(self, run: dict[str, Any], batch: int) -> dict[str, Any]:
+        event = {"batch": batch, "run": {"workflow": run["workflow"], "execution": run["execution"]}}
         return disassociate_memberships.lambda_handler(event, None)
 
-    def delete_graphs(self, plan: dict[str, Any]) -> dict[str, Any]:
-        return delete_graph.lambda_handler({"plan": plan}, None)
+    def delete_graphs(self, run: dict[str, Any]) -> dict[str, Any]:
+        return delete_graph.lambda_handler({"run": run}, None)

@@ -16,7 +16,7 @@ from typing import Any
 from detective_rollout.ops.progress import bar, render_progress, snapshot
 from detective_rollout.ops.store import ExecutionRecord, StateDir
 
-PLAN = {"regions": ["us-east-1", "eu-west-1"], "batch_size": 2, "account_count": 3, "batches": [0, 1]}
+RUN = {"regions": ["us-east-1", "eu-west-1"], "batch_size": 2, "account_count": 3, "batches": [0, 1]}
 
 
 def entered(name: str, value: dict[str, Any]) -> dict[str, Any]:
@@ -32,12 +32,12 @@ SKIPPED = {"region": "eu-west-1", "status": "SKIPPED", "reason": "GUARDDUTY_TOO_
 
 def prepared(*regions: dict[str, Any]) -> dict[str, Any]:
     """The state after a Region-wide state: its per-Region outcome list in ``prepare.regions``."""
-    return {"plan": PLAN, "prepare": {"regions": list(regions)}}
+    return {"run": RUN, "prepare": {"regions": list(regions)}}
 
 
 def history(stage: int) -> list[dict[str, Any]]:
     """An enable execution's history up to ``stage`` (0: validated ... 5: report written)."""
-    events = [{"type": "ExecutionStarted"}, exited("ValidateInput", {"plan": PLAN})]
+    events = [{"type": "ExecutionStarted"}, exited("ValidateInput", {"run": RUN})]
     if stage >= 1:  # us-east-1's detector is too young: the machine waits for it, then checks again
         events += [exited("CheckGuardDuty", prepared({"region": "us-east-1", "status": "WAITING"}, SKIPPED))]
     if stage >= 2:
@@ -55,7 +55,7 @@ def history(stage: int) -> list[dict[str, Any]]:
         verified = [{"region": "us-east-1", "verified": True, "pending": 0}, {"region": "eu-west-1", "verified": False}]
         events += [
             exited("BatchFailed", {"batch": 0, "status": "FAILED", "error": {}}),
-            exited("VerifyMembers", {"plan": PLAN, "verify": {"regions": verified}}),
+            exited("VerifyMembers", {"run": RUN, "verify": {"regions": verified}}),
         ]
     if stage >= 5:
         events.append(exited("WriteReport", {"report": {"Payload": {"summary": {"total": 6, "ENABLED": 1}}}}))
@@ -94,7 +94,7 @@ def test_render_progress_draws_a_bar_per_phase() -> None:
 
 def test_a_running_guardduty_wait_says_for_what_and_until_when() -> None:
     waiting = {"region": "eu-west-1", "status": "WAITING"}
-    state = {"plan": PLAN, "prepare": {"regions": [waiting], "wait_until": "2026-12-07T12:03:00Z"}}
+    state = {"run": RUN, "prepare": {"regions": [waiting], "wait_until": "2026-12-07T12:03:00Z"}}
     events = [*history(1), entered("WaitForGuardDuty", state)]
     snap = snapshot(
         events, execution="enable-1", workflow="enable", status="RUNNING", updated_at="2026-12-05T22:05:00Z"
@@ -106,7 +106,7 @@ def test_a_running_guardduty_wait_says_for_what_and_until_when() -> None:
 
 
 def test_a_phase_the_input_did_not_ask_for_says_so() -> None:
-    events = [exited("ValidateOffboarding", {"plan": PLAN}), exited("NoMemberSide", {}), exited("KeepGraphs", {})]
+    events = [exited("ValidateOffboarding", {"run": RUN}), exited("NoMemberSide", {}), exited("KeepGraphs", {})]
     text = render_progress(snapshot(events, execution="d", workflow="disable", status="RUNNING"))
     assert "memberships left  not requested" in text and "graphs deleted    not requested" in text
 
@@ -117,10 +117,10 @@ def test_disable_progress_counts_regions_from_the_outcome_lists_and_accounts_fro
         {"region": "eu-west-1", "status": "FAILED", "reason": "ERROR", "error": {}},
     ]
     events = [
-        exited("ValidateOffboarding", {"plan": PLAN}),
-        exited("RemoveMembers", {"plan": PLAN, "remove": {"regions": removed}}),
+        exited("ValidateOffboarding", {"run": RUN}),
+        exited("RemoveMembers", {"run": RUN, "remove": {"regions": removed}}),
         exited("DisassociateMemberships", {"batch": 0, "status": "DONE", "counts": {"DISASSOCIATED": 2}}),
-        entered("DeleteGraph", {"plan": PLAN}),
+        entered("DeleteGraph", {"run": RUN}),
     ]
     snap = snapshot(events, execution="d", workflow="disable", status="RUNNING")
     assert [(p["name"], p["done"], p["total"], p["counts"]) for p in snap["phases"]] == [
@@ -128,7 +128,7 @@ def test_disable_progress_counts_regions_from_the_outcome_lists_and_accounts_fro
         ("memberships left", 2, 3, {"DISASSOCIATED": 2}),
         ("graphs deleted", 0, 2, {}),
     ]
-    graphs = [{"region": r, "status": "DONE", "outcome": "DELETED"} for r in PLAN["regions"]]
+    graphs = [{"region": r, "status": "DONE", "outcome": "DELETED"} for r in RUN["regions"]]
     events += [
         exited("BatchFailed", {"batch": 1, "status": "FAILED"}),
         exited("DeleteGraph", {"graphs": {"regions": graphs}}),

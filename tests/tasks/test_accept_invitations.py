@@ -16,12 +16,12 @@ A1, A2, A3 = (member(n)["account_id"] for n in (1, 2, 3))
 
 
 def invited(states: EnableStates, **fields: Any) -> dict[str, Any]:
-    """The plan after InviteMembers, with the invitations given a minute to reach the members."""
-    plan = states.validate(**fields)
-    states.prepare(plan, until="AcceptInvitations")
+    """The run summary after InviteMembers, with the invitations given a minute to reach the members."""
+    run = states.validate(**fields)
+    states.prepare(run, until="AcceptInvitations")
     states.fleet.clock.sleep(60)
     states.since = len(states.fleet.calls)
-    return plan
+    return run
 
 
 def outcomes(states: EnableStates, batch: int, account_id: str) -> dict[str, str]:
@@ -31,8 +31,8 @@ def outcomes(states: EnableStates, batch: int, account_id: str) -> dict[str, str
 
 def test_every_account_of_the_batch_accepts_in_every_region_and_only_that_batch(enable_states: Start) -> None:
     states = enable_states([member(1), member(2), member(3)])
-    plan = invited(states, batch_size=2)
-    output = states.accept(plan, 0)
+    run = invited(states, batch_size=2)
+    output = states.accept(run, 0)
     assert output == {"batch": 0, "accounts": 2, "counts": {"ACCEPTED": 4}}
     for region in REGIONS:
         assert states.fleet.member(region, A1).status == "ENABLED"
@@ -45,8 +45,8 @@ def test_every_account_of_the_batch_accepts_in_every_region_and_only_that_batch(
 
 def test_an_account_without_its_role_is_access_denied_and_the_others_still_accept(enable_states: Start) -> None:
     states = enable_states([member(1), member(2, faults=["no_role"])])
-    plan = invited(states)
-    output = states.accept(plan, 0)
+    run = invited(states)
+    output = states.accept(run, 0)
     assert output["counts"] == {"ACCEPTED": 2, "ACCESS_DENIED": 2}
     assert outcomes(states, 0, A2) == dict.fromkeys(REGIONS, "ACCESS_DENIED")
     assert {states.fleet.member(r, A1).status for r in REGIONS} == {"ENABLED"}
@@ -58,8 +58,8 @@ def test_a_role_missing_within_the_window_is_recorded_pending_for_accept_pending
 ) -> None:
     late_role = {"type": "no_role", "duration_s": 90}
     states = enable_states([member(1), member(2, faults=[late_role])])
-    plan = invited(states, retry_access_denied_minutes=30)
-    output = states.accept(plan, 0)
+    run = invited(states, retry_access_denied_minutes=30)
+    output = states.accept(run, 0)
     assert output["counts"] == {"ACCEPTED": 2, "PENDING_ACCESS": 2}
     assert outcomes(states, 0, A2) == dict.fromkeys(REGIONS, "PENDING_ACCESS")
     assert {states.fleet.member(r, A2).status for r in REGIONS} == {"INVITED"}  # tried again later, not here
@@ -68,15 +68,15 @@ def test_a_role_missing_within_the_window_is_recorded_pending_for_accept_pending
 def test_an_invitation_not_visible_yet_is_recorded_as_not_visible(enable_states: Start) -> None:
     slow = {"type": "slow_invitation", "duration_s": 3600}
     states = enable_states([member(1, faults=[slow])])
-    plan = invited(states, regions=["us-east-1"])
-    output = states.accept(plan, 0)
+    run = invited(states, regions=["us-east-1"])
+    output = states.accept(run, 0)
     assert output["counts"] == {"NOT_VISIBLE": 1}
     assert states.fleet.member("us-east-1", A1).status == "INVITED"
 
 
 def test_a_dry_run_plans_the_acceptance_and_changes_nothing(enable_states: Start) -> None:
     states = enable_states([member(1)])
-    plan = invited(states, dry_run=True)
-    output = states.accept(plan, 0)
+    run = invited(states, dry_run=True)
+    output = states.accept(run, 0)
     assert output["counts"] == {"PLANNED": 2}
     assert [c for c in states.fleet.calls[states.since :] if c.mutating] == []

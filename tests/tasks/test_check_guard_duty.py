@@ -21,9 +21,9 @@ def spec(**administrator: Any) -> dict[str, Any]:
     }
 
 
-def plan(**fields: Any) -> dict[str, Any]:
+def run(**fields: Any) -> dict[str, Any]:
     return {
-        "plan": {
+        "run": {
             "execution": "run-1",
             "regions": REGIONS,
             "guardduty_min_age_hours": 48,
@@ -44,7 +44,7 @@ def test_each_region_gets_its_gate_and_the_machine_waits_for_the_earliest_young_
 ) -> None:
     ages = {"us-east-1": 72, "eu-west-1": 47, "ap-east-1": 10}
     with fleet_for_tasks(spec(guardduty_age_hours=ages), monkeypatch):
-        output = lambda_handler(plan(), None)
+        output = lambda_handler(run(), None)
     regions = by_region(output)
     assert regions["us-east-1"]["status"] == "READY" and regions["us-east-1"]["guardduty"]["guardduty_age_hours"] == 72
     assert regions["eu-west-1"]["status"] == "WAITING"
@@ -67,7 +67,7 @@ def test_each_region_gets_its_gate_and_the_machine_waits_for_the_earliest_young_
 
 def test_skip_instead_of_wait_skips_young_regions_and_waits_for_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
     with fleet_for_tasks(spec(guardduty_age_hours=dict.fromkeys(REGIONS, 1)), monkeypatch):
-        output = lambda_handler(plan(guardduty_wait="skip"), None)
+        output = lambda_handler(run(guardduty_wait="skip"), None)
     assert {o["status"] for o in output["regions"]} == {"SKIPPED"}
     assert {o["reason"] for o in output["regions"]} == {"GUARDDUTY_TOO_YOUNG"}
     assert output["wait_until"] is None
@@ -75,7 +75,7 @@ def test_skip_instead_of_wait_skips_young_regions_and_waits_for_nothing(monkeypa
 
 def test_a_dry_run_plans_a_young_region_as_ready_instead_of_waiting(monkeypatch: pytest.MonkeyPatch) -> None:
     with fleet_for_tasks(spec(guardduty_age_hours=dict.fromkeys(REGIONS, 1)), monkeypatch) as fleet:
-        output = lambda_handler(plan(dry_run=True), None)
+        output = lambda_handler(run(dry_run=True), None)
     assert {o["status"] for o in output["regions"]} == {"READY"} and output["wait_until"] is None
     assert fleet.mutating_calls() == []
 
@@ -83,7 +83,7 @@ def test_a_dry_run_plans_a_young_region_as_ready_instead_of_waiting(monkeypatch:
 def test_a_disabled_detector_is_not_enabled(monkeypatch: pytest.MonkeyPatch) -> None:
     admin = {"guardduty_age_hours": dict.fromkeys(REGIONS, 72), "guardduty_disabled_regions": ["eu-west-1"]}
     with fleet_for_tasks(spec(**admin), monkeypatch):
-        regions = by_region(lambda_handler(plan(), None))
+        regions = by_region(lambda_handler(run(), None))
     assert regions["eu-west-1"]["reason"] == "GUARDDUTY_NOT_ENABLED"
     assert regions["eu-west-1"]["guardduty"]["detail"].endswith("in eu-west-1 is disabled")
     assert regions["us-east-1"]["status"] == "READY"
@@ -94,9 +94,9 @@ def test_opt_in_regions_the_administrator_has_not_enabled_are_skipped_whether_kn
 ) -> None:
     admin = {"guardduty_age_hours": dict.fromkeys(REGIONS, 72), "opted_out_regions": ["ap-east-1"]}
     with fleet_for_tasks(spec(**admin), monkeypatch) as fleet:
-        known = by_region(lambda_handler(plan(admin_disabled_regions=["ap-east-1"]), None))
+        known = by_region(lambda_handler(run(admin_disabled_regions=["ap-east-1"]), None))
         assert "ap-east-1" not in {region for _, _, region in operations(fleet)}  # never called there
-        found = by_region(lambda_handler(plan(), None))  # ValidateInput could not tell: the call answers
+        found = by_region(lambda_handler(run(), None))  # ValidateInput could not tell: the call answers
     for regions in (known, found):
         assert regions["ap-east-1"]["status"] == "SKIPPED"
         assert regions["ap-east-1"]["reason"] == "ADMIN_REGION_NOT_ENABLED"
@@ -104,6 +104,6 @@ def test_opt_in_regions_the_administrator_has_not_enabled_are_skipped_whether_kn
 
 def test_a_gate_of_zero_hours_is_open_without_reading_guardduty(monkeypatch: pytest.MonkeyPatch) -> None:
     with fleet_for_tasks(spec(), monkeypatch) as fleet:
-        output = lambda_handler(plan(guardduty_min_age_hours=0), None)
+        output = lambda_handler(run(guardduty_min_age_hours=0), None)
     assert {o["status"] for o in output["regions"]} == {"READY"}
     assert operations(fleet) == []

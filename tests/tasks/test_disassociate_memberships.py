@@ -27,9 +27,9 @@ def planned(states: DisableStates, *accounts: str, **fields: object) -> dict[str
 
 def test_members_leave_an_enabled_membership_and_decline_a_pending_invitation(disable_states: Start) -> None:
     states = disable_states([member(1, existing_membership=MEMBERSHIPS)])
-    plan = planned(states, A1)
+    run = planned(states, A1)
     states.mark()
-    output = states.disassociate(plan, 0)
+    output = states.disassociate(run, 0)
     assert output == {"batch": 0, "accounts": 1, "counts": {"DISASSOCIATED": 1, "REJECTED": 1}}
     assert outcomes(states) == {A1: {"us-east-1": "DISASSOCIATED", "eu-west-1": "REJECTED"}}
     assert sorted(op for op, account, _ in states.writes() if account == A1) == [
@@ -41,10 +41,10 @@ def test_members_leave_an_enabled_membership_and_decline_a_pending_invitation(di
 
 def test_after_the_administrator_removed_them_members_have_nothing_to_leave(disable_states: Start) -> None:
     states = disable_states([member(1, existing_membership=MEMBERSHIPS)])
-    plan = planned(states, A1)
-    states.remove(plan)
+    run = planned(states, A1)
+    states.remove(run)
     states.mark()
-    output = states.disassociate(plan, 0)
+    output = states.disassociate(run, 0)
     assert output["counts"] == {"NO_MEMBERSHIP": 2} and states.writes() == []
 
 
@@ -52,8 +52,8 @@ def test_an_account_without_its_role_fails_alone(disable_states: Start) -> None:
     states = disable_states(
         [member(1, existing_membership=MEMBERSHIPS), member(2, existing_membership=MEMBERSHIPS, faults=["no_role"])]
     )
-    plan = planned(states, A1, A2)
-    output = states.disassociate(plan, 0)
+    run = planned(states, A1, A2)
+    output = states.disassociate(run, 0)
     assert outcomes(states)[A2] == dict.fromkeys(REGIONS, "ACCESS_DENIED")
     assert outcomes(states)[A1] == {"us-east-1": "DISASSOCIATED", "eu-west-1": "REJECTED"}
     assert output["counts"]["ACCESS_DENIED"] == 2
@@ -62,15 +62,15 @@ def test_an_account_without_its_role_fails_alone(disable_states: Start) -> None:
 def test_each_batch_works_on_its_own_accounts_only(disable_states: Start) -> None:
     members = [member(n, existing_membership={"us-east-1": "ENABLED"}) for n in (1, 2, 3)]
     states = disable_states(members)
-    plan = planned(states, A1, A2, A3, batch_size=2, regions=["us-east-1"])
-    states.disassociate(plan, 1)
+    run = planned(states, A1, A2, A3, batch_size=2, regions=["us-east-1"])
+    states.disassociate(run, 1)
     assert sorted(outcomes(states, 1)) == [A3]
     assert states.fleet.member("us-east-1", A3) is None and states.fleet.member("us-east-1", A1) is not None
 
 
 def test_a_dry_run_plans_and_changes_nothing(disable_states: Start) -> None:
     states = disable_states([member(1, existing_membership=MEMBERSHIPS)])
-    plan = planned(states, A1, dry_run=True)
+    run = planned(states, A1, dry_run=True)
     states.mark()
-    states.disassociate(plan, 0)
+    states.disassociate(run, 0)
     assert states.writes() == [] and set(outcomes(states)[A1].values()) == {"PLANNED"}

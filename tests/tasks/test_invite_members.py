@@ -1,6 +1,6 @@
 """State InviteMembers over the emulated fleet: who is invited, repaired or restarted, and what it leaves behind.
 
-The state's input is the machine's: the plan ValidateInput returned and the Region outcomes after EnsureGraph.
+The state's input is the machine's: the run summary ValidateInput returned and the Region outcomes after EnsureGraph.
 """
 
 from __future__ import annotations
@@ -16,10 +16,10 @@ Start = Callable[..., EnableStates]
 
 def invite(states: EnableStates, **fields: Any) -> tuple[dict[str, Any], dict[str, Any]]:
     """Runs the states before InviteMembers, then InviteMembers; ``states.since`` marks where its calls start."""
-    plan = states.validate(**fields)
-    regions = states.prepare(plan, until="InviteMembers")
+    run = states.validate(**fields)
+    regions = states.prepare(run, until="InviteMembers")
     states.since = len(states.fleet.calls)
-    return plan, lambda_handler({"plan": plan, "regions": regions}, None)
+    return run, lambda_handler({"run": run, "regions": regions}, None)
 
 
 def calls(states: EnableStates, operation: str) -> list[str]:
@@ -33,7 +33,7 @@ def writes(states: EnableStates) -> list[str]:
 
 def test_new_accounts_are_invited_in_every_region_and_each_batch_gets_its_targets(enable_states: Start) -> None:
     states = enable_states([member(1), member(2), member(3)])
-    plan, output = invite(states, batch_size=2)
+    run, output = invite(states, batch_size=2)
     for region in REGIONS:
         for n in (1, 2, 3):
             assert states.fleet.member(region, member(n)["account_id"]).status == "VERIFICATION_IN_PROGRESS"

@@ -23,9 +23,9 @@ def ids(*accounts: str) -> list[dict[str, str]]:
 
 def test_members_are_removed_and_accounts_that_are_not_members_say_so_unchanged(disable_states: Start) -> None:
     states = disable_states([member(1, existing_membership=BOTH), member(2), member(3, existing_membership=BOTH)])
-    plan = states.validate(accounts=ids(A1, A2))
+    run = states.validate(accounts=ids(A1, A2))
     states.mark()
-    output = states.remove(plan)
+    output = states.remove(run)
     assert [(o["region"], o["status"], o["counts"]) for o in output["regions"]] == [
         (region, "DONE", {"NOT_A_MEMBER": 1, "REMOVED": 1}) for region in sorted(REGIONS)
     ]
@@ -39,12 +39,12 @@ def test_members_are_removed_and_accounts_that_are_not_members_say_so_unchanged(
 
 def test_a_rerun_over_a_finished_offboarding_changes_nothing(disable_states: Start) -> None:
     states = disable_states([member(1, existing_membership=BOTH)])
-    plan = states.validate(accounts=ids(A1))
-    states.remove(plan)
+    run = states.validate(accounts=ids(A1))
+    states.remove(run)
     rerun = DisableStates(states.fleet, states.s3, execution="off-2")
-    plan = rerun.validate(accounts=ids(A1))
+    run = rerun.validate(accounts=ids(A1))
     rerun.mark()
-    output = rerun.remove(plan)
+    output = rerun.remove(run)
     assert rerun.writes() == []
     assert {o["counts"]["NOT_A_MEMBER"] for o in output["regions"]} == {1}
 
@@ -53,17 +53,17 @@ def test_all_members_removes_every_member_the_graph_has(disable_states: Start) -
     states = disable_states(
         [member(1, existing_membership=BOTH), member(2, existing_membership={"us-east-1": "ENABLED"})]
     )
-    plan = states.validate(all_members=True)
-    states.remove(plan)
+    run = states.validate(all_members=True)
+    states.remove(run)
     assert records(states, "us-east-1") == {A1: ("REMOVED", "ENABLED", True), A2: ("REMOVED", "ENABLED", True)}
     assert all(states.fleet.member(r, a) is None for r in REGIONS for a in (A1, A2))
 
 
 def test_a_dry_run_plans_the_removals_and_deletes_nothing(disable_states: Start) -> None:
     states = disable_states([member(1, existing_membership=BOTH)])
-    plan = states.validate(accounts=ids(A1), dry_run=True)
+    run = states.validate(accounts=ids(A1), dry_run=True)
     states.mark()
-    states.remove(plan)
+    states.remove(run)
     assert states.writes() == []
     assert records(states, "us-east-1")[A1][0] == "PLANNED"
     assert states.fleet.member("us-east-1", A1) is not None
@@ -71,8 +71,8 @@ def test_a_dry_run_plans_the_removals_and_deletes_nothing(disable_states: Start)
 
 def test_a_region_without_a_graph_has_nobody_to_remove(disable_states: Start) -> None:
     states = disable_states([member(1, existing_membership={"us-east-1": "ENABLED"})])
-    plan = states.validate(accounts=ids(A1))
-    output: dict[str, Any] = {o["region"]: o for o in states.remove(plan)["regions"]}
+    run = states.validate(accounts=ids(A1))
+    output: dict[str, Any] = {o["region"]: o for o in states.remove(run)["regions"]}
     assert output["us-east-1"]["counts"] == {"REMOVED": 1}
     assert output["eu-west-1"]["graph_arn"] is None
     assert records(states, "eu-west-1")[A1][0] == "NOT_A_MEMBER"

@@ -21,8 +21,8 @@ def written(states: DisableStates) -> list[str]:
 
 def test_listed_accounts_are_planned_in_every_requested_region_and_the_plan_is_stored(disable_states: Start) -> None:
     states = disable_states([member(1), member(2)])
-    plan = states.validate(accounts=[{"account_id": A1}, {"account_id": A2}], batch_size=1)
-    assert (plan["workflow"], plan["regions"], plan["batches"], plan["pair_count"]) == (
+    run = states.validate(accounts=[{"account_id": A1}, {"account_id": A2}], batch_size=1)
+    assert (run["workflow"], run["regions"], run["batches"], run["pair_count"]) == (
         "disable",
         sorted(REGIONS),
         [0, 1],
@@ -39,10 +39,10 @@ def test_all_members_plans_every_current_member_of_each_regions_graph(disable_st
             member(2, existing_membership={"us-east-1": "INVITED"}),
         ]
     )
-    plan = states.validate(all_members=True)
+    run = states.validate(all_members=True)
     accounts = {a["account_id"]: sorted(a["regions"]) for a in states.work("request.json")["accounts"]}
     assert accounts == {A1: sorted(REGIONS), A2: ["us-east-1"]}
-    assert plan["pair_count"] == 3 and states.fleet.mutating_calls() == []
+    assert run["pair_count"] == 3 and states.fleet.mutating_calls() == []
 
 
 @pytest.mark.parametrize(
@@ -67,5 +67,5 @@ def test_an_unsafe_or_unclear_request_is_refused_before_any_write(
 
 def test_a_confirmed_graph_deletion_is_planned(disable_states: Start) -> None:
     states = disable_states([member(1, existing_membership={"us-east-1": "ENABLED"})])
-    plan = states.validate(all_members=True, delete_graph=True, confirm_delete_graph=ADMIN)
-    assert plan["delete_graph"] is True and plan["all_members"] is True
+    run = states.validate(all_members=True, delete_graph=True, confirm_delete_graph=ADMIN)
+    assert run["delete_graph"] is True and run["all_members"] is True

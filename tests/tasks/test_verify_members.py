@@ -13,13 +13,13 @@ A1, A2 = (member(n)["account_id"] for n in (1, 2))
 
 
 def accepted(states: EnableStates, **fields: Any) -> tuple[dict[str, Any], list[dict[str, Any]]]:
-    """The plan and ``$.prepare.regions`` after InviteMembers and every batch's AcceptInvitations."""
-    plan = states.validate(**fields)
-    regions = states.prepare(plan, until="VerifyMembers")
+    """The run summary and ``$.prepare.regions`` after InviteMembers and every batch's AcceptInvitations."""
+    run = states.validate(**fields)
+    regions = states.prepare(run, until="VerifyMembers")
     states.fleet.clock.sleep(60)
-    for batch in plan["batches"]:
-        states.accept(plan, batch)
-    return plan, regions
+    for batch in run["batches"]:
+        states.accept(run, batch)
+    return run, regions
 
 
 def statuses(states: EnableStates, region: str) -> dict[str, str]:
@@ -28,8 +28,8 @@ def statuses(states: EnableStates, region: str) -> dict[str, str]:
 
 def test_enabled_members_are_verified_in_one_attempt_and_recorded_in_one_document(enable_states: Start) -> None:
     states = enable_states([member(1), member(2)])
-    plan, regions = accepted(states)
-    output = states.verify(plan, regions)
+    run, regions = accepted(states)
+    output = states.verify(run, regions)
     assert output == {
         "regions": [{"region": r, "verified": True, "pending": 0} for r in sorted(REGIONS)],
         "attempt": 1,
@@ -44,30 +44,30 @@ def test_enabled_members_are_verified_in_one_attempt_and_recorded_in_one_documen
 
 def test_members_still_in_verification_ask_for_another_attempt_which_is_counted(enable_states: Start) -> None:
     states = enable_states([member(1)], fleet={"verification_delay_s": 600})
-    plan = states.validate()
-    regions = states.prepare(plan, until="VerifyMembers")
-    first = states.verify(plan, regions)
+    run = states.validate()
+    regions = states.prepare(run, until="VerifyMembers")
+    first = states.verify(run, regions)
     assert (first["attempt"], first["pending"], first["retry"]) == (1, 2, True)
     assert statuses(states, "us-east-1") == {A1: "VERIFICATION_IN_PROGRESS"}
     states.fleet.clock.sleep(600)
-    second = states.verify(plan, regions)
+    second = states.verify(run, regions)
     assert (second["attempt"], second["pending"], second["retry"]) == (2, 0, False)
     assert statuses(states, "us-east-1") == {A1: "INVITED"}
 
 
 def test_after_the_last_attempt_the_machine_stops_asking_even_if_some_are_pending(enable_states: Start) -> None:
     states = enable_states([member(1)], fleet={"verification_delay_s": 100_000})
-    plan = states.validate(regions=["us-east-1"])
-    regions = states.prepare(plan, until="VerifyMembers")
-    outputs = [states.verify(plan, regions) for _ in range(MAX_ATTEMPTS)]
+    run = states.validate(regions=["us-east-1"])
+    regions = states.prepare(run, until="VerifyMembers")
+    outputs = [states.verify(run, regions) for _ in range(MAX_ATTEMPTS)]
     assert [o["retry"] for o in outputs] == [True] * (MAX_ATTEMPTS - 1) + [False]
     assert outputs[-1]["attempt"] == MAX_ATTEMPTS and outputs[-1]["pending"] == 1
 
 
 def test_a_member_left_accepted_but_disabled_is_reported_with_its_reason(enable_states: Start) -> None:
     states = enable_states([member(1, guardduty={"us-east-1": False}), member(2)])
-    plan, regions = accepted(states, regions=["us-east-1"])
-    states.verify(plan, regions)
+    run, regions = accepted(states, regions=["us-east-1"])
+    states.verify(run, regions)
     record = states.work("verify.json")["regions"]["us-east-1"]["members"]
     assert record[A1]["status"] == "ACCEPTED_BUT_DISABLED" and record[A1]["disabled_reason"]
     assert record[A2]["status"] == "ENABLED"
@@ -75,8 +75,8 @@ def test_a_member_left_accepted_but_disabled_is_reported_with_its_reason(enable_
 
 def test_a_region_that_is_not_ready_is_not_read(enable_states: Start) -> None:
     states = enable_states([member(1)], guardduty_age_hours={"us-east-1": 72})
-    plan, regions = accepted(states, guardduty_wait="skip")
+    run, regions = accepted(states, guardduty_wait="skip")
     since = len(states.fleet.calls)
-    output = states.verify(plan, regions)
+    output = states.verify(run, regions)
     assert {"region": "eu-west-1", "verified": False} in output["regions"]
     assert {c.region for c in states.fleet.calls[since:]} == {"us-east-1"}
