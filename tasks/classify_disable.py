@@ -21,11 +21,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from tasks.delete_graph import GRAPHS, unplanned_members
+from tasks.delete_graph import GRAPHS, GraphRecord, unplanned_members
 from tasks.disassociate_memberships import PROBLEMS, result_name
 from tasks.plan import Plan
-from tasks.remove_members import REMOVED, REMOVING
-from tasks.report import Row, short
+from tasks.remove_members import REMOVED, REMOVING, RemoveEntry
+from tasks.report import RegionRow, Row, short
 from tasks.workstore import WorkStore
 
 MEMBER_LEFT = frozenset({"DISASSOCIATED", "REJECTED"})
@@ -36,10 +36,10 @@ class Evidence:
     """Everything the run recorded, by Region, batch and account."""
 
     regions: dict[str, dict[str, Any]]  # region -> RemoveMembers outcome
-    removed: dict[str, dict[str, Any]] = field(default_factory=dict)  # region -> remove document
+    removed: dict[str, RemoveEntry] = field(default_factory=dict)  # region -> remove.json entry
     member_side: dict[str, dict[str, Any]] = field(default_factory=dict)  # account -> disassociate result
     failed_batches: dict[int, str] = field(default_factory=dict)  # batch -> error cause
-    graphs: dict[str, dict[str, Any]] = field(default_factory=dict)  # region -> graph document
+    graphs: dict[str, GraphRecord] = field(default_factory=dict)  # region -> graph.json record
     failed_graphs: dict[str, str] = field(default_factory=dict)  # region -> error cause
 
 
@@ -88,7 +88,8 @@ def gather(store: WorkStore, plan: Plan, event: Mapping[str, Any]) -> Evidence:
 
 def _admin_record(evidence: Evidence, account_id: str, region: str) -> dict[str, Any]:
     """RemoveMembers' record of the pair, or a FAILED one saying why there is none."""
-    record = ((evidence.removed.get(region) or {}).get("members") or {}).get(account_id)
+    entry = evidence.removed.get(region)
+    record = entry["members"].get(account_id) if entry else None
     outcome = evidence.regions.get(region)
     why = _cause(outcome.get("error")) if outcome and "error" in outcome else None
     if record and record["outcome"] != REMOVING:
@@ -123,7 +124,7 @@ def _member_record(evidence: Evidence, plan: Plan, account_id: str, region: str,
 def classify(evidence: Evidence, plan: Plan, account_id: str, region: str, batch: int) -> Row:
     admin = _admin_record(evidence, account_id, region)
     member = _member_record(evidence, plan, account_id, region, batch)
-    graph = evidence.graphs.get(region) or {}
+    graph: Mapping[str, Any] = evidence.graphs.get(region) or {}
     reason = note = None
     if member and member["outcome"] in PROBLEMS:
         reason, note = f"MEMBER_{member['outcome']}", f"member side: {member.get('detail')}"
@@ -162,7 +163,7 @@ def classify(evidence: Evidence, plan: Plan, account_id: str, region: str, batch
 
 def _region_status(evidence: Evidence, plan: Plan, region: str) -> tuple[str, str | None, str | None]:
     outcome = evidence.regions.get(region) or {}
-    graph = evidence.graphs.get(region) or {}
+    graph: Mapping[str, Any] = evidence.graphs.get(region) or {}
     if region in plan.admin_disabled_regions:
         return "SKIPPED", "ADMIN_REGION_NOT_ENABLED", f"the administrator account has not enabled {region}"
     if outcome.get("status") != "DONE":
@@ -172,23 +173,29 @@ def _region_status(evidence: Evidence, plan: Plan, region: str) -> tuple[str, st
     if plan.dry_run:
         return "PLANNED", None, graph.get("detail")
     if graph.get("outcome") == "DELETED":
-        extra = unplanned_members(plan, graph)
+        extra = unplanned_members(plan, evidence.graphs[region])
         added = f"it also took {len(extra)} members added after validation: {', '.join(extra)}" if extra else None
         return "DONE", "GRAPH_DELETED", added
-    if not (evidence.removed.get(region) or {}).get("graph_arn"):
+    if not _removed_graph(evidence, region):
         return "DONE", "NO_GRAPH", f"no behavior graph in {region}"
     return "DONE", None, None
 
 
-def region_rows(evidence: Evidence, plan: Plan) -> list[dict[str, Any]]:
-    rows = []
+def _removed_graph(evidence: Evidence, region: str) -> str | None:
+    """The graph RemoveMembers found in the Region (None: none, or nothing recorded)."""
+    entry = evidence.removed.get(region)
+    return entry["graph_arn"] if entry else None
+
+
+def region_rows(evidence: Evidence, plan: Plan) -> list[RegionRow]:
+    rows: list[RegionRow] = []
     for region in plan.regions:
         status, reason, detail = _region_status(evidence, plan, region)
-        graph = evidence.graphs.get(region) or {}
+        graph: Mapping[str, Any] = evidence.graphs.get(region) or {}
         rows.append(
             {
                 "region": region,
-                "graph_arn": (evidence.removed.get(region) or {}).get("graph_arn") or graph.get("graph_arn"),
+                "graph_arn": _removed_graph(evidence, region) or graph.get("graph_arn"),
                 "status": status,
                 "reason": reason,
                 "detail": short(detail),
@@ -198,7 +205,7 @@ def region_rows(evidence: Evidence, plan: Plan) -> list[dict[str, Any]]:
     return rows
 
 
-def disable_report(store: WorkStore, plan: Plan, event: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[Row]]:
+def disable_report(store: WorkStore, plan: Plan, event: Mapping[str, Any]) -> tuple[list[RegionRow], list[Row]]:
     """The report's ``regions`` and ``results`` of a disable execution."""
     evidence = gather(store, plan, event)
     index = {a.account_id: i // plan.batch_size for i, a in enumerate(plan.accounts)}

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from tasks.plan import Plan
-from tasks.report import Row, short
+from tasks.report import RegionRow, Row, short
 
 #: What ValidateInput writes: ``{region: [account_id, ...]}``, the requested accounts already ENABLED members
 #: of the administrator's graph there before the run.
@@ -40,7 +40,7 @@ class Evidence:
     enabled_before: dict[str, set[str]] = field(default_factory=dict)  # region -> accounts ENABLED before the run
 
 
-def region_rows(evidence: Evidence, plan: Plan) -> list[dict[str, Any]]:
+def region_rows(evidence: Evidence, plan: Plan) -> list[RegionRow]:
     rows = []
     for region in plan.regions:
         outcome = evidence.regions.get(region, {})
@@ -49,7 +49,7 @@ def region_rows(evidence: Evidence, plan: Plan) -> list[dict[str, Any]]:
         status = outcome.get("status")
         if status == "READY":
             status = "PLANNED" if plan.dry_run else "ENABLED"
-        row: dict[str, Any] = {
+        row: RegionRow = {
             "region": region,
             "graph_arn": graph.get("graph_arn") or (evidence.invites.get(region) or {}).get("graph_arn"),
             "guardduty_age_hours": gate.get("guardduty_age_hours"),

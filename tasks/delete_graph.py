@@ -17,7 +17,7 @@ execution; then the outcome. A Region whose DeleteGraph fails is that Region's F
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, TypedDict
 
 from tasks import errors
 from tasks.aws import default_aws
@@ -36,40 +36,56 @@ if TYPE_CHECKING:
 
 WORKFLOW = "disable"
 DELETING = "DELETING"
-#: ``{"regions": {region: {"region", "outcome", "graph_arn", "members", "detail"}}}``.
+#: ``{"regions": {region: GraphRecord}}``.
 GRAPHS = "graph.json"
+
+
+class GraphRecord(TypedDict):
+    """A Region's entry of ``graph.json``."""
+
+    region: str
+    outcome: str  # DELETED | NO_GRAPH | SKIPPED | PLANNED | DELETING (intent only)
+    graph_arn: str | None
+    members: list[str]  # the graph's members when it was looked at (all removed with it)
+    detail: str | None
+
 
 #: A Detective client of the administrator in a Region.
 Clients = Callable[[str], "DetectiveClient"]
 #: Stores ``graph.json``'s ``regions`` (every Region's record).
-Checkpoint = Callable[[dict[str, dict[str, Any]]], None]
+Checkpoint = Callable[[dict[str, GraphRecord]], None]
 
 
-def survey_graph(
-    detective: DetectiveClient, plan: Plan, region: str, previous: Mapping[str, Any] | None
-) -> dict[str, Any]:
+def survey_graph(detective: DetectiveClient, plan: Plan, region: str, previous: GraphRecord | None) -> GraphRecord:
     """The Region's graph record before any write: SKIPPED | NO_GRAPH | PLANNED | DELETED (an earlier attempt's),
     or DELETING - the graph to delete, with the members it holds now."""
-    record: dict[str, Any] = {"region": region, "graph_arn": None, "members": [], "detail": None}
     if region in plan.admin_disabled_regions:
-        return {**record, "outcome": "SKIPPED", "detail": f"the administrator has not enabled {region}"}
+        return GraphRecord(
+            region=region,
+            outcome="SKIPPED",
+            graph_arn=None,
+            members=[],
+            detail=f"the administrator has not enabled {region}",
+        )
     arns = list_graph_arns(detective)
     if not arns:
-        if previous and previous.get("outcome") in (DELETING, "DELETED"):
+        if previous and previous["outcome"] in (DELETING, "DELETED"):
             return {**previous, "outcome": "DELETED"}
-        return {**record, "outcome": "NO_GRAPH", "detail": f"no behavior graph in {region}"}
+        return GraphRecord(
+            region=region, outcome="NO_GRAPH", graph_arn=None, members=[], detail=f"no behavior graph in {region}"
+        )
     graph_arn = arns[0]
     members = sorted(list_members(detective, graph_arn))
-    record.update(graph_arn=graph_arn, members=members)
     if plan.dry_run:
         held = f"; it has {len(members)} members now, all removed with it" if members else ""
-        return {**record, "outcome": "PLANNED", "detail": f"would delete {graph_arn}{held}"}
-    return {**record, "outcome": DELETING}
+        planned = f"would delete {graph_arn}{held}"
+        return GraphRecord(region=region, outcome="PLANNED", graph_arn=graph_arn, members=members, detail=planned)
+    return GraphRecord(region=region, outcome=DELETING, graph_arn=graph_arn, members=members, detail=None)
 
 
 def delete_graphs(
-    detectives: Clients, plan: Plan, previous: Mapping[str, Any], checkpoint: Checkpoint
-) -> tuple[list[Outcome], dict[str, dict[str, Any]]]:
+    detectives: Clients, plan: Plan, previous: Mapping[str, GraphRecord], checkpoint: Checkpoint
+) -> tuple[list[Outcome], dict[str, GraphRecord]]:
     """Every Region's outcome (DONE with the graph's outcome, or FAILED) and ``graph.json``'s ``regions``.
 
     ``previous``: the records an earlier attempt of this state stored, by Region.
@@ -84,8 +100,8 @@ def delete_graphs(
     if deleting:
         checkpoint(document)
 
-    def delete(record: dict[str, Any]) -> dict[str, Any]:
-        delete_behavior_graph(detectives(record["region"]), record["graph_arn"])
+    def delete(record: GraphRecord) -> GraphRecord:
+        delete_behavior_graph(detectives(record["region"]), str(record["graph_arn"]))
         return {**record, "outcome": "DELETED"}
 
     deleted = dict(zip([r["region"] for r in deleting], fan_out(retried(delete), deleting), strict=True))
@@ -103,10 +119,10 @@ def delete_graphs(
     return outcomes, document
 
 
-def unplanned_members(plan: Plan, record: Mapping[str, Any]) -> list[str]:
+def unplanned_members(plan: Plan, record: GraphRecord) -> list[str]:
     """Members the graph held at deletion that this execution was not asked about (added later)."""
-    planned = {a.account_id for a in plan.accounts_in(str(record.get("region")))}
-    return [m for m in record.get("members", []) if m not in planned]
+    planned = {a.account_id for a in plan.accounts_in(record["region"])}
+    return [m for m in record["members"] if m not in planned]
 
 
 def lambda_handler(event: RunInput, context: LambdaContext) -> RegionsOutput:
@@ -115,12 +131,13 @@ def lambda_handler(event: RunInput, context: LambdaContext) -> RegionsOutput:
     plan = store.plan()
     previous = (store.find(GRAPHS) or {}).get("regions") or {}
 
-    def checkpoint(regions: dict[str, dict[str, Any]]) -> None:
+    def checkpoint(regions: dict[str, GraphRecord]) -> None:
         store.put(GRAPHS, {"regions": regions})
 
     outcomes, document = delete_graphs(lambda region: aws.client("detective", region), plan, previous, checkpoint)
     for outcome in outcomes:
-        members = len((document.get(outcome["region"]) or {}).get("members") or [])
+        record = document.get(outcome["region"])
+        members = len(record["members"]) if record else 0
         extra = {"status": outcome["status"], "outcome": outcome.get("outcome"), "members": members}
         logger.info("behavior graph", extra={**keys(plan.execution, region=outcome["region"]), **extra})
     return {"regions": outcomes}

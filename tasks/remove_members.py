@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypedDict
 
 from tasks import errors
 from tasks.aws import default_aws
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
 
 WORKFLOW = "disable"
 REMOVING = "REMOVING"
-#: ``{"regions": {region: {"region", "graph_arn", "members": {account_id: RemoveRecord}}}}``.
+#: ``{"regions": {region: RemoveEntry}}``.
 REMOVED = "remove.json"
 
 
@@ -48,6 +48,14 @@ class RemoveRecord:
     changed: bool
     reason: str | None = None
     detail: str | None = None
+
+
+class RemoveEntry(TypedDict):
+    """A Region's entry of ``remove.json``: its graph and each requested account's ``asdict(RemoveRecord)``."""
+
+    region: str
+    graph_arn: str | None
+    members: dict[str, dict[str, Any]]
 
 
 @dataclass(frozen=True)
@@ -62,7 +70,7 @@ class RegionRemoval:
     def intent(self) -> dict[str, RemoveRecord]:
         return {**self.records, **{a: RemoveRecord(REMOVING, s, False) for a, s in self.to_remove}}
 
-    def document(self, records: Mapping[str, RemoveRecord] | None = None) -> dict[str, Any]:
+    def document(self, records: Mapping[str, RemoveRecord] | None = None) -> RemoveEntry:
         """The Region's entry of ``remove.json`` (its intent unless ``records`` are given)."""
         found = self.intent() if records is None else records
         return {"region": self.region, "graph_arn": self.graph_arn, "members": {k: asdict(v) for k, v in found.items()}}
@@ -71,10 +79,10 @@ class RegionRemoval:
 #: A Detective client of the administrator in a Region.
 Clients = Callable[[str], "DetectiveClient"]
 #: Stores ``remove.json``'s ``regions`` (every Region's entry).
-Checkpoint = Callable[[dict[str, dict[str, Any]]], None]
+Checkpoint = Callable[[dict[str, RemoveEntry]], None]
 
 
-def survey(detective: DetectiveClient, plan: Plan, region: str, previous: Mapping[str, Any] | None) -> RegionRemoval:
+def survey(detective: DetectiveClient, plan: Plan, region: str, previous: RemoveEntry | None) -> RegionRemoval:
     """What removing the Region's requested accounts takes (read-only); ``previous`` is an earlier attempt's entry."""
     accounts = [a.account_id for a in plan.accounts_in(region)]
     if region in plan.admin_disabled_regions:
@@ -87,7 +95,7 @@ def survey(detective: DetectiveClient, plan: Plan, region: str, previous: Mappin
         return RegionRemoval(region, None, dict.fromkeys(accounts, none))
     graph_arn = arns[0]
     members = list_members(detective, graph_arn)
-    earlier_records = (previous or {}).get("members") or {}
+    earlier_records = previous["members"] if previous else {}
     records: dict[str, RemoveRecord] = {}
     to_remove: list[tuple[str, str | None]] = []
     for account_id in accounts:
@@ -116,8 +124,8 @@ def remove(detective: DetectiveClient, removal: RegionRemoval) -> dict[str, Remo
 
 
 def remove_members(
-    detectives: Clients, plan: Plan, previous: Mapping[str, Any], checkpoint: Checkpoint
-) -> tuple[list[Outcome], dict[str, dict[str, Any]]]:
+    detectives: Clients, plan: Plan, previous: Mapping[str, RemoveEntry], checkpoint: Checkpoint
+) -> tuple[list[Outcome], dict[str, RemoveEntry]]:
     """Every Region's outcome (DONE with counts, or FAILED) and ``remove.json``'s ``regions``.
 
     ``previous``: the entries an earlier attempt of this state stored, by Region; a Region whose
@@ -201,7 +209,7 @@ def lambda_handler(event: RunInput, context: LambdaContext) -> RegionsOutput:
     plan = store.plan()
     previous = (store.find(REMOVED) or {}).get("regions") or {}
 
-    def checkpoint(regions: dict[str, dict[str, Any]]) -> None:
+    def checkpoint(regions: dict[str, RemoveEntry]) -> None:
         store.put(REMOVED, {"regions": regions})
 
     outcomes, _ = remove_members(lambda region: aws.client("detective", region), plan, previous, checkpoint)

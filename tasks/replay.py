@@ -15,7 +15,7 @@ from typing import Any
 
 from tasks.log import keys, logger
 from tasks.plan import Plan
-from tasks.report import Row
+from tasks.report import RegionRow, Row
 from tasks.workstore import WorkStore, report_key
 
 
@@ -39,16 +39,16 @@ def merge_rows(original: list[dict[str, Any]], replayed: list[Row]) -> list[Row]
     return merged + [r for r in replayed if (r.account_id, r.region) in fresh]
 
 
-def merge_regions(original: list[dict[str, Any]], replayed: list[dict[str, Any]]) -> list[dict[str, Any]]:
+def merge_regions(original: list[RegionRow], replayed: list[RegionRow]) -> list[RegionRow]:
     """Region rows the same way: a replayed Region's row is this run's, the others are the original's."""
-    fresh: dict[str, dict[str, Any] | None] = {r["region"]: r for r in replayed}
+    fresh: dict[str, RegionRow | None] = {r["region"]: r for r in replayed}
     merged = [fresh.pop(r["region"], None) or r for r in original]
     return merged + [r for r in replayed if r["region"] in fresh]
 
 
 def merge_replayed(
-    store: WorkStore, plan: Plan, regions: list[dict[str, Any]], rows: list[Row]
-) -> tuple[list[dict[str, Any]], list[Row]]:
+    store: WorkStore, plan: Plan, regions: list[RegionRow], rows: list[Row]
+) -> tuple[list[RegionRow], list[Row]]:
     """The report content of ``plan``: merged into the original's when the plan is a replay."""
     original_name = plan.request.get("replay_of")
     if not original_name:

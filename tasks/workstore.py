@@ -40,12 +40,12 @@ class WorkStore:
         """The store of the execution a state's input names (``run.execution``), in the deployment's bucket."""
         return cls(aws.client("s3"), settings.load().report_bucket, workflow, str(event["run"]["execution"]))
 
-    def put(self, name: str, document: Any) -> str:
+    def put(self, name: str, document: object) -> str:
         key = self.prefix + name
         self.put_key(key, document)
         return key
 
-    def put_key(self, key: str, document: Any) -> None:
+    def put_key(self, key: str, document: object) -> None:
         body = json.dumps(document, separators=(",", ":"), sort_keys=True).encode()
         with translate_errors():
             self._s3.put_object(Bucket=self.bucket, Key=key, Body=body, ContentType="application/json")

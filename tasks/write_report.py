@@ -18,7 +18,7 @@ from tasks.log import keys, logger
 from tasks.plan import Plan
 from tasks.region_outcomes import complete
 from tasks.replay import merge_replayed
-from tasks.report import Row, document, outcome
+from tasks.report import RegionRow, Row, document, outcome
 from tasks.targets import INVITED
 from tasks.verify_members import VERIFIED
 from tasks.workstore import WorkStore, report_key
@@ -79,7 +79,7 @@ def enable_rows(evidence: Evidence, plan: Plan) -> list[Row]:
     return [classify(evidence, plan, acct, region, index[acct]) for acct, region in plan.pairs()]
 
 
-def enable_report(store: WorkStore, plan: Plan, event: Mapping[str, Any]) -> tuple[list[dict[str, Any]], list[Row]]:
+def enable_report(store: WorkStore, plan: Plan, event: Mapping[str, Any]) -> tuple[list[RegionRow], list[Row]]:
     evidence = gather(store, plan, event)
     return region_rows(evidence, plan), enable_rows(evidence, plan)
 
