@@ -18,14 +18,14 @@ from detective_rollout.engine import hooks
 
 def test_a_state_payload_copy_is_deep_equal_and_independent() -> None:
     payload = {
-        "plan": {"regions": [{"region": "eu-west-1", "counts": {"ENABLED": 3}}], "dry_run": False},
+        "run": {"regions": [{"region": "eu-west-1", "counts": {"ENABLED": 3}}], "dry_run": False},
         "ratio": 0.5,
         "none": None,
     }
     copied = hooks.CopyShim.deepcopy(payload)
     assert copied == payload
-    copied["plan"]["regions"][0]["counts"]["ENABLED"] = 0
-    assert payload["plan"]["regions"][0]["counts"]["ENABLED"] == 3
+    copied["run"]["regions"][0]["counts"]["ENABLED"] = 0
+    assert payload["run"]["regions"][0]["counts"]["ENABLED"] == 3
 
 
 def test_shared_references_stay_shared_as_with_copy_deepcopy() -> None:
