@@ -305,9 +305,12 @@ def emulator() -> None:
 
 @emulator.command()
 @click.option("--scenario", required=True, type=click.Path(dir_okay=False))
-@click.option("--port", default=0, type=int, help="TCP port on 127.0.0.1 (0 = any free port).")
+@click.option(
+    "--port", default=0, type=click.IntRange(0, 65535), help="TCP port on 127.0.0.1 (0-65535; 0 = any free port)."
+)
 @clock_option
 @click.pass_obj
+@handles_errors
 def serve(factory: Factory, scenario: str, port: int) -> None:
     """Serve the scenario's fleet over HTTP for any AWS client (--endpoint-url)."""
     from detective_rollout.emulator.server import run_server

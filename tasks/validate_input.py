@@ -26,6 +26,7 @@ from tasks.detective import list_graph_arns, list_members
 from tasks.ensure_graph import PROJECT_TAG
 from tasks.fanout import fan_out
 from tasks.log import keys, logger
+from tasks.nesting import refuse_deep_input
 from tasks.options import ALL, Option, RegionChoice, boolean, choice, common_options, integer, number, tag_map, text
 from tasks.plan import Account, Plan
 from tasks.problems import Problems, show
@@ -206,6 +207,7 @@ def check_member_limit(
 
 def validate_input(aws: Aws, config: Settings, event_input: Any, execution: str, now: datetime) -> RunSummary:
     """Validate, resolve Regions, check the member limit, write the Plan; return the small state output."""
+    refuse_deep_input(event_input)  # first: the checks below walk the value
     problems = Problems()
     check_execution_name(execution, problems)
     request = check_request(event_input, enable_options(config), problems, require_email=True)

@@ -25,6 +25,7 @@ from tasks.contracts import RunSummary, ValidationInput
 from tasks.detective import list_graph_arns, list_members
 from tasks.disassociate_memberships import batch_name
 from tasks.fanout import all_or_raise, fan_out
+from tasks.nesting import refuse_deep_input
 from tasks.options import ALL, Option, boolean, common_options, text
 from tasks.plan import Account, Plan
 from tasks.problems import Problems, show
@@ -106,6 +107,7 @@ def write_batches(store: WorkStore, plan: Plan) -> None:
 
 def validate_offboarding(aws: Aws, config: Settings, event_input: Any, execution: str, now: datetime) -> RunSummary:
     """Validate, resolve Regions and accounts, write the Plan; return the small state output."""
+    refuse_deep_input(event_input)  # first: the checks below walk the value
     problems = Problems()
     check_execution_name(execution, problems)
     request = check_request(

@@ -211,14 +211,24 @@ _EMAIL = re.compile(r"[^@\s]+@[^@\s]+")
 def load_scenario(source: str | Path | Mapping[str, Any]) -> Scenario:
     """Parse a scenario from a JSON file path or an already-loaded dict (raises ScenarioError)."""
     if isinstance(source, Mapping):
-        raw: Any = source
-    else:
-        try:
-            raw = json.loads(Path(source).read_text())
-        except OSError as exc:
-            raise ScenarioError(f"scenario {source}: cannot read: {exc.strerror}") from None
-        except json.JSONDecodeError as exc:
-            raise ScenarioError(f"scenario {source}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+        return _parse_scenario(source)
+    from tasks.nesting import parse_json  # depth checked before parsing (a scenario is a user's file)
+
+    try:
+        raw = parse_json(Path(source).read_text(encoding="utf-8"), root="scenario")
+    except OSError as exc:
+        raise ScenarioError(f"scenario {source}: cannot read: {exc.strerror or exc}") from None
+    except json.JSONDecodeError as exc:
+        raise ScenarioError(f"scenario {source}: invalid JSON at line {exc.lineno}: {exc.msg}") from None
+    except ValueError as exc:  # not UTF-8, or nested too deep
+        raise ScenarioError(f"scenario {source}: {exc}") from None
+    try:
+        return _parse_scenario(raw)
+    except ScenarioError as exc:  # the file's name in front of the field's, as for a JSON error
+        raise ScenarioError(f"scenario {source}: {exc}") from None
+
+
+def _parse_scenario(raw: Any) -> Scenario:
     top = Fields(raw, "")
     admin_fields = top.obj("administrator", required=True)
     assert admin_fields is not None  # required=True raised otherwise

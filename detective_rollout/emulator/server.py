@@ -113,6 +113,10 @@ class _FleetServer(ThreadingHTTPServer):
         return f"http://{host if isinstance(host, str) else host.decode()}:{port}"
 
 
+class ListenError(OSError):
+    """The port cannot be listened on (in use, or privileged); the message names it."""
+
+
 def serve(
     fleet: Fleet, host: str = "127.0.0.1", port: int = 0, log: TextIO | None = None
 ) -> tuple[_FleetServer, threading.Thread]:
@@ -142,7 +146,10 @@ def run_server(scenario_path: str, port: int = 0, clock_spec: str = "real", host
     if clock_spec == "instant":
         clock_spec = "real"
     fleet = Fleet(load_scenario(scenario_path), parse_clock(clock_spec))
-    server, thread = serve(fleet, host, port, log=sys.stderr)
+    try:
+        server, thread = serve(fleet, host, port, log=sys.stderr)
+    except OSError as exc:  # in use, or not ours to bind: the user picks another --port
+        raise ListenError(f"--port {port}: cannot listen on {host}:{port}: {exc.strerror or exc}") from None
     print(f"Emulated fleet listening on {server.url} (clock {clock_spec}; Ctrl-C stops)", flush=True)
     try:
         thread.join()

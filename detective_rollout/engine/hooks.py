@@ -143,8 +143,10 @@ class CopyShim:
     moto copies a state's data about eight times per state (its input, output, stack frame and
     history details). copy.deepcopy walks it in Python: ~2 ms per transition of a 10 KB input,
     more than the rest of the transition, and all of it on the engine process's GIL. A pickle
-    round trip makes the same deep copy (shared references stay shared) in C. A value pickle
-    cannot take (or a memo from a caller) goes to copy.deepcopy.
+    round trip makes the same deep copy (shared references stay shared) in C. Data nested too deep
+    for pickle (and for copy.deepcopy, which recurses too: an execution input hundreds of levels
+    deep, which AWS carries to the validation state that refuses it) is copied by a loop. A value
+    pickle cannot take (or a memo from a caller) goes to copy.deepcopy.
     """
 
     @staticmethod
@@ -152,12 +154,42 @@ class CopyShim:
         if memo is None and type(value) in (dict, list):
             try:
                 return pickle.loads(pickle.dumps(value, pickle.HIGHEST_PROTOCOL))  # noqa: S301 - our own bytes
+            except RecursionError:
+                return deep_json_copy(value)
             except Exception:  # noqa: BLE001 - not picklable: the general copy below
                 pass
         return _copy.deepcopy(value, memo)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(_copy, name)
+
+
+def deep_json_copy(value: dict[str, Any] | list[Any]) -> Any:
+    """A deep copy of nested dicts and lists, however deep, without recursion (shared references stay shared).
+
+    Anything else inside is copied by copy.deepcopy (JSON scalars are returned as they are).
+    """
+    copies: dict[int, Any] = {}
+
+    def shell(item: Any) -> Any:
+        if id(item) not in copies:
+            copies[id(item)] = {} if isinstance(item, dict) else []
+            todo.append(item)
+        return copies[id(item)]
+
+    todo: list[Any] = []
+    top = shell(value)
+    while todo:
+        source = todo.pop()
+        target = copies[id(source)]
+        pairs = source.items() if isinstance(source, dict) else enumerate(source)
+        for key, child in pairs:
+            copied = shell(child) if type(child) in (dict, list) else _copy.deepcopy(child)
+            if isinstance(target, dict):
+                target[key] = copied
+            else:
+                target.append(copied)
+    return top
 
 
 def patch_botocore_clock(patches: Patches, sleep: Callable[[float], None]) -> None:

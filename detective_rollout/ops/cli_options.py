@@ -18,6 +18,7 @@ import click
 
 from detective_rollout.ops.backend import Backend, LocalBackend, NotFound
 from detective_rollout.ops.exits import EXIT_ERROR, fail
+from detective_rollout.ops.outputs import checked_file
 from detective_rollout.ops.replay_input import ReplayError
 from detective_rollout.ops.store import StateDirError
 
@@ -95,7 +96,12 @@ follow_options = combined(
 #: ``--plan``, ``--report``, ``--input``, ``--json``, ``--state-dir``: what every local run takes.
 run_output_options = combined(
     click.option("--plan", is_flag=True, help="Dry run: print the changes it would make; write nothing."),
-    click.option("--report", "report_path", help="Write the report JSON here."),
+    click.option(
+        "--report",
+        "report_path",
+        callback=checked_file,
+        help="Write the report JSON here (checked before the run starts; missing folders are created).",
+    ),
     click.option(
         "--input",
         "input_path",

@@ -18,6 +18,7 @@ from detective_rollout.ops.backend import Backend, ExecutionView, NotFound
 from detective_rollout.ops.cli_options import backend_for, handles_errors, target_options
 from detective_rollout.ops.exits import EXIT_OK, report_exit_code
 from detective_rollout.ops.formats import FORMATS
+from detective_rollout.ops.outputs import checked_directory, checked_file
 from detective_rollout.ops.progress import counts_text, render_progress
 from detective_rollout.ops.watch import exit_code, follow
 
@@ -120,16 +121,17 @@ def first_execution(backend: Backend, sleep: Any, interval: float, echo: Any) ->
 
 
 def load_report(target: str, backend: Backend | None) -> dict[str, Any]:
-    """A report from a file, or the report of the execution named ``target``."""
+    """A report from a file, or the report of the execution named ``target``; checked (report_file) either way."""
+    from detective_rollout.ops.report_file import NotAReport, checked, read_report_file
+
     path = Path(target)
-    if path.is_file():
-        try:
-            report = json.loads(path.read_text())
-        except ValueError as exc:
-            raise NotFound(f"{target}: not JSON ({exc})") from None
-    elif backend is None:
-        raise NotFound(f"no such report file {target!r}")
-    else:
+    try:
+        if path.is_dir():
+            raise NotFound(f"{target}: a directory, not a report file")
+        if path.is_file():
+            return read_report_file(path)
+        if backend is None:
+            raise NotFound(f"no such report file {target!r}")
         view = backend.execution(target)
         found = backend.report(view)
         if found is None:
@@ -137,17 +139,16 @@ def load_report(target: str, backend: Backend | None) -> dict[str, Any]:
                 f"execution {view.execution} ({view.status}) has no report"
                 + (f": {view.error}: {view.cause}" if view.error else "")
             )
-        report = found
-    if not isinstance(report, dict) or not isinstance(report.get("results"), list) or "summary" not in report:
-        raise NotFound(f"{target}: not a detective-rollout report (no results/summary)")
-    return report
+        return checked(found, f"the report of {view.execution}")
+    except NotAReport as exc:
+        raise NotFound(str(exc)) from None
 
 
 @click.command()
 @click.argument("target", metavar="EXECUTION|FILE")
 @target_options
 @click.option("--format", "fmt", type=click.Choice(list(FORMATS)), default="table", show_default=True)
-@click.option("--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
+@click.option("--output", callback=checked_file, help="Write here instead of stdout (missing folders are created).")
 @click.pass_obj
 @handles_errors
 def report(
@@ -165,7 +166,7 @@ def report(
     Exit codes: to stdout, 3 when the report has FAILED rows (like the run that wrote it), else 0;
     with --output, 0 once the file is written (so `set -e` scripts go on); 2 bad input, 1 AWS errors.
     """
-    backend = None if Path(target).is_file() else backend_for(factory, scenario, profile, region, stack_name)
+    backend = None if Path(target).exists() else backend_for(factory, scenario, profile, region, stack_name)
     document = load_report(target, backend)
     text = FORMATS[fmt](document)
     if output:
@@ -179,7 +180,7 @@ def report(
 
 @click.command()
 @click.option("--check", is_flag=True, help="Only compare: exit 1 when a committed diagram differs from the ASL.")
-@click.option("--output-dir", type=click.Path(file_okay=False), help="Where the .mmd files go (docs/diagrams).")
+@click.option("--output-dir", callback=checked_directory, help="Where the .mmd files go (docs/diagrams).")
 def diagram(check: bool, output_dir: str | None) -> None:
     """Mermaid diagrams of both state machines from their ASL (docs/diagrams/*.mmd and docs/workflows.md)."""
     from detective_rollout.ops import diagram as diagrams

@@ -13,6 +13,7 @@ from typing import Any
 import click
 
 from detective_rollout.ops.exits import fail
+from tasks.nesting import parse_json
 from tasks.validation import MAX_CSV_BYTES
 
 
@@ -33,6 +34,8 @@ def read_accounts_file(value: str) -> tuple[str | None, str | None]:
     if value.startswith("s3://"):
         return None, value
     path = Path(value)
+    if path.is_dir():
+        fail(f"--accounts: {value!r} is a directory, not a CSV file")
     if not path.is_file():
         fail(f"--accounts: no such file {value!r}")
     size = path.stat().st_size
@@ -48,7 +51,7 @@ def read_accounts_file(value: str) -> tuple[str | None, str | None]:
 def read_input_file(value: str) -> dict[str, Any]:
     """``--input``: a console-style execution input, which must be a JSON object."""
     try:
-        loaded = json.loads(Path(value).read_text(encoding="utf-8"))
+        loaded = parse_json(Path(value).read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         fail(f"--input: {value}: {exc}")
     if not isinstance(loaded, dict):

@@ -18,6 +18,7 @@ import click
 from detective_rollout.ops.backend import Backend, ExecutionView, LocalBackend, NotFound
 from detective_rollout.ops.cli_options import backend_for, follow_options, handles_errors, target_options
 from detective_rollout.ops.exits import EXIT_OK, fail
+from detective_rollout.ops.outputs import checked_file
 from detective_rollout.ops.replay_input import failed_pairs, original_emails, replay_input
 
 if TYPE_CHECKING:
@@ -68,7 +69,12 @@ def build(
     help="CSV account_id,email (a file or s3://): emails to use instead of the original ones "
     "(e.g. corrected root emails).",
 )
-@click.option("--report", "report_path", help="Write the merged report JSON here.")
+@click.option(
+    "--report",
+    "report_path",
+    callback=checked_file,
+    help="Write the merged report JSON here (checked before the replay starts).",
+)
 @follow_options
 @click.option("--json", "as_json", is_flag=True, help="Print the report JSON instead of the table.")
 @click.pass_obj

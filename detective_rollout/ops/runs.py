@@ -60,7 +60,9 @@ def start_local(
     clock = factory.clock()
     try:
         fleet = factory.fleet(scenario, clock)
-    except (ScenarioError, OSError, ValueError) as exc:
+    except ScenarioError as exc:  # names the file already
+        fail(str(exc))
+    except (OSError, ValueError) as exc:
         fail(f"scenario {scenario}: {exc}")
     execution_input: dict[str, Any] = {"source": "cli"}
     if input_path:

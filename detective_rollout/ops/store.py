@@ -26,6 +26,7 @@ import contextlib
 import fcntl
 import json
 import os
+import sys
 import threading
 from collections.abc import Callable, Iterator
 from dataclasses import asdict, dataclass, field, fields
@@ -61,13 +62,41 @@ class ExecutionRecord:
     report: dict[str, Any] | None = None
 
     @classmethod
-    def from_json(cls, raw: dict[str, Any]) -> ExecutionRecord:
+    def from_json(cls, raw: Any) -> ExecutionRecord:
+        """The record a file holds; ValueError naming the first missing or mistyped field when it is not one."""
+        if not isinstance(raw, dict):
+            raise ValueError(f"expected a JSON object, got {type(raw).__name__}")
+        for name, kinds in _FIELD_TYPES.items():
+            value = raw.get(name)
+            if value is None and name in _REQUIRED:
+                raise ValueError(f"{name}: missing")
+            if value is not None and (not isinstance(value, kinds) or isinstance(value, bool) and bool not in kinds):
+                raise ValueError(f"{name}: expected {' or '.join(k.__name__ for k in kinds)}, got {value!r:.40}")
         known = {f.name for f in fields(cls)}
-        return cls(**{k: v for k, v in raw.items() if k in known})
+        return cls(**{k: v for k, v in raw.items() if k in known and v is not None})
 
     def effective_status(self, alive: bool) -> str:
         """RUNNING only while its process lives (``alive``): a killed command leaves an ABORTED execution."""
         return "ABORTED" if self.status == "RUNNING" and not alive else self.status
+
+
+_REQUIRED = ("execution", "workflow", "status", "started_at")
+#: What each field of a record file must hold (or be absent / null, except the required ones).
+_FIELD_TYPES: dict[str, tuple[type, ...]] = {
+    **dict.fromkeys(_REQUIRED, (str,)),
+    **dict.fromkeys(("stopped_at", "csv_text", "replay_of", "error", "cause", "command"), (str,)),
+    **dict.fromkeys(("seq", "pid"), (int,)),
+    **dict.fromkeys(("input", "progress", "report"), (dict,)),
+}
+#: Record files already reported unreadable by this process (``status --watch`` reads them every poll).
+_WARNED: set[str] = set()
+
+
+def _skip(path: Path, why: str) -> None:
+    """Say once, on stderr, that ``path`` is not an execution record and is left out."""
+    if str(path) not in _WARNED:
+        _WARNED.add(str(path))
+        print(f"warning: skipping {path}: not an execution record ({why})", file=sys.stderr)
 
 
 def write_json(path: Path, value: Any, indent: int | None = 1) -> None:
@@ -79,11 +108,14 @@ def write_json(path: Path, value: Any, indent: int | None = 1) -> None:
 
 
 def read_json(path: Path) -> Any:
+    """A state-dir file (None when absent); StateDirError naming it when it is not JSON or nested too deep."""
+    from tasks.nesting import parse_json
+
     try:
-        return json.loads(path.read_text())
+        return parse_json(path.read_text(encoding="utf-8"), root=path.name)
     except FileNotFoundError:
         return None
-    except ValueError as exc:
+    except ValueError as exc:  # UnicodeDecodeError and TooDeep included
         raise StateDirError(f"{path}: not JSON ({exc})") from None
 
 
@@ -112,6 +144,8 @@ class StateDir:
         saved = read_json(self.fleet_file)
         if saved is None:
             return Fleet(scenario, clock)
+        if not isinstance(saved, dict):
+            raise StateDirError(f"{self.fleet_file}: not a saved fleet (a JSON {type(saved).__name__})")
         admin = scenario.administrator.account_id
         if saved.get("administrator") != admin:
             raise StateDirError(
@@ -144,14 +178,29 @@ class StateDir:
         if name == "latest":
             newest = self.records()
             return newest[0] if newest else None
-        raw = read_json(self._record_file(name))
-        return ExecutionRecord.from_json(raw) if isinstance(raw, dict) else None
+        path = self._record_file(name)
+        raw = read_json(path)
+        if raw is None:
+            return None
+        try:
+            return ExecutionRecord.from_json(raw)
+        except ValueError as exc:
+            raise StateDirError(f"{path}: not an execution record ({exc})") from None
 
     def records(self) -> list[ExecutionRecord]:
-        """Every execution, newest first."""
+        """Every execution, newest first; a file that is no record (stray, corrupt) is skipped with a warning."""
         folder = self.path / "executions"
-        found = [read_json(p) for p in folder.glob("*.json")] if folder.is_dir() else []
-        records = [ExecutionRecord.from_json(r) for r in found if isinstance(r, dict)]
+        records = []
+        for path in sorted(folder.glob("*.json")) if folder.is_dir() else []:
+            try:
+                record = ExecutionRecord.from_json(read_json(path))
+            except (StateDirError, ValueError, OSError) as exc:
+                _skip(path, str(exc).removeprefix(f"{path}: "))
+                continue
+            if record.execution != path.stem:
+                _skip(path, f"it names execution {record.execution!r:.40}")
+                continue
+            records.append(record)
         return sorted(records, key=lambda r: r.seq, reverse=True)
 
     def _lock_file(self, name: str) -> Path:

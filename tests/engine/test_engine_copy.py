@@ -52,3 +52,15 @@ def test_the_shim_is_the_copy_module_for_everything_else() -> None:
 def test_each_hooked_module_copies_with_copy_deepcopy(module: str) -> None:
     source = inspect.getsource(importlib.import_module(module))
     assert "copy.deepcopy(" in source, f"ENGINE HOOK CHANGED: {module} no longer calls copy.deepcopy"
+
+
+def test_data_nested_too_deep_for_pickle_is_still_copied_deep_and_independent() -> None:
+    payload: dict[str, object] = {"leaf": [1]}
+    for _ in range(5000):  # pickle and copy.deepcopy both recurse past the interpreter's limit here
+        payload = {"y": payload, "shared": payload.get("shared", [0])}
+    copied = hooks.CopyShim.deepcopy(payload)
+    original, twin = payload, copied
+    for _ in range(5000):
+        assert twin is not original and twin["shared"] is copied["shared"]
+        original, twin = original["y"], twin["y"]  # type: ignore[assignment]
+    assert twin == {"leaf": [1]} and twin["leaf"] is not original["leaf"]

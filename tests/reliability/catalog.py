@@ -695,6 +695,7 @@ def render() -> str:
     for bad in DISABLE_BAD_INPUTS:
         lines.append(f"| disable | {_cell(bad.what)} | `{_cell(bad.message)}` |")
     lines += _trust_section()
+    lines += _refusal_section()
     lines.append("")
     return "\n".join(lines)
 
@@ -715,6 +716,13 @@ def _trust_section() -> list[str]:
         "",
     ]
     return lines + [f"- {choice}" for choice in DESIGN_CHOICES]
+
+
+def _refusal_section() -> list[str]:
+    """Nesting, output paths, report files, the emulator, state-dir strays (tests/reliability/refusal_catalog.py)."""
+    from tests.reliability.refusal_catalog import section
+
+    return section()
 
 
 def main() -> None:
