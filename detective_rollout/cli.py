@@ -28,6 +28,7 @@ from detective_rollout.ops.commands import register as register_operator_command
 from detective_rollout.ops.exits import fail
 from detective_rollout.ops.factory import Factory
 from detective_rollout.ops.interrupt import CommandLineGroup
+from detective_rollout.ops.outputs import checked_file
 from detective_rollout.ops.runs import member_ids, start_aws, start_local
 from detective_rollout.ops.start import aws_start_options
 from detective_rollout.ops.workflow_flags import with_enable_flags
@@ -251,7 +252,7 @@ def doctor(
 @click.option(
     "--format", "fmt", type=click.Choice(["table", "json", "csv", "html"]), default="table", show_default=True
 )
-@click.option("--output", type=click.Path(dir_okay=False), help="Write here instead of stdout.")
+@click.option("--output", callback=checked_file, help="Write here instead of stdout (checked before anything runs).")
 @click.option(
     "--local",
     "scenario",

@@ -98,6 +98,18 @@ REFUSALS: list[Refusal] = [
         {"out/": b"", "r.json": _report(results=[ROW])},
     ),
     Refusal(
+        "`coverage --output DIR` (a directory)",
+        ("coverage", "--local", "{scenario}", "--output", "{dir}/out"),
+        "Invalid value for '--output': '{dir}/out' is a directory",
+        {"out/": b""},
+    ),
+    Refusal(
+        "`coverage --accounts DIR` (a directory)",
+        ("coverage", "--local", "{scenario}", "--accounts", "{dir}/out"),
+        "error: --accounts: '{dir}/out' is a directory, not a CSV file",
+        {"out/": b""},
+    ),
+    Refusal(
         "`diagram --output-dir FILE` (a regular file)",
         ("diagram", "--output-dir", "{dir}/taken"),
         "Invalid value for '--output-dir': '{dir}/taken' is a file, not a directory",
@@ -218,7 +230,8 @@ DESIGN = [
     "`InvalidInput` too). The error names the path of the first value past the limit. The embedded engine copies "
     "state data too deep for pickle with a loop, so such an input reaches ValidateInput as it does on AWS.",
     "- **Output paths are checked before anything starts.** `--report` (enable, disable, replay), `report "
-    "--output` and `diagram --output-dir` are checked while the options are parsed: a directory where a file "
+    "--output`, `coverage --output` and `diagram --output-dir` are checked while the options are parsed: a "
+    "directory where a file "
     "goes (or the reverse), a regular file where a folder is needed, or a folder the user may not write into "
     "is a usage error naming the option and the path (exit 2): no execution starts, nothing is written. Folders "
     "missing on the way are created when the file is written (`--report build/demo/report.json` in a fresh "
