@@ -14,7 +14,7 @@ from tasks.problems import BAD, Problems, show
 from tasks.regions import in_detective_order, region_problem
 from tasks.settings import Settings
 
-SOURCES = ("console", "csv", "vending-event", "replay", "cli", "schedule", "offboarding-event")
+SOURCES = ("console", "csv", "vending-event", "replay", "cli", "schedule", "offboarding-event", "reconcile")
 ALL: Literal["all"] = "all"
 
 RegionChoice = tuple[str, ...] | Literal["all"]

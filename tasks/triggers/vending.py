@@ -116,7 +116,8 @@ def notify_missing_email(sns: SNSClient, topic_arn: str, account: VendedAccount,
         f"no root email address was found, and Detective invitations need the account's root email.\n"
         f"Tried: {'; '.join(tried)}.\n"
         f"Fix: add the row '{account.account_id},<root email>' to s3://{bucket}/{REGISTRY_KEY}, then upload a CSV "
-        f"with that row under s3://{bucket}/rollouts/ (or wait for the scheduled reconciliation run)."
+        f"with that row under s3://{bucket}/rollouts/ "
+        "(or let the scheduled coverage run heal it, with ReconcileMode heal)."
     )
     sns.publish(
         TopicArn=topic_arn,

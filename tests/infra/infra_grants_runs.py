@@ -99,7 +99,7 @@ def run_triggers(as_function: Callable[[str], AbstractContextManager[None]], env
     """Each trigger's handler against moto (Step Functions, S3, SNS) and the fleet (Organizations)."""
     from moto import mock_aws
 
-    from tasks.triggers import execution_alert, offboarding, upload, vending
+    from tasks.triggers import coverage_schedule, execution_alert, offboarding, upload, vending
 
     spec = fleet_spec()
     fleet = Fleet(load_scenario(spec), InstantClock())
@@ -144,6 +144,10 @@ def run_triggers(as_function: Callable[[str], AbstractContextManager[None]], env
         ended["detail"] = {**ended["detail"], "executionArn": execution}
         with as_function("ExecutionAlertFunction"):
             assert execution_alert.lambda_handler(ended, None)["status"] == "PUBLISHED"
+        env("RECONCILE_MODE", "heal")  # the registry's account is NOT_COVERED: heal starts enable for it
+        with as_function("CoverageScheduleFunction"):
+            healed = coverage_schedule.lambda_handler({"id": "coverage-run"}, None)
+        assert healed["published"] and healed["heal"]["status"] == "STARTED", healed
         with as_function("DisassociateMembershipsFunction"):
             leave_as_member(fleet)
     tasks_aws.reset()

@@ -63,6 +63,8 @@ def main_rules(template: dict[str, Any]) -> dict[str, EventPattern]:
     rules: dict[str, EventPattern] = {}
     for name, function in resources(template, "AWS::Serverless::Function").items():
         for event_name, event in function["Properties"].get("Events", {}).items():
+            if event["Type"] == "Schedule":  # no pattern: the coverage run's clock (its own test below)
+                continue
             assert event["Type"] == "EventBridgeRule", f"{name}.{event_name}"
             rules[f"{name}.{event_name}"] = EventPattern.load(json.dumps(_resolve(event["Properties"]["Pattern"])))
     return rules
@@ -134,6 +136,7 @@ def test_bus_policies_admit_only_the_forwarded_sources_and_detail_types_the_rule
         event["Properties"]["Pattern"]
         for function in resources(template, "AWS::Serverless::Function").values()
         for event in function["Properties"].get("Events", {}).values()
+        if "Pattern" in event["Properties"]  # a Schedule has none
     ]
     forwarded = [p for p in patterns if not set(p["source"]) <= OWN_SOURCES]
     sources = sorted({s for p in forwarded for s in p["source"]})
@@ -157,14 +160,13 @@ def test_bus_policies_admit_only_the_forwarded_sources_and_detail_types_the_rule
         assert sorted(condition["events:detail-type"]) == detail_types
 
 
-def test_reconciliation_schedule_is_off_by_default(template: dict[str, Any]) -> None:
-    schedule = resources(template)["EnableStateMachine"]["Properties"]["Events"]["Reconciliation"]
-    assert schedule["Type"] == "Schedule"
+def test_the_reconciliation_schedule_runs_the_coverage_check_daily_on_by_default(template: dict[str, Any]) -> None:
+    function = resources(template)["CoverageScheduleFunction"]["Properties"]
+    schedule = function["Events"]["Reconciliation"]
+    assert schedule["Type"] == "Schedule" and schedule["Properties"]["Schedule"] == {"Ref": "ReconciliationSchedule"}
     assert schedule["Properties"]["State"] == {"Fn::If": ["ReconciliationOn", "ENABLED", "DISABLED"]}
-    assert template["Parameters"]["ReconciliationEnabled"]["Default"] == "false"
-    payload = schedule["Properties"]["Input"]["Fn::Sub"].replace("${ReportBucket}", BUCKET)
-    assert json.loads(payload) == {
-        "accounts_csv": f"s3://{BUCKET}/registry/accounts.csv",
-        "regions": "all",
-        "source": "schedule",
-    }
+    assert template["Parameters"]["ReconciliationEnabled"]["Default"] == "true"
+    assert template["Parameters"]["ReconciliationSchedule"]["Default"] == "rate(1 day)"
+    assert template["Parameters"]["ReconcileMode"]["Default"] == "report"
+    assert function["Environment"]["Variables"]["RECONCILE_MODE"] == {"Ref": "ReconcileMode"}
+    assert "Events" not in resources(template)["EnableStateMachine"]["Properties"]  # no enable run on a schedule

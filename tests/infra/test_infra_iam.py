@@ -122,7 +122,7 @@ def test_detective_resources_are_own_graphs(template: dict[str, Any]) -> None:
 
 
 def test_s3_access_stays_in_the_report_bucket_prefixes(template: dict[str, Any]) -> None:
-    prefixes = {"work/*", "reports/*", "registry/*", "rollouts/*"}
+    prefixes = {"work/*", "reports/*", "registry/*", "rollouts/*", "coverage/*"}
     for statement in _all_statements(template):
         if not any(a.startswith("s3:") for a in statement.actions):
             continue

@@ -36,6 +36,10 @@ TRIGGERS = {
     "UploadTriggerFunction": ("tasks.triggers.upload.lambda_handler", {"ENABLE_STATE_MACHINE_ARN"}),
     "OffboardingTriggerFunction": ("tasks.triggers.offboarding.lambda_handler", {"DISABLE_STATE_MACHINE_ARN"}),
     "ExecutionAlertFunction": ("tasks.triggers.execution_alert.lambda_handler", {"RESULTS_TOPIC_ARN"}),
+    "CoverageScheduleFunction": (
+        "tasks.triggers.coverage_schedule.lambda_handler",
+        {"ENABLE_STATE_MACHINE_ARN", "RESULTS_TOPIC_ARN", "RECONCILE_MODE", "HEAL_INVITED_AFTER_HOURS"},
+    ),
 }
 GLOBAL_ENV = {
     "REPORT_BUCKET": {"Ref": "ReportBucket"},
