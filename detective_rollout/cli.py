@@ -23,6 +23,7 @@ from detective_rollout.ops.cli_options import (
     run_output_options,
     stack_name_option,
     state_dir_option,
+    target_options,
 )
 from detective_rollout.ops.commands import register as register_operator_commands
 from detective_rollout.ops.exits import fail
@@ -253,17 +254,7 @@ def doctor(
     "--format", "fmt", type=click.Choice(["table", "json", "csv", "html"]), default="table", show_default=True
 )
 @click.option("--output", callback=checked_file, help="Write here instead of stdout (checked before anything runs).")
-@click.option(
-    "--local",
-    "scenario",
-    type=click.Path(dir_okay=False),
-    help="Read the emulated fleet this scenario describes (with --state-dir: as earlier local runs left it).",
-)
-@state_dir_option
-@clock_option
-@profile_option
-@region_option
-@stack_name_option
+@target_options
 @click.pass_obj
 @handles_errors
 def coverage(

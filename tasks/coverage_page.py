@@ -14,13 +14,14 @@ from typing import Any
 
 COLORS = {"COVERED": "#2e7d32", "NOT_COVERED": "#c62828", "UNLISTED": "#f9a825"}
 _NONE = "#eeeeee"
-_CSS = """
+#: The style of both pages (this one and the rollout report's): one look for what a security lead opens.
+PAGE_CSS = """
 body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem;color:#212121}
 h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}
 table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #ddd;padding:.3rem .5rem;text-align:left;
 vertical-align:top;font-size:.85rem}th{background:#f5f5f5}
 .badge{display:inline-block;color:#fff;border-radius:.3rem;padding:.3rem .7rem;margin-right:.4rem;font-weight:600}
-.cell{color:#fff;font-weight:600;text-align:center;white-space:nowrap}
+.cell{color:#fff;font-weight:600;text-align:center}
 """
 
 
@@ -86,7 +87,7 @@ def render_coverage_html(document: Mapping[str, Any]) -> str:
     title = f"Detective coverage of {_e(document.get('administrator'))} at {_e(document.get('generated_at'))}"
     return (
         f'<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8"><title>{title}</title>'
-        f"<style>{_CSS}</style></head><body><h1>{title}</h1>"
+        f"<style>{PAGE_CSS}.cell{{white-space:nowrap}}</style></head><body><h1>{title}</h1>"
         + _badges(document.get("summary", {}))
         + _actions(list(document.get("actions", [])))
         + _matrix(document)

@@ -17,7 +17,7 @@ import click
 from detective_rollout.ops.backend import Backend, ExecutionView, NotFound
 from detective_rollout.ops.cli_options import backend_for, handles_errors, target_options
 from detective_rollout.ops.exits import EXIT_OK, report_exit_code
-from detective_rollout.ops.formats import FORMATS
+from detective_rollout.ops.formats import FORMATS, emit
 from detective_rollout.ops.outputs import checked_directory, checked_file
 from detective_rollout.ops.progress import counts_text, render_progress
 from detective_rollout.ops.watch import exit_code, follow
@@ -168,13 +168,7 @@ def report(
     """
     backend = None if Path(target).exists() else backend_for(factory, scenario, profile, region, stack_name)
     document = load_report(target, backend)
-    text = FORMATS[fmt](document)
-    if output:
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
-        Path(output).write_text(text)
-        click.echo(f"{fmt} report written to {output}", err=True)
-    else:
-        click.echo(text, nl=False)
+    emit(FORMATS[fmt](document), output, f"{fmt} report")
     sys.exit(EXIT_OK if output else report_exit_code(document))
 
 

@@ -13,12 +13,10 @@ import csv
 import io
 import json
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from typing import Any
 
-import click
-
 from detective_rollout.ops.exits import EXIT_FAILED_ROWS, EXIT_OK, fail, fail_invalid
+from detective_rollout.ops.formats import emit
 from detective_rollout.ops.inputs import parse_regions, read_accounts_file
 from tasks import errors
 from tasks.aws import Aws
@@ -154,11 +152,5 @@ def run_coverage(compute: Callable[[], dict[str, Any]], fmt: str, output: str | 
         if cause is not None:
             raise cause from None  # botocore's own error: handles_errors words it with its exit code
         fail(str(exc), 1)
-    text = FORMATS[fmt](document)
-    if output:
-        Path(output).parent.mkdir(parents=True, exist_ok=True)
-        Path(output).write_text(text)
-        click.echo(f"{fmt} coverage written to {output}", err=True)
-    else:
-        click.echo(text, nl=False)
+    emit(FORMATS[fmt](document), output, f"{fmt} coverage")
     return EXIT_OK if is_covered(document) else EXIT_FAILED_ROWS

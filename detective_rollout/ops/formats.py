@@ -6,7 +6,10 @@ import csv
 import io
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
+
+import click
 
 from detective_rollout.ops.html import render_html
 from detective_rollout.render import render_report
@@ -46,3 +49,13 @@ FORMATS: dict[str, Callable[[dict[str, Any]], str]] = {
     "csv": render_csv,
     "html": render_html,
 }
+
+
+def emit(text: str, output: str | None, what: str) -> None:
+    """``text`` to ``output`` (its folder created; ``<what> written to <output>`` on stderr), else to stdout."""
+    if output:
+        Path(output).parent.mkdir(parents=True, exist_ok=True)
+        Path(output).write_text(text)
+        click.echo(f"{what} written to {output}", err=True)
+    else:
+        click.echo(text, nl=False)

@@ -14,6 +14,7 @@ from typing import Any
 
 from detective_rollout.render import age_hours
 from tasks.actions import actions_of, row_action
+from tasks.coverage_page import PAGE_CSS
 
 COLORS = {
     "ENABLED": "#2e7d32",
@@ -24,14 +25,7 @@ COLORS = {
     "FAILED": "#c62828",
 }
 _OTHER = "#6d4c41"
-_CSS = """
-body{font-family:system-ui,-apple-system,Segoe UI,Roboto,sans-serif;margin:2rem;color:#212121}
-h1{font-size:1.4rem}h2{font-size:1.1rem;margin-top:2rem}
-table{border-collapse:collapse;margin:.5rem 0}th,td{border:1px solid #ddd;padding:.3rem .5rem;text-align:left;
-vertical-align:top;font-size:.85rem}th{background:#f5f5f5}
-.badge{display:inline-block;color:#fff;border-radius:.3rem;padding:.3rem .7rem;margin-right:.4rem;font-weight:600}
-.cell{color:#fff;font-weight:600;text-align:center}.muted{color:#757575}.nowrap td:nth-child(-n+3){white-space:nowrap}
-"""
+_CSS = PAGE_CSS + ".muted{color:#757575}.nowrap td:nth-child(-n+3){white-space:nowrap}\n"
 
 
 def _color(status: str | None) -> str:

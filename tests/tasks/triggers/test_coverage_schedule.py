@@ -13,8 +13,11 @@ import pytest
 from moto import mock_aws
 
 from tasks.aws import Aws
+from tasks.problems import Problems
 from tasks.triggers.coverage_schedule import Schedule, changes, lambda_handler, scheduled_coverage
-from tests.helpers.tasks import ADMIN, NOW, administrator_fleet, fleet_for_tasks
+from tasks.validate_input import enable_options
+from tasks.validation import check_request
+from tests.helpers.tasks import ADMIN, NOW, SETTINGS, administrator_fleet, fleet_for_tasks
 
 BUCKET = "reports"
 ENABLED, INVITED, GONE = "200000000001", "200000000002", "200000000003"
@@ -145,6 +148,9 @@ def test_heal_starts_enable_for_the_fixable_pairs_with_source_reconcile(world: W
         {"account_id": INVITED, "email": "a2@example.com", "regions": ["eu-west-1", "us-east-1"]},
         {"account_id": GONE, "email": "a3@example.com", "regions": ["us-east-1"]},
     ]
+    problems = Problems()
+    check_request(healed, enable_options(SETTINGS), problems, require_email=True)
+    assert problems.items == []  # what ValidateInput accepts
     assert world.run(event_id="event-3")["heal"] is None  # report mode starts nothing
 
 
