@@ -88,7 +88,7 @@ def classify(evidence: Evidence, plan: Plan, account_id: str, region: str, batch
     accept = ((evidence.accepts.get(account_id) or {}).get("regions") or {}).get(region) or {}
     if invite is None:
         return Row(account_id, region, "FAILED", None, "ERROR", "InviteMembers recorded nothing for it", False)
-    changed = bool(invite.get("changed")) or bool(accept.get("changed"))
+    changed = wrote(invite, accept, None)
     if plan.dry_run:
         return _planned(account_id, region, invite, accept)
     if region in evidence.unverified:
@@ -106,25 +106,77 @@ def classify(evidence: Evidence, plan: Plan, account_id: str, region: str, batch
     member = (verified or {}).get("members", {}).get(account_id) if verified else None
     status = member["status"] if member else (None if verified else invite.get("member_status"))
     return _by_status(
-        account_id, region, status, member or {}, invite, accept, changed, evidence.failed_batches.get(batch)
+        account_id,
+        region,
+        status,
+        member or {},
+        invite,
+        accept,
+        wrote(invite, accept, status),
+        evidence.failed_batches.get(batch),
     )
+
+
+def wrote(invite: dict[str, Any], accept: dict[str, Any], status: str | None) -> bool:
+    """A row's ``changed``: this execution changed the pair's membership.
+
+    It did when it created the member (CreateMembers), re-created it with a new email (DeleteMembers
+    + CreateMembers), accepted its invitation (AcceptInvitation), or asked Detective to start monitoring
+    an ACCEPTED_BUT_DISABLED member that is ENABLED afterwards. A call that leaves the membership as it
+    was (StartMonitoringMember answered while the member stays ACCEPTED_BUT_DISABLED, a failed call)
+    changed nothing, so every row that fails the same way for the same prior state has the same value.
+    """
+    if invite.get("changed") or accept.get("changed"):
+        return True
+    return invite.get("action") == "start_monitoring" and not invite.get("error") and status == "ENABLED"
 
 
 def _planned(account_id: str, region: str, invite: dict[str, Any], accept: dict[str, Any]) -> Row:
-    detail = invite.get("detail")
-    predicted = None
-    if accept.get("outcome") not in (None, "PLANNED"):
-        predicted = INVITED_REASONS.get(accept["outcome"], accept["outcome"])
+    """A dry run's row: PLANNED, with the ``reason`` the run's row would have and ``detail`` saying what it would do.
+
+    The prediction follows the run's own rules (tasks.targets.member_side says which members the
+    run works in, _by_status how their final status becomes a row): an ENABLED member stays
+    ALREADY_ENABLED; an INVITED member's invitation would be accepted; a VERIFICATION_FAILED member
+    given the same email stays VERIFICATION_FAILED; a member whose role the dry run could not use
+    fails as the run would; a member without GuardDuty ends VOLUME_UNKNOWN. What only Detective
+    decides during the run (an email's verification, a data volume too high) is not foreseen.
+    """
+    reason = planned_reason(invite, accept)
+    detail = str(invite.get("detail") or "")
+    if reason in INVITED_REASONS.values() or reason == "REGION_NOT_ENABLED":
         detail = f"{detail}; expected to fail: {accept.get('detail')}"
-    return Row(
-        account_id,
-        region,
-        "PLANNED",
-        invite.get("prior_status"),
-        predicted or invite.get("error"),
-        short(detail),
-        False,
-    )
+    elif reason == "VOLUME_UNKNOWN" and accept.get("member_guardduty") is False:
+        detail = f"{detail}; the member has no GuardDuty detector in {region}"
+    detail = f"expected {planned_status(reason)}{f' / {reason}' if reason else ''}: {detail}"
+    return Row(account_id, region, "PLANNED", invite.get("prior_status"), reason, short(detail), False)
+
+
+def planned_reason(invite: dict[str, Any], accept: dict[str, Any]) -> str | None:
+    """The reason the run's row would have (None: ENABLED by this run)."""
+    action, prior = invite.get("action"), invite.get("prior_status")
+    if invite.get("error"):
+        return str(invite["error"])
+    if action == "none" and prior == "ENABLED":
+        return "ALREADY_ENABLED"
+    if action == "none" and prior == "VERIFICATION_FAILED":
+        return "VERIFICATION_FAILED"
+    if action == "start_monitoring":  # administrator side only: the member's GuardDuty decides
+        if invite.get("disabled_reason") == "VOLUME_TOO_HIGH":
+            return "VOLUME_TOO_HIGH"
+        return None if accept.get("member_guardduty") is True else "VOLUME_UNKNOWN"
+    outcome = accept.get("outcome")
+    if outcome == "REGION_NOT_ENABLED":
+        return "REGION_NOT_ENABLED"
+    if outcome not in (None, "PLANNED"):
+        return INVITED_REASONS.get(str(outcome), str(outcome))
+    return "VOLUME_UNKNOWN" if accept.get("member_guardduty") is False else None
+
+
+def planned_status(reason: str | None) -> str:
+    """The status a run's row has with ``reason``: ENABLED, SKIPPED or FAILED."""
+    if reason in (None, "ALREADY_ENABLED"):
+        return "ENABLED"
+    return "SKIPPED" if reason == "REGION_NOT_ENABLED" else "FAILED"
 
 
 def _by_status(

@@ -58,6 +58,8 @@ class InviteRecord:
     detail: str | None = None
     #: When the invitation the account waits on was sent (ISO 8601 UTC), where Detective said so.
     invited_at: str | None = None
+    #: The DisabledReason of a member found ACCEPTED_BUT_DISABLED (a dry run predicts from it).
+    disabled_reason: str | None = None
 
 
 def error_reason(exc: errors.RolloutError) -> str:
@@ -122,7 +124,15 @@ def invite_members(
         prior = member.get("Status") if member else None
         action = _decide(account, member)
         if plan.dry_run:
-            records[account.account_id] = InviteRecord(prior, action, prior, False, False, detail=_planned(action))
+            records[account.account_id] = InviteRecord(
+                prior,
+                action,
+                prior,
+                False,
+                False,
+                detail=_planned(action, prior),
+                disabled_reason=member.get("DisabledReason") if member else None,
+            )
         elif action == "invite":
             to_invite.append(account)
         elif action == "repair":
@@ -149,12 +159,19 @@ def invite_members(
     return records
 
 
-def _planned(action: str) -> str:
+def _planned(action: str, prior: str | None) -> str:
+    """What the run would do for a member found ``prior`` (a dry run's ``detail``; its outcome comes later)."""
+    if action == "none":
+        return {
+            "ENABLED": "no change: already an enabled member",
+            "VERIFICATION_FAILED": "no change: the input gives the email Detective could not verify before",
+        }.get(str(prior), "would accept the invitation in the member account")
     return {
-        "invite": "would invite the account (CreateMembers) and accept the invitation in the member account",
-        "repair": "would remove the VERIFICATION_FAILED member and invite it again with the new email",
+        "invite": "would invite the account (CreateMembers; Detective then verifies the email is its root email) "
+        "and accept the invitation in the member account",
+        "repair": "would remove the VERIFICATION_FAILED member, invite it again with the new email and accept the "
+        "invitation in the member account",
         "start_monitoring": "would ask Detective to start monitoring the ACCEPTED_BUT_DISABLED member",
-        "none": "no change: already a member",
     }[action]
 
 
@@ -172,7 +189,9 @@ def _start_monitoring(detective: DetectiveClient, graph_arn: str, account_id: st
             error=exc.code,
             detail=f"StartMonitoringMember failed: {exc.message}",
         )
-    return InviteRecord("ACCEPTED_BUT_DISABLED", "start_monitoring", "ACCEPTED_BUT_DISABLED", False, True)
+    # Not ``changed`` yet: the membership changes only if the member leaves ACCEPTED_BUT_DISABLED, which the
+    # report learns from the final status (tasks.classify_enable).
+    return InviteRecord("ACCEPTED_BUT_DISABLED", "start_monitoring", "ACCEPTED_BUT_DISABLED", False, False)
 
 
 def _repair(

@@ -61,7 +61,9 @@ def accept_in_region(
     try:
         if dry_run:
             list_invitations(detective)  # proves the role works and the Region is enabled
-            return MemberRecord("PLANNED", False, None, "would accept the invitation in the member account")
+            # whether the member has GuardDuty decides ENABLED or ACCEPTED_BUT_DISABLED / VOLUME_UNKNOWN
+            guardduty = has_guardduty(member, region)
+            return MemberRecord("PLANNED", False, guardduty, "would accept the invitation in the member account")
         changed = False
         for attempt in bounded(InvitationNotVisible, attempts=VISIBILITY_ATTEMPTS, first_wait=5, max_wait=60):
             with attempt:

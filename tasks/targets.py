@@ -29,7 +29,7 @@ def slice_name(batch: int) -> str:
 
 
 def targets_from_invites(plan: Plan, accounts: tuple[Account, ...], invites: Mapping[str, Any]) -> Targets:
-    """Regions per account where an invitation is expected (dry run: every Region it was planned in).
+    """Regions per account where the member side has work (:func:`member_side`).
 
     ``invites``: invite records (the Regions of ``invite.json``) by Region, for the Regions that are ready.
     """
@@ -39,10 +39,23 @@ def targets_from_invites(plan: Plan, accounts: tuple[Account, ...], invites: Map
         graph_arn = invite.get("graph_arn") or ""
         for account in accounts:
             record = members.get(account.account_id)
-            if record is None or not (plan.dry_run or record["expect_invitation"]):
+            if record is None or not member_side(record, plan.dry_run):
                 continue
             targets.setdefault(account.account_id, []).append(Target(region, graph_arn))
     return targets
+
+
+def member_side(record: Mapping[str, Any], dry_run: bool) -> bool:
+    """Whether the member account has work in this Region: an invitation to accept.
+
+    A dry run checks exactly the accounts the run would work in - the ones it would invite or
+    re-invite and the ones INVITED already - plus the ACCEPTED_BUT_DISABLED ones, whose GuardDuty
+    decides what StartMonitoringMember would do; a member that would stay as it is is not touched.
+    """
+    if not dry_run:
+        return bool(record["expect_invitation"])
+    action, prior = record.get("action"), record.get("prior_status")
+    return action in ("invite", "repair", "start_monitoring") or prior in ("INVITED", "VERIFICATION_IN_PROGRESS")
 
 
 def write_slices(store: WorkStore, plan: Plan, invites: Mapping[str, Any]) -> int:

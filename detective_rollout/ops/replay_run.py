@@ -36,12 +36,7 @@ def build(
     if not pairs:
         return None
     original = (report.get("request") or {}).get("input") or backend.original_input(view)
-    local_csv = backend.csv_text(view) if isinstance(backend, LocalBackend) else None
-
-    def read_csv(uri: str) -> bytes | None:
-        return local_csv.encode() if local_csv is not None else backend.read_object(uri)
-
-    emails = original_emails(original, read_csv) or {}
+    emails = chain_emails(backend, view, original, set(pairs))
     if accounts_csv is not None:
         emails.update(
             {
@@ -51,6 +46,44 @@ def build(
             }
         )
     return replay_input(view.execution, original, pairs, emails, email_required=view.workflow == "enable")
+
+
+def input_emails(backend: Backend, view: ExecutionView, given: dict[str, Any]) -> dict[str, str | None]:
+    """Account -> email as the input of ``view`` gave it (its list, or the CSV it named); {} if unreadable."""
+    local_csv = backend.csv_text(view) if isinstance(backend, LocalBackend) else None
+
+    def read_csv(uri: str) -> bytes | None:
+        return local_csv.encode() if local_csv is not None else backend.read_object(uri)
+
+    return original_emails(given, read_csv) or {}
+
+
+def chain_emails(
+    backend: Backend, view: ExecutionView, given: dict[str, Any], wanted: set[str]
+) -> dict[str, str | None]:
+    """Emails for ``wanted`` accounts: this execution's input first, then each execution it replayed, newest first.
+
+    A replay's input names only the pairs it redid, while its merged report carries every row of
+    the execution it replayed: the emails of carried-over rows are in that execution's input (or
+    further back, for a replay of a replay), so the chain of ``replay_of`` is walked until every
+    wanted account has an email. Each execution is read once (a cycle ends the walk).
+    """
+    emails: dict[str, str | None] = {}
+    seen = {view.execution}
+    while True:
+        for account, email in input_emails(backend, view, given).items():
+            if email and not emails.get(account):
+                emails[account] = email
+        earlier = given.get("replay_of")
+        if all(emails.get(a) for a in wanted) or not earlier or str(earlier) in seen:
+            return emails
+        seen.add(str(earlier))
+        try:
+            view = backend.execution(str(earlier))
+        except NotFound:
+            return emails
+        report = backend.report(view)
+        given = ((report or {}).get("request") or {}).get("input") or backend.original_input(view)
 
 
 @click.command()

@@ -24,6 +24,30 @@ TRUST_CHECKS: list[tuple[str, str, str]] = [
         "tests/reliability/test_truthful_rows.py",
     ),
     (
+        "`replay latest --reason ACCESS_DENIED`, then a plain `replay latest` (the replay of a replay: its merged "
+        "report carries rows whose emails only the first execution's accounts CSV holds)",
+        "both replays run; the second finds every carried-over row's email by walking `replay_of` back through "
+        "the chain of executions, and every account x Region appears in each report",
+        "tests/reliability/test_replay_rows.py",
+    ),
+    (
+        "replayed rows that still fail the same way (role still missing, email still wrong, GuardDuty still off; "
+        "StartMonitoringMember answered but the member stays ACCEPTED_BUT_DISABLED), a row the replay fixed, rows "
+        "carried over",
+        "`changed` is true only where this execution changed the pair's membership (invited, re-invited, accepted, "
+        "enabled, removed): every row still failing the same way says false alike, the fixed row true, carried "
+        "rows false",
+        "tests/reliability/test_replay_rows.py, tests/workflow/test_enable_outcomes.py",
+    ),
+    (
+        "`enable --plan` over members that are INVITED, VERIFICATION_FAILED with the same email, ENABLED with no "
+        "role, ACCEPTED_BUT_DISABLED with and without GuardDuty, new with no role or no GuardDuty",
+        "each PLANNED row predicts the run's row: `reason` is the run's reason and `detail` starts `expected STATUS "
+        "[/ REASON]:` - an INVITED member would be accepted (ENABLED), the same failed email would fail again "
+        "(VERIFICATION_FAILED); a test plans, then runs, the same fleet and compares every row",
+        "tests/reliability/test_plan_predicts.py",
+    ),
+    (
         "a scenario with `latency_ms` / `seed` NaN or Infinity, `latency_ms` 1e300, an administrator id of "
         'non-ASCII digits, `"regions": ["us-east-1\\n"]`, `guardduty_age_hours` or event `after_s` 1e300, a '
         "`lambda_faults` task or fault `ops` name that does not exist",
@@ -65,6 +89,17 @@ TRUST_CHECKS: list[tuple[str, str, str]] = [
 
 #: Choices the issue leaves to the project, as a security team would expect them.
 DESIGN_CHOICES: list[str] = [
+    "**A replay of a replay walks `replay_of`.** A replay's input names only the pairs it redid (with their "
+    "emails), so `replay` looks up each account's email in the replayed execution's input first, then in the input "
+    "of the execution that one replayed, and so on back to the first (its accounts list or the CSV it named); the "
+    "emails are not copied into later inputs or reports, so they stay where the operator put them. `--accounts` "
+    "overrides any of them; an account still without an email is refused naming it.",
+    "**`changed` means the membership changed.** A row's `changed` is true when this execution changed the pair's "
+    "membership: it created the member (CreateMembers), re-created it with a new email (DeleteMembers + "
+    "CreateMembers), accepted its invitation (AcceptInvitation), asked Detective to start monitoring an "
+    "ACCEPTED_BUT_DISABLED member that is ENABLED afterwards, or (disable) removed it. A call that leaves the "
+    "membership as it was (StartMonitoringMember while the member stays ACCEPTED_BUT_DISABLED, a failed call) and a "
+    "row a replay carries over are `changed: false`.",
     "**Root emails in the report.** The report keeps the execution input as given, full root emails included, in "
     "`request.input`: `replay` rebuilds the input of the failed pairs from it, and the report lives only in the "
     "private, encrypted, TLS-only report bucket (or the operator's own file). Every other surface masks them: task "

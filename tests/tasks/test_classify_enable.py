@@ -132,7 +132,50 @@ def test_a_dry_run_row_is_planned_with_the_failure_it_expects() -> None:
     accept = {"outcome": "ACCESS_DENIED", "detail": "AssumeRole failed"}
     result = row(evidence(invite, accept), dry_run=True)
     assert (result.status, result.reason, result.changed) == ("PLANNED", "ACCESS_DENIED", False)
-    assert result.detail == "would invite the account; expected to fail: AssumeRole failed"
+    assert (
+        result.detail
+        == "expected FAILED / ACCESS_DENIED: would invite the account; expected to fail: AssumeRole failed"
+    )
+
+
+@pytest.mark.parametrize(
+    ("invite", "accept", "reason"),
+    [
+        ({"prior_status": "ENABLED", "action": "none"}, {}, "ALREADY_ENABLED"),
+        ({"prior_status": "INVITED", "action": "none"}, {"outcome": "PLANNED", "member_guardduty": True}, None),
+        (
+            {"prior_status": "INVITED", "action": "none"},
+            {"outcome": "PLANNED", "member_guardduty": False},
+            "VOLUME_UNKNOWN",
+        ),
+        ({"prior_status": "VERIFICATION_FAILED", "action": "none"}, {}, "VERIFICATION_FAILED"),
+        ({"prior_status": "ACCEPTED_BUT_DISABLED", "action": "start_monitoring"}, {"member_guardduty": True}, None),
+        (
+            {"prior_status": "ACCEPTED_BUT_DISABLED", "action": "start_monitoring"},
+            {"outcome": "ACCESS_DENIED"},
+            "VOLUME_UNKNOWN",
+        ),
+        (
+            {
+                "prior_status": "ACCEPTED_BUT_DISABLED",
+                "action": "start_monitoring",
+                "disabled_reason": "VOLUME_TOO_HIGH",
+            },
+            {"member_guardduty": True},
+            "VOLUME_TOO_HIGH",
+        ),
+        ({"prior_status": None, "action": "invite"}, {"outcome": "REGION_NOT_ENABLED"}, "REGION_NOT_ENABLED"),
+    ],
+)
+def test_a_dry_run_row_predicts_the_runs_reason(
+    invite: dict[str, Any], accept: dict[str, Any], reason: str | None
+) -> None:
+    result = row(evidence({**invite, "detail": "what it would do"}, accept), dry_run=True)
+    assert (result.status, result.reason) == ("PLANNED", reason)
+    expected = (
+        "ENABLED" if reason in (None, "ALREADY_ENABLED") else "SKIPPED" if reason == "REGION_NOT_ENABLED" else "FAILED"
+    )
+    assert result.detail is not None and result.detail.startswith(f"expected {expected}")
 
 
 def test_region_rows_report_each_regions_graph_gate_and_status() -> None:
@@ -148,3 +191,26 @@ def test_region_rows_report_each_regions_graph_gate_and_status() -> None:
             "detail": "GuardDuty enabled for 72.0 h",
         }
     ]
+
+
+@pytest.mark.parametrize(
+    ("invite", "accept", "final", "changed"),
+    [
+        ({"action": "start_monitoring", "prior_status": "ACCEPTED_BUT_DISABLED"}, None, "ACCEPTED_BUT_DISABLED", False),
+        ({"action": "start_monitoring", "prior_status": "ACCEPTED_BUT_DISABLED"}, None, "ENABLED", True),
+        ({"action": "none", "prior_status": "INVITED"}, {"outcome": "ACCESS_DENIED"}, "INVITED", False),
+        ({"action": "none", "prior_status": "INVITED"}, {"outcome": "ACCEPTED", "changed": True}, "ENABLED", True),
+        ({"action": "none", "prior_status": "VERIFICATION_FAILED"}, None, "VERIFICATION_FAILED", False),
+        (
+            {"action": "repair", "prior_status": "VERIFICATION_FAILED", "changed": True},
+            None,
+            "VERIFICATION_FAILED",
+            True,
+        ),
+    ],
+    ids=["still disabled", "enabled by start", "role denied", "accepted", "same email", "re-invited"],
+)
+def test_changed_means_this_run_changed_the_membership(
+    invite: dict[str, Any], accept: dict[str, Any] | None, final: str, changed: bool
+) -> None:
+    assert row(evidence(invite, accept, final)).changed is changed
