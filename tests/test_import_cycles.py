@@ -12,9 +12,6 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGES = ("tasks", "detective_rollout")
-#: The one cycle tolerated for now, left by the CLI layering (issue 17): ops.runs hands AWS runs to ops.start, which
-#: hands the finished execution back to ops.runs.finish (both imports lazy). Remove it here when it is broken.
-EXEMPT = [["detective_rollout.ops.runs", "detective_rollout.ops.start"]]
 
 Graph = dict[str, set[str]]
 
@@ -94,10 +91,6 @@ def cycles(graph: Graph) -> list[list[str]]:
     return found
 
 
-def exempt(component: list[str]) -> bool:
-    return component in EXEMPT
-
-
 def test_the_graph_sees_lazy_and_type_checking_imports() -> None:
     graph = import_graph()
     assert "tasks.clock" in graph["detective_rollout.engine.patching"]  # imported inside a function
@@ -105,11 +98,10 @@ def test_the_graph_sees_lazy_and_type_checking_imports() -> None:
 
 
 def test_no_import_cycle_among_the_project_modules() -> None:
-    found = [component for component in cycles(import_graph()) if not exempt(component)]
+    found = cycles(import_graph())
     assert found == [], "import cycles: " + "; ".join(" <-> ".join(c) for c in found)
 
 
 def test_the_cycle_finder_reports_a_cycle_through_three_modules() -> None:
     graph = {"a": {"b"}, "b": {"c"}, "c": {"a", "d"}, "d": set()}
     assert cycles(graph) == [["a", "b", "c"]]
-    assert not exempt(["detective_rollout.engine.runner", "detective_rollout.engine.patching"])

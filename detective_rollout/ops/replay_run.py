@@ -131,7 +131,8 @@ def replay(
     Exit codes as enable: 0 no row FAILED, 3 some row FAILED, 2 bad input, 1 anything else.
     """
     from detective_rollout.ops.deployed import AwsBackend
-    from detective_rollout.ops.runs import finish, run_shown
+    from detective_rollout.ops.finish import finish
+    from detective_rollout.ops.runs import run_shown
     from detective_rollout.ops.start import follow_to_end
 
     backend = backend_for(factory, scenario, profile, region, stack_name)

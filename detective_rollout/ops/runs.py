@@ -1,41 +1,19 @@
 """``enable`` / ``disable``: build the execution input from the options, run it, print and exit.
 
 Locally the run goes through the Factory's ``run_local`` (recorded in ``--state-dir``); on AWS
-through :mod:`detective_rollout.ops.start`. Either way :func:`finish` prints the report and exits
-with the contract's code (:mod:`detective_rollout.ops.exits`).
+through :mod:`detective_rollout.ops.start`. Either way :func:`detective_rollout.ops.finish.finish` prints the
+report and exits with the contract's code (:mod:`detective_rollout.ops.exits`).
 """
 
 from __future__ import annotations
 
-import json
-import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any, NoReturn
 
-import click
-
-from detective_rollout.ops.exits import EXIT_ERROR, fail, fail_invalid, report_exit_code
+from detective_rollout.ops.exits import fail
 from detective_rollout.ops.factory import Factory
+from detective_rollout.ops.finish import finish
 from detective_rollout.ops.inputs import parse_regions, read_accounts_file, read_input_file
-
-
-def finish(run: Any, report_path: str | None, as_json: bool = False, accounts_file: str | None = None) -> NoReturn:
-    """Print the outcome of an ended run (``result``, ``report``, ``rejected``) and exit with its code."""
-    from detective_rollout.render import render_report
-
-    result = run.result
-    if run.rejected:
-        fail_invalid(result.cause, accounts_file)
-    if run.report is None:
-        fail(f"the execution ended {result.status} without a report: {result.error}: {result.cause}", EXIT_ERROR)
-    if report_path:
-        Path(report_path).parent.mkdir(parents=True, exist_ok=True)
-        Path(report_path).write_text(json.dumps(run.report, indent=2) + "\n")
-    click.echo(json.dumps(run.report, indent=2) if as_json else render_report(run.report))
-    if report_path:
-        click.echo(f"report written to {report_path}")
-    sys.exit(report_exit_code(run.report))
 
 
 def start_local(

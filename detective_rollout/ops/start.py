@@ -35,7 +35,7 @@ aws_start_options = combined(profile_option, region_option, stack_name_option, f
 
 @dataclass(frozen=True)
 class Ended:
-    """An ended execution in the shape ``ops.runs.finish`` prints (result, report, rejected)."""
+    """An ended execution in the shape ``ops.finish.finish`` prints (result, report, rejected)."""
 
     result: ExecutionView
     report: dict[str, Any] | None
@@ -108,8 +108,8 @@ def follow_to_end(
     factory: Any, backend: Any, view: ExecutionView, *, interval: float, report_path: str | None, as_json: bool
 ) -> NoReturn:
     """Show progress until ``view`` ends, then print its report and exit with the contract's code."""
+    from detective_rollout.ops.finish import finish
     from detective_rollout.ops.live import LiveProgress, on_terminal
-    from detective_rollout.ops.runs import finish
 
     live = LiveProgress(on_terminal(as_json))
     live.begin(view.workflow, view.execution)
