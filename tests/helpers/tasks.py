@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -16,6 +17,7 @@ import tasks.clock
 from detective_rollout.clocks import InstantClock
 from detective_rollout.emulator import Fleet, load_scenario
 from tasks.settings import Settings
+from tasks.validate_input import validate_input
 
 ADMIN = "111111111111"
 REPORTS, INPUTS = "reports", "inputs"
@@ -31,6 +33,16 @@ def moto_s3() -> Iterator[Any]:
         client.create_bucket(Bucket=REPORTS)
         client.create_bucket(Bucket=INPUTS)
         yield client
+
+
+def validate(aws: Any, event_input: Any, execution: str = "run-1") -> dict[str, Any]:
+    """ValidateInput's pure function with the deployment's SETTINGS at NOW."""
+    return dict(validate_input(aws, SETTINGS, event_input, execution, NOW))
+
+
+def stored_plan(s3: Any, output: dict[str, Any]) -> dict[str, Any]:
+    """The Plan a validation state wrote (its ``request_key``), as stored."""
+    return dict(json.loads(s3.get_object(Bucket=REPORTS, Key=output["request_key"])["Body"].read()))
 
 
 def put_csv(s3: Any, data: bytes, key: str = "accounts.csv") -> str:
