@@ -16,10 +16,12 @@ import pytest
 
 from detective_rollout.emulator import Fleet, netguard
 from tasks.aws import Aws
+from tests.helpers.botocore_loader import share_botocore_loader
 from tests.helpers.tasks import administrator_fleet, fleet_for_tasks, moto_s3
 from tests.helpers.workflow import Runner, run_enable
 
 netguard.install()
+share_botocore_loader()
 
 
 @pytest.fixture
