@@ -21,10 +21,10 @@ window ends (tasks/accept_pending_roles.py says why the wait is not a Retry here
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tasks import clock, errors, settings
 from tasks.aws import Aws, default_aws, member_role_arn
@@ -33,10 +33,9 @@ from tasks.contracts import BatchInput, BatchOutput
 from tasks.detective import chunks, get_members
 from tasks.fanout import fan_out
 from tasks.log import keys, logger
-from tasks.member import MemberRecord, Target, accept_in_region, has_guardduty
+from tasks.member import AccountResult, MemberRecord, Target, accept_in_region, document, has_guardduty
 from tasks.organizations import closed_state
 from tasks.plan import Account, Plan
-from tasks.report import flat
 from tasks.targets import read_batch
 from tasks.workstore import WorkStore
 
@@ -62,10 +61,10 @@ def accept_batch(
     role_name: str,
     external_id: str | None,
     now: datetime,
-    previous: dict[str, dict[str, Any]] | None = None,
-) -> tuple[dict[str, dict[str, Any]], str | None]:
+    previous: Mapping[str, AccountResult] | None = None,
+) -> tuple[dict[str, AccountResult], str | None]:
     """Records by account id (``{"regions": {region: MemberRecord}}``) and when to retry pending ones."""
-    results: dict[str, dict[str, Any]] = dict(previous or {})
+    results: dict[str, AccountResult] = dict(previous or {})
     todo = [a for a in accounts if _needs_work(results.get(a.account_id), targets.get(a.account_id))]
     deadline = plan.options.get("access_denied_deadline")
     # Retry only while a whole interval still fits before the deadline: every retry then moves
@@ -104,7 +103,7 @@ def accept_batch(
     if not plan.dry_run:
         records = _explain_disabled(admin, pairs, records)
     for (account_id, _, target), record in zip(pairs, records, strict=True):
-        results[account_id]["regions"][target.region] = flat(record)
+        results[account_id]["regions"][target.region] = document(record)
     pending = any(
         rec["outcome"] == "PENDING_ACCESS" for res in results.values() for rec in res.get("regions", {}).values()
     )
@@ -167,7 +166,7 @@ def _explain_disabled(admin: Aws, pairs: list[Pair], records: list[MemberRecord]
     return out
 
 
-def _needs_work(previous: dict[str, Any] | None, targets: list[Target] | None) -> bool:
+def _needs_work(previous: AccountResult | None, targets: list[Target] | None) -> bool:
     if not targets:
         return False
     if previous is None:
@@ -177,11 +176,11 @@ def _needs_work(previous: dict[str, Any] | None, targets: list[Target] | None) -
 
 def _role_failure(
     targets: Iterable[Target], exc: errors.RolloutError, outcome: str | None, why: str = ""
-) -> dict[str, Any]:
+) -> AccountResult:
     if outcome is None:
         outcome = role_failure_outcome(exc)
     detail = f"{why}AssumeRole failed: {exc.message}"
-    return {"regions": {t.region: flat(MemberRecord(outcome, False, None, detail)) for t in targets}}
+    return {"regions": {t.region: document(MemberRecord(outcome, False, None, detail)) for t in targets}}
 
 
 def lambda_handler(event: BatchInput, context: LambdaContext) -> BatchOutput:

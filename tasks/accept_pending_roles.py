@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tasks import clock, settings
 from tasks.accept_invitations import accept_batch
@@ -27,7 +27,7 @@ from tasks.batch import outcome_counts
 from tasks.contracts import BatchResult, PendingRolesInput, PendingRolesOutput
 from tasks.fanout import all_or_raise, fan_out
 from tasks.log import keys, logger
-from tasks.member import Target
+from tasks.member import AccountResult, Target
 from tasks.plan import Account, Plan
 from tasks.targets import read_batch
 from tasks.workstore import WorkStore
@@ -35,7 +35,7 @@ from tasks.workstore import WorkStore
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
-Loaded = tuple[int, Plan, tuple[Account, ...], dict[str, list[Target]], dict[str, dict[str, Any]]]
+Loaded = tuple[int, Plan, tuple[Account, ...], dict[str, list[Target]], dict[str, AccountResult]]
 
 
 def pending_batches(batches: Iterable[BatchResult]) -> list[int]:
@@ -43,7 +43,7 @@ def pending_batches(batches: Iterable[BatchResult]) -> list[int]:
     return [int(b["batch"]) for b in batches if (b.get("counts") or {}).get("PENDING_ACCESS")]
 
 
-def _still_pending(records: Mapping[str, Mapping[str, Any]]) -> bool:
+def _still_pending(records: Mapping[str, AccountResult]) -> bool:
     regions = (r for record in records.values() for r in record.get("regions", {}).values())
     return any(r.get("outcome") == "PENDING_ACCESS" for r in regions)
 

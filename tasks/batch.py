@@ -6,18 +6,18 @@ whatever goes wrong for one account becomes that account's record, never the bat
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any
 
 from tasks import errors
 from tasks.log import keys, logger
+from tasks.member import AccountResult
 from tasks.plan import Account
 
 #: Accounts handled at once inside one task invocation.
 MAX_THREADS = 10
 
-AccountResult = tuple[str, dict[str, Any]]
+AccountWork = tuple[str, AccountResult]
 
 
 def error_outcome(exc: errors.RolloutError) -> str:
@@ -29,10 +29,10 @@ def role_failure_outcome(exc: errors.RolloutError) -> str:
     return "ACCESS_DENIED" if isinstance(exc, errors.AccessDenied) else error_outcome(exc)
 
 
-def run_isolated(work: Callable[[Account], AccountResult], accounts: Iterable[Account]) -> dict[str, dict[str, Any]]:
+def run_isolated(work: Callable[[Account], AccountWork], accounts: Iterable[Account]) -> dict[str, AccountResult]:
     """Run ``work`` for each account concurrently; an unexpected exception becomes that account's ``error``."""
 
-    def isolated(account: Account) -> AccountResult:
+    def isolated(account: Account) -> AccountWork:
         try:
             return work(account)
         except Exception as exc:  # noqa: BLE001 - one account's bug must not lose the batch
@@ -44,7 +44,7 @@ def run_isolated(work: Callable[[Account], AccountResult], accounts: Iterable[Ac
         return dict(pool.map(isolated, todo))
 
 
-def outcome_counts(results: dict[str, dict[str, Any]]) -> dict[str, int]:
+def outcome_counts(results: Mapping[str, AccountResult]) -> dict[str, int]:
     """How many account-Regions ended with each outcome (an account-level error counts once as ERROR)."""
     counts: dict[str, int] = {}
     for result in results.values():

@@ -14,10 +14,9 @@ cheap, so every Region is simply checked again).
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tasks import clock, errors
 from tasks.aws import default_aws, translate_errors
@@ -29,6 +28,7 @@ from tasks.region_outcomes import Outcome, failed, retried
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
     from types_boto3_guardduty import GuardDutyClient
+    from types_boto3_guardduty.type_defs import GetDetectorResponseTypeDef
 
 #: Clock skew tolerated at the gate, so a Wait that ends "exactly" at qualifies_at never loops.
 GATE_TOLERANCE = timedelta(seconds=60)
@@ -89,7 +89,7 @@ def check_guard_duty(
     )
 
 
-def _created_at(detector: Mapping[str, Any]) -> datetime:
+def _created_at(detector: GetDetectorResponseTypeDef) -> datetime:
     value = detector["CreatedAt"]
     return value if isinstance(value, datetime) else clock.parse_iso(str(value))
 

@@ -23,6 +23,7 @@ from typing import Any
 
 from tasks.delete_graph import GRAPHS, GraphRecord, unplanned_members
 from tasks.disassociate_memberships import PROBLEMS, result_name
+from tasks.member import AccountResult, RecordDocument
 from tasks.plan import Plan
 from tasks.remove_members import REMOVED, REMOVING, RemoveEntry
 from tasks.report import RegionRow, Row, short
@@ -37,7 +38,7 @@ class Evidence:
 
     regions: dict[str, dict[str, Any]]  # region -> RemoveMembers outcome
     removed: dict[str, RemoveEntry] = field(default_factory=dict)  # region -> remove.json entry
-    member_side: dict[str, dict[str, Any]] = field(default_factory=dict)  # account -> disassociate result
+    member_side: dict[str, AccountResult] = field(default_factory=dict)  # account -> disassociate result
     failed_batches: dict[int, str] = field(default_factory=dict)  # batch -> error cause
     graphs: dict[str, GraphRecord] = field(default_factory=dict)  # region -> graph.json record
     failed_graphs: dict[str, str] = field(default_factory=dict)  # region -> error cause
@@ -106,7 +107,7 @@ def _admin_record(evidence: Evidence, account_id: str, region: str) -> dict[str,
     return {"outcome": "FAILED", "prior_status": None, "changed": False, "reason": "ERROR", "detail": detail}
 
 
-def _member_record(evidence: Evidence, plan: Plan, account_id: str, region: str, batch: int) -> dict[str, Any] | None:
+def _member_record(evidence: Evidence, plan: Plan, account_id: str, region: str, batch: int) -> RecordDocument | None:
     """DisassociateMemberships' record of the pair (None when the member side was not asked for)."""
     if not plan.options.get("disassociate_in_member") or region in plan.admin_disabled_regions:
         return None
@@ -117,8 +118,7 @@ def _member_record(evidence: Evidence, plan: Plan, account_id: str, region: str,
         return {"outcome": "ERROR", "detail": detail}
     if "error" in result:
         return {"outcome": "ERROR", "detail": result["error"]}
-    record: dict[str, Any] | None = (result.get("regions") or {}).get(region)
-    return record
+    return (result.get("regions") or {}).get(region)
 
 
 def classify(evidence: Evidence, plan: Plan, account_id: str, region: str, batch: int) -> Row:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tasks.member import AccountResult, RecordDocument
 from tasks.plan import Plan
 from tasks.report import RegionRow, Row, short
 
@@ -33,7 +34,7 @@ class Evidence:
 
     regions: dict[str, dict[str, Any]]
     invites: dict[str, dict[str, Any]] = field(default_factory=dict)  # region -> invite document
-    accepts: dict[str, dict[str, Any]] = field(default_factory=dict)  # account -> accept result
+    accepts: dict[str, AccountResult] = field(default_factory=dict)  # account -> accept result
     failed_batches: dict[int, str] = field(default_factory=dict)  # batch -> error cause
     verified: dict[str, dict[str, Any]] = field(default_factory=dict)  # region -> verify document
     unverified: dict[str, str] = field(default_factory=dict)  # region -> why VerifyMembers failed
@@ -85,7 +86,7 @@ def classify(evidence: Evidence, plan: Plan, account_id: str, region: str, batch
     if outcome.get("status") != "READY":
         return Row(account_id, region, "FAILED", None, "ERROR", short(_region_detail(outcome, {})), False)
     invite = ((evidence.invites.get(region) or {}).get("members") or {}).get(account_id)
-    accept = ((evidence.accepts.get(account_id) or {}).get("regions") or {}).get(region) or {}
+    accept: RecordDocument = ((evidence.accepts.get(account_id) or {}).get("regions") or {}).get(region) or {}
     if invite is None:
         return Row(account_id, region, "FAILED", None, "ERROR", "InviteMembers recorded nothing for it", False)
     changed = wrote(invite, accept, None)
@@ -117,7 +118,7 @@ def classify(evidence: Evidence, plan: Plan, account_id: str, region: str, batch
     )
 
 
-def wrote(invite: dict[str, Any], accept: dict[str, Any], status: str | None) -> bool:
+def wrote(invite: dict[str, Any], accept: RecordDocument, status: str | None) -> bool:
     """A row's ``changed``: this execution changed the pair's membership.
 
     It did when it created the member (CreateMembers), re-created it with a new email (DeleteMembers
@@ -131,7 +132,7 @@ def wrote(invite: dict[str, Any], accept: dict[str, Any], status: str | None) ->
     return invite.get("action") == "start_monitoring" and not invite.get("error") and status == "ENABLED"
 
 
-def _planned(account_id: str, region: str, invite: dict[str, Any], accept: dict[str, Any]) -> Row:
+def _planned(account_id: str, region: str, invite: dict[str, Any], accept: RecordDocument) -> Row:
     """A dry run's row: PLANNED, with the ``reason`` the run's row would have and ``detail`` saying what it would do.
 
     The prediction follows the run's own rules (tasks.targets.member_side says which members the
@@ -151,7 +152,7 @@ def _planned(account_id: str, region: str, invite: dict[str, Any], accept: dict[
     return Row(account_id, region, "PLANNED", invite.get("prior_status"), reason, short(detail), False)
 
 
-def planned_reason(invite: dict[str, Any], accept: dict[str, Any]) -> str | None:
+def planned_reason(invite: dict[str, Any], accept: RecordDocument) -> str | None:
     """The reason the run's row would have (None: ENABLED by this run)."""
     action, prior = invite.get("action"), invite.get("prior_status")
     if invite.get("error"):
@@ -185,7 +186,7 @@ def _by_status(
     status: str | None,
     member: dict[str, Any],
     invite: dict[str, Any],
-    accept: dict[str, Any],
+    accept: RecordDocument,
     changed: bool,
     batch_error: str | None,
 ) -> Row:

@@ -16,9 +16,7 @@ reported, never fatal: the administrator-side removal stands.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import asdict
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tasks import errors, settings
 from tasks.aws import Aws, default_aws, member_role_arn
@@ -26,13 +24,14 @@ from tasks.batch import outcome_counts, role_failure_outcome, run_isolated
 from tasks.contracts import BatchInput, BatchOutput
 from tasks.detective import disassociate_membership, list_invitations, reject_invitation
 from tasks.log import keys, logger
-from tasks.member import MemberRecord
+from tasks.member import AccountResult, MemberRecord, document
 from tasks.plan import Account, Plan
 from tasks.workstore import WorkStore
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
     from types_boto3_detective import DetectiveClient
+    from types_boto3_detective.type_defs import MemberDetailTypeDef
 
 WORKFLOW = "disable"
 #: Member-side outcomes that leave something undone (the report shows them as MEMBER_<outcome>).
@@ -69,12 +68,12 @@ def leave_in_region(member: Aws, region: str, admin_account_id: str, dry_run: bo
     return next((r for r in results if r.changed), results[0])
 
 
-def _graph_owner(invitation: Mapping[str, Any]) -> str:
+def _graph_owner(invitation: MemberDetailTypeDef) -> str:
     arn = str(invitation.get("GraphArn") or "")
     return str(invitation.get("AdministratorId") or (arn.split(":")[4] if arn.count(":") >= 5 else ""))
 
 
-def _leave(detective: DetectiveClient, invitation: Mapping[str, Any]) -> MemberRecord:
+def _leave(detective: DetectiveClient, invitation: MemberDetailTypeDef) -> MemberRecord:
     graph_arn, status = str(invitation["GraphArn"]), invitation.get("Status")
     if status not in ("ENABLED", "INVITED"):
         return MemberRecord(
@@ -92,10 +91,10 @@ def _leave(detective: DetectiveClient, invitation: Mapping[str, Any]) -> MemberR
 
 def disassociate_batch(
     admin: Aws, plan: Plan, accounts: tuple[Account, ...], role_name: str, external_id: str | None
-) -> dict[str, dict[str, Any]]:
+) -> dict[str, AccountResult]:
     """Records by account id: ``{"regions": {region: MemberRecord}}`` or ``{"error": ...}``."""
 
-    def work(account: Account) -> tuple[str, dict[str, Any]]:
+    def work(account: Account) -> tuple[str, AccountResult]:
         regions = [r for r in account.regions if r not in plan.admin_disabled_regions]
         if not regions:
             return account.account_id, {"regions": {}}
@@ -105,8 +104,8 @@ def disassociate_batch(
             )
         except errors.RolloutError as exc:
             failed = MemberRecord(role_failure_outcome(exc), False, None, f"AssumeRole failed: {exc.message}")
-            return account.account_id, {"regions": dict.fromkeys(regions, asdict(failed))}
-        records = {r: asdict(leave_in_region(member, r, plan.admin_account_id, plan.dry_run)) for r in regions}
+            return account.account_id, {"regions": dict.fromkeys(regions, document(failed))}
+        records = {r: document(leave_in_region(member, r, plan.admin_account_id, plan.dry_run)) for r in regions}
         return account.account_id, {"regions": records}
 
     return run_isolated(work, accounts)

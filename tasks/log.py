@@ -13,14 +13,14 @@ from __future__ import annotations
 import json
 import logging
 import sys
-from typing import Any, TextIO
+from typing import TextIO
 
 from aws_lambda_powertools import Logger
 
 from tasks.masking import mask_emails, mask_tree
 
 
-def _masked_json(record: dict[str, Any]) -> str:
+def _masked_json(record: dict[str, object]) -> str:
     return json.dumps(mask_tree(record), default=lambda o: mask_emails(str(o)), separators=(",", ":"))
 
 

@@ -14,7 +14,6 @@ so an error message built from masked values keeps their first characters.
 from __future__ import annotations
 
 import re
-from typing import Any
 
 _DOMAIN = r"[^\s'\",;<>()\[\]{}\\@]*"
 _ADDRESS = re.compile(rf'(?:"(?:[^"\\\n]|\\.)*"|\S+)@({_DOMAIN})')
@@ -45,7 +44,7 @@ def _mask_match(match: re.Match[str]) -> str:
     return f"{run[:1]}***@{match.group(1)}"
 
 
-def mask_tree(value: Any) -> Any:
+def mask_tree(value: object) -> object:
     """A JSON-like value with every string in it (dict keys too) masked, for a log line or a message."""
     if isinstance(value, str):
         return mask_emails(value)

@@ -16,11 +16,17 @@ managed key, which EventBridge cannot publish with (docs/deploy.md, "Failure ale
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from tasks.aws import default_aws
 from tasks.log import logger
 from tasks.triggers.common import TriggerError, detail, required_env
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
+    from types_boto3_sns import SNSClient
+    from types_boto3_stepfunctions import SFNClient
+    from types_boto3_stepfunctions.type_defs import DescribeExecutionOutputTypeDef
 
 #: Fail states reached after WriteReport and PublishSummary: the report and its summary already said it.
 ANNOUNCED_ERRORS = frozenset({"RolloutIncomplete", "OffboardingIncomplete"})
@@ -45,7 +51,7 @@ def console_link(execution_arn: str) -> str:
     return f"https://{region}.console.aws.amazon.com/states/home?region={region}#/v2/executions/details/{execution_arn}"
 
 
-def alert_message(execution: dict[str, Any]) -> tuple[str, str]:
+def alert_message(execution: DescribeExecutionOutputTypeDef) -> tuple[str, str]:
     """(subject, message) for an execution that ended without its report. The input is never included."""
     arn = str(execution["executionArn"])
     machine = str(execution.get("stateMachineArn", "")).rsplit(":", 1)[-1]
@@ -68,7 +74,7 @@ def alert_message(execution: dict[str, Any]) -> tuple[str, str]:
     return subject, message
 
 
-def alert_for_event(event: dict[str, Any], *, sfn: Any, sns: Any, topic_arn: str) -> Alert:
+def alert_for_event(event: dict[str, Any], *, sfn: SFNClient, sns: SNSClient, topic_arn: str) -> Alert:
     """Publish the alert unless the execution's end was already announced with its report."""
     info = detail(event)
     arn = info.get("executionArn")
@@ -84,7 +90,7 @@ def alert_for_event(event: dict[str, Any], *, sfn: Any, sns: Any, topic_arn: str
     return Alert("PUBLISHED", arn, str(execution.get("error") or execution.get("status")))
 
 
-def lambda_handler(event: dict[str, Any], context: Any) -> dict[str, str]:
+def lambda_handler(event: dict[str, Any], context: LambdaContext) -> dict[str, str]:
     """EventBridge target; an error here is retried twice, then the event itself goes to the topic."""
     topic_arn = required_env("RESULTS_TOPIC_ARN")
     aws = default_aws()
