@@ -47,6 +47,7 @@ def test_lifecycle_expires_work_and_keeps_reports(template: dict[str, Any]) -> N
     assert reports["ExpirationInDays"] == {"Ref": "ReportRetentionDays"}
     assert template["Parameters"]["ReportRetentionDays"]["Default"] > 14
     assert reports["Transitions"][0]["StorageClass"] == "STANDARD_IA"
+    assert rules["coverage/"]["ExpirationInDays"] == {"Ref": "ReportRetentionDays"}  # the daily coverage pages
     assert all(r["Status"] == "Enabled" for r in _bucket(template)["LifecycleConfiguration"]["Rules"])
 
 
