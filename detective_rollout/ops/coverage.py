@@ -15,7 +15,7 @@ import json
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from detective_rollout.ops.exits import EXIT_FAILED_ROWS, EXIT_OK, fail, fail_invalid
+from detective_rollout.ops.exits import EXIT_ERROR, EXIT_FAILED_ROWS, EXIT_OK, fail, fail_invalid
 from detective_rollout.ops.formats import emit
 from detective_rollout.ops.inputs import parse_regions, read_accounts_file
 from tasks import errors
@@ -148,9 +148,10 @@ def run_coverage(compute: Callable[[], dict[str, Any]], fmt: str, output: str | 
     except errors.InvalidInput as exc:
         fail_invalid(str(exc))
     except errors.RolloutError as exc:
-        cause = exc.__cause__
-        if cause is not None:
-            raise cause from None  # botocore's own error: handles_errors words it with its exit code
-        fail(str(exc), 1)
+        from botocore.exceptions import BotoCoreError, ClientError
+
+        if isinstance(exc.__cause__, ClientError | BotoCoreError):
+            raise exc.__cause__ from None  # botocore's own error: handles_errors words it with its exit code
+        fail(f"AWS: {exc}", EXIT_ERROR)
     emit(FORMATS[fmt](document), output, f"{fmt} coverage")
     return EXIT_OK if is_covered(document) else EXIT_FAILED_ROWS

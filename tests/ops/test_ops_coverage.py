@@ -6,12 +6,18 @@ import json
 from pathlib import Path
 from typing import Any
 
+import pytest
+from botocore.exceptions import ClientError
+
 from detective_rollout.clocks import Clock
 from detective_rollout.ops.factory import Factory
+from tasks import errors
+from tasks.aws import translate_errors
 from tasks.coverage import READ_OPERATIONS
 from tests.helpers.ops import EMAILS, FAULTY, HEALTHY, REGIONS, Cli, make_cli, no_sleep, write_scenario
 
 UNREGISTERED = "555555555555"
+DENIED: Any = {"Error": {"Code": "AccessDeniedException", "Message": "not allowed"}}
 
 
 class RecordingFactory(Factory):
@@ -116,3 +122,28 @@ def test_with_a_state_dir_coverage_sees_what_an_earlier_local_run_did(tmp_path: 
     after = cli("coverage", "--local", scenario, "--state-dir", state, "--format", "json")
     assert after.exit_code == 0, after.output + after.stderr
     assert json.loads(after.output)["summary"] == {"total": 6, "COVERED": 6, "NOT_COVERED": 0, "UNLISTED": 0}
+
+
+def _denied() -> None:
+    with translate_errors():  # as the task code's calls raise it: the task error, from botocore's
+        raise ClientError(DENIED, "ListMembers")
+
+
+def _throttled() -> None:
+    raise errors.Throttled("ListMembers: throttled")
+
+
+@pytest.mark.parametrize(
+    ("raises", "line"),
+    [
+        (_denied, "error: AWS: An error occurred (AccessDeniedException) when calling the ListMembers operation"),
+        (_throttled, "error: AWS: ListMembers: throttled"),
+    ],
+)
+def test_an_aws_error_while_reading_exits_1_in_one_line(
+    tmp_path: Path, cli: Cli, monkeypatch: pytest.MonkeyPatch, raises: Any, line: str
+) -> None:
+    monkeypatch.setattr("detective_rollout.ops.coverage.compute_coverage", lambda *_args: raises())
+    result = cli("coverage", "--local", drifted(tmp_path))
+    assert result.exit_code == 1 and result.stdout == ""
+    assert result.stderr.splitlines() == [result.stderr.strip()] and result.stderr.startswith(line)

@@ -11,6 +11,7 @@ from tasks import errors
 from tasks.actions import COVERAGE_ACTIONS, COVERED_ACTION
 from tasks.aws import Aws
 from tasks.coverage import READ_OPERATIONS, Listed, compute_coverage, is_covered, parse_account_list
+from tasks.coverage_page import COLORS, render_coverage_html
 from tests.helpers.tasks import ADMIN, NOW, administrator_fleet, fleet_for_tasks
 
 #: account -> (status in us-east-1's graph, or None, the reason its row must have)
@@ -140,8 +141,6 @@ def test_the_list_keeps_ids_and_emails_in_order_and_names_a_bad_row() -> None:
 
 
 def test_the_page_escapes_every_value_and_colours_each_pair_by_state() -> None:
-    from tasks.coverage_page import COLORS, render_coverage_html
-
     hostile = "<script>alert(1)</script>"
     row = {"account_id": hostile, "region": "us-east-1", "state": "NOT_COVERED", "reason": "INVITED", "since": hostile}
     document = {
