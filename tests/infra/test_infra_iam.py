@@ -83,7 +83,7 @@ def test_functions_use_inline_statements_only(template: dict[str, Any]) -> None:
 def test_roles_attach_only_basic_managed_policies(template: dict[str, Any]) -> None:
     for name, role in resources(template, "AWS::IAM::Role").items():
         for arn in role["Properties"].get("ManagedPolicyArns", []):
-            if arn == {"Ref": "OperatorPolicy"}:
+            if arn in ({"Ref": "OperatorPolicy"}, {"Ref": "CoveragePolicy"}):
                 continue
             assert arn["Fn::Sub"].rsplit("/", 1)[-1] in ALLOWED_MANAGED_POLICIES, f"{name}: {arn}"
 
@@ -183,6 +183,15 @@ def test_operator_policy(template: dict[str, Any]) -> None:
         "s3:GetObject",
     } <= actions
     assert not any(r == "*" for s in statements for r in s.resources)
+
+
+def test_coverage_policy_grants_the_coverage_commands_reads_only(template: dict[str, Any]) -> None:
+    statements = [s for s in _all_statements(template) if s.owner == "CoveragePolicy"]
+    granted = {a: s.resources for s in statements for a in s.actions}
+    assert set(granted) == {"detective:ListMembers", "detective:ListGraphs", "account:ListRegions", "s3:GetObject"}
+    assert granted["s3:GetObject"] == [{"Fn::Sub": "${ReportBucket.Arn}/coverage/*"}]
+    role = resources(template, "AWS::IAM::Role")["OperatorRole"]["Properties"]
+    assert role["ManagedPolicyArns"] == [{"Ref": "OperatorPolicy"}, {"Ref": "CoveragePolicy"}]
 
 
 def test_member_role_trust_is_pinned(member_role: dict[str, Any], template: dict[str, Any]) -> None:
