@@ -12,6 +12,7 @@ import textwrap
 from typing import Any
 
 from tasks.actions import actions_of, describe
+from tasks.report import age_hours
 
 #: Beyond this many rows, the table lists only the rows that need attention.
 FULL_TABLE_ROWS = 100
@@ -64,11 +65,6 @@ def _cut(line: str, width: int) -> str:
 
 def _cell(value: Any) -> str:
     return "" if value is None else str(value)
-
-
-def age_hours(value: Any) -> str:
-    """A GuardDuty age as shown everywhere: hours with one decimal (the report keeps two)."""
-    return f"{value:.1f}" if isinstance(value, int | float) and not isinstance(value, bool) else _cell(value)
 
 
 #: Rows that need no attention, per workflow: in a long table only the others are listed.

@@ -185,6 +185,7 @@ class ReportOutput(TypedDict):
     summary: dict[str, int]
     report_bucket: str
     report_key: str
+    report_html_key: str  # the report's HTML page, next to the JSON
     failed: bool
     summary_json: str
     message: str

@@ -60,6 +60,13 @@ def flat(record: object) -> dict[str, Any]:
     return dict(vars(record))
 
 
+def age_hours(value: Any) -> str:
+    """A GuardDuty age as shown everywhere (table, HTML page): hours with one decimal (the report keeps two)."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return f"{value:.1f}"
+    return "" if value is None else str(value)
+
+
 def summarize(rows: list[Row]) -> dict[str, int]:
     counts = Counter(r.status for r in rows)
     return {"total": len(rows), **dict(sorted(counts.items()))}
@@ -81,25 +88,31 @@ def document(plan: Plan, finished_at: str, regions: list[RegionRow], rows: list[
     }
 
 
-def outcome(report: dict[str, Any], bucket: str, key: str) -> ReportOutput:
-    """The WriteReport state's output: what Notify publishes and the final Choice decides on."""
+def outcome(report: dict[str, Any], bucket: str, key: str, page_key: str) -> ReportOutput:
+    """The WriteReport state's output: what Notify publishes and the final Choice decides on.
+
+    The notification names both objects: the report JSON (``key``) and its HTML page (``page_key``).
+    """
     summary = report["summary"]
     counts = ", ".join(f"{v} {k}" for k, v in summary.items() if k != "total")
     verb = "rollout" if report["workflow"] == "enable" else "offboarding"
     message = (
         f"Detective {verb} {report['execution']}: {summary['total']} account-Regions ({counts}).\n"
-        f"Report: s3://{bucket}/{key}"
+        f"Report: s3://{bucket}/{key}\n"
+        f"Page: s3://{bucket}/{page_key}"
     )
     detail = {
         "workflow": report["workflow"],
         "execution": report["execution"],
         "summary": summary,
         "report": f"s3://{bucket}/{key}",
+        "report_html": f"s3://{bucket}/{page_key}",
     }
     return {
         "summary": summary,
         "report_bucket": bucket,
         "report_key": key,
+        "report_html_key": page_key,
         "failed": summary.get("FAILED", 0) > 0,
         "summary_json": json.dumps(summary, separators=(",", ":")),
         "message": message,

@@ -27,6 +27,11 @@ def report_key(workflow: str, execution: str) -> str:
     return f"reports/{workflow}/{execution}.json"
 
 
+def report_page_key(workflow: str, execution: str) -> str:
+    """The report's HTML page, next to its JSON."""
+    return f"reports/{workflow}/{execution}.html"
+
+
 class WorkStore:
     """JSON documents under one execution's prefix in the report bucket."""
 
@@ -49,6 +54,11 @@ class WorkStore:
         body = json.dumps(document, separators=(",", ":"), sort_keys=True).encode()
         with translate_errors():
             self._s3.put_object(Bucket=self.bucket, Key=key, Body=body, ContentType="application/json")
+
+    def put_page(self, key: str, html: str) -> None:
+        """An HTML page (UTF-8), served as such when opened from the bucket."""
+        with translate_errors():
+            self._s3.put_object(Bucket=self.bucket, Key=key, Body=html.encode(), ContentType="text/html; charset=utf-8")
 
     def get(self, name: str) -> Any:
         document = self.find(name)

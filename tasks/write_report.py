@@ -1,4 +1,4 @@
-"""State ``WriteReport``: assemble and store the report of an execution; say whether it failed.
+"""State ``WriteReport``: assemble and store the report of an execution (JSON and its HTML page); say whether it failed.
 
 Every requested account x Region gets exactly one row, whatever happened to the states before:
 a Region, batch or verification that failed is reflected in its rows, never dropped.
@@ -19,9 +19,10 @@ from tasks.plan import Plan
 from tasks.region_outcomes import complete
 from tasks.replay import merge_replayed
 from tasks.report import RegionRow, Row, document, outcome
+from tasks.report_page import render_html
 from tasks.targets import INVITED
 from tasks.verify_members import VERIFIED
-from tasks.workstore import WorkStore, report_key
+from tasks.workstore import WorkStore, report_key, report_page_key
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -94,7 +95,9 @@ def write_report(s3: S3Client, bucket: str, store: WorkStore, plan: Plan, event:
     report = document(plan, clock.iso(clock.now()), regions, rows)
     key = report_key(plan.workflow, plan.execution)
     store.put_key(key, report)
-    result = outcome(report, bucket, key)
+    page_key = report_page_key(plan.workflow, plan.execution)
+    store.put_page(page_key, render_html(report))  # the same page as `report --format html`
+    result = outcome(report, bucket, key, page_key)
     if any(r.get("status") == "FAILED" for r in regions):
         result["failed"] = True  # a Region-level failure without a FAILED row (disable: a graph not deleted)
     return result

@@ -11,9 +11,9 @@ from typing import Any
 
 import click
 
-from detective_rollout.ops.html import render_html
 from detective_rollout.render import render_report
 from tasks.actions import row_action
+from tasks.report_page import render_html
 
 #: The report's row fields, in contract order: the CSV columns before ``action``.
 ROW_FIELDS = ("account_id", "region", "status", "member_status", "reason", "detail", "changed")

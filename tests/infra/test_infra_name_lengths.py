@@ -28,6 +28,7 @@ LIMITS: dict[tuple[str, str], tuple[int, str]] = {
     ("AWS::SNS::Topic", "TopicName"): (256, r"[\w-]+"),  # CreateTopic
     ("AWS::SQS::Queue", "QueueName"): (80, r"[\w-]+"),  # CreateQueue
     ("AWS::S3::Bucket", "BucketName"): (63, r"[a-z0-9.-]+"),  # bucket naming rules
+    ("AWS::Chatbot::SlackChannelConfiguration", "ConfigurationName"): (128, r"[A-Za-z0-9_-]+"),
 }
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from detective_rollout.ops.html import render_html
+from tasks.report_page import render_html
 from tests.helpers.ops import FAULTY, REGIONS, sample_report
 
 CHROMIUM = shutil.which("chromium")

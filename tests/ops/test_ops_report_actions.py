@@ -9,8 +9,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from detective_rollout.ops.html import render_html
 from tasks.actions import ACTIONS
+from tasks.report_page import render_html
 from tests.helpers.ops import FAULTY, Cli, sample_report
 
 ROLE_ARN = f"arn:aws:iam::{FAULTY}:role/DetectiveMemberRole"

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 
 from tasks.plan import Account, Plan
+from tasks.report_page import render_html
 from tasks.targets import INVITED
 from tasks.verify_members import VERIFIED
 from tasks.workstore import WorkStore, report_key
@@ -82,16 +83,36 @@ def test_a_failed_batch_and_a_failed_verification_are_kept_as_their_causes(store
     assert evidence.unverified == dict.fromkeys(REGIONS, "VerifyMembers failed: Throttled: Rate exceeded")
 
 
-def test_the_report_has_one_row_per_pair_and_is_stored_under_the_execution(store: WorkStore) -> None:
+def one_enabled_one_failed(store: WorkStore) -> tuple[Any, Any]:
+    """WriteReport over the member invited in both Regions and ENABLED in us-east-1 only: (output, stored report)."""
     store.put(INVITED, {"regions": {r: record(r, "INVITED", expect_invitation=True) for r in REGIONS}})
     store.put(VERIFIED, {"attempt": 1, "regions": {"us-east-1": record("us-east-1", "ENABLED")}})
     with task_clock():
         result = write_report(store._s3, REPORTS, store, PLAN, state())
     report = store.find_key(report_key("enable", "run-1"))
     assert report is not None
+    return result, report
+
+
+def test_the_report_has_one_row_per_pair_and_is_stored_under_the_execution(store: WorkStore) -> None:
+    result, report = one_enabled_one_failed(store)
     rows = {(r["account_id"], r["region"]): r for r in report["results"]}
     assert sorted(rows) == [(MEMBER, "eu-west-1"), (MEMBER, "us-east-1")]
     assert rows[(MEMBER, "us-east-1")]["status"] == "ENABLED"
     assert rows[(MEMBER, "eu-west-1")]["status"] == "FAILED"
     assert result["summary"] == report["summary"] and report["summary"]["total"] == 2
     assert result["failed"] is True
+
+
+def test_the_html_page_is_written_next_to_the_json_and_the_notification_names_both(store: WorkStore) -> None:
+    result, report = one_enabled_one_failed(store)
+    page = store._s3.get_object(Bucket=REPORTS, Key="reports/enable/run-1.html")
+
+    assert page["ContentType"] == "text/html; charset=utf-8"
+    assert page["Body"].read().decode() == render_html(report)  # the page `report --format html` shows
+    assert result["report_html_key"] == "reports/enable/run-1.html"
+    assert result["message"].splitlines()[-2:] == [
+        f"Report: s3://{REPORTS}/reports/enable/run-1.json",
+        f"Page: s3://{REPORTS}/reports/enable/run-1.html",
+    ]
+    assert result["event_detail"]["report_html"] == f"s3://{REPORTS}/reports/enable/run-1.html"

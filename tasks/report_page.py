@@ -1,5 +1,8 @@
 """The report as one self-contained HTML page: what a security lead opens from the bucket or a mail.
 
+WriteReport stores it next to the report JSON (``reports/<workflow>/<execution>.html``); the CLI's
+``report --format html`` renders the same page.
+
 No script, no external stylesheet, font or image: the page must render from a mail attachment or
 an S3 object without network access and without anything to trust. It shows first what to do (the
 report's ``actions``: one line per fix, with the accounts it concerns), then the summary counts,
@@ -12,9 +15,9 @@ from __future__ import annotations
 from html import escape
 from typing import Any
 
-from detective_rollout.render import age_hours
 from tasks.actions import actions_of, row_action
 from tasks.coverage_page import PAGE_CSS
+from tasks.report import age_hours
 
 COLORS = {
     "ENABLED": "#2e7d32",
