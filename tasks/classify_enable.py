@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from tasks.contracts import InviteDocument, RegionInvites, VerifiedMember, VerifiedRegion
 from tasks.member import AccountResult, RecordDocument
 from tasks.plan import Plan
 from tasks.report import RegionRow, Row, short
@@ -33,10 +34,10 @@ class Evidence:
     """Everything the run recorded, by Region and account."""
 
     regions: dict[str, dict[str, Any]]
-    invites: dict[str, dict[str, Any]] = field(default_factory=dict)  # region -> invite document
+    invites: dict[str, RegionInvites] = field(default_factory=dict)  # region -> invite document
     accepts: dict[str, AccountResult] = field(default_factory=dict)  # account -> accept result
     failed_batches: dict[int, str] = field(default_factory=dict)  # batch -> error cause
-    verified: dict[str, dict[str, Any]] = field(default_factory=dict)  # region -> verify document
+    verified: dict[str, VerifiedRegion] = field(default_factory=dict)  # region -> verify document
     unverified: dict[str, str] = field(default_factory=dict)  # region -> why VerifyMembers failed
     enabled_before: dict[str, set[str]] = field(default_factory=dict)  # region -> accounts ENABLED before the run
 
@@ -118,7 +119,7 @@ def classify(evidence: Evidence, plan: Plan, account_id: str, region: str, batch
     )
 
 
-def wrote(invite: dict[str, Any], accept: RecordDocument, status: str | None) -> bool:
+def wrote(invite: InviteDocument, accept: RecordDocument, status: str | None) -> bool:
     """A row's ``changed``: this execution changed the pair's membership.
 
     It did when it created the member (CreateMembers), re-created it with a new email (DeleteMembers
@@ -132,7 +133,7 @@ def wrote(invite: dict[str, Any], accept: RecordDocument, status: str | None) ->
     return invite.get("action") == "start_monitoring" and not invite.get("error") and status == "ENABLED"
 
 
-def _planned(account_id: str, region: str, invite: dict[str, Any], accept: RecordDocument) -> Row:
+def _planned(account_id: str, region: str, invite: InviteDocument, accept: RecordDocument) -> Row:
     """A dry run's row: PLANNED, with the ``reason`` the run's row would have and ``detail`` saying what it would do.
 
     The prediction follows the run's own rules (tasks.targets.member_side says which members the
@@ -152,7 +153,7 @@ def _planned(account_id: str, region: str, invite: dict[str, Any], accept: Recor
     return Row(account_id, region, "PLANNED", invite.get("prior_status"), reason, short(detail), False)
 
 
-def planned_reason(invite: dict[str, Any], accept: RecordDocument) -> str | None:
+def planned_reason(invite: InviteDocument, accept: RecordDocument) -> str | None:
     """The reason the run's row would have (None: ENABLED by this run)."""
     action, prior = invite.get("action"), invite.get("prior_status")
     if invite.get("error"):
@@ -184,8 +185,8 @@ def _by_status(
     account_id: str,
     region: str,
     status: str | None,
-    member: dict[str, Any],
-    invite: dict[str, Any],
+    member: VerifiedMember,
+    invite: InviteDocument,
     accept: RecordDocument,
     changed: bool,
     batch_error: str | None,

@@ -5,6 +5,10 @@ The ASL builds every task's input (``Parameters.Payload``) and picks from its ou
 state reads and the key the previous state wrote are the same name in one place. Field names
 are the ASL's JSONPaths (``$.run.regions`` is ``RunSummary["regions"]``).
 
+The work documents one state writes for later ones (``work/<workflow>/<execution>/...``) that
+more than one module reads are typed here too (:class:`InviteDocument`, :class:`VerifiedRegion`, ...);
+they are read back from JSON, so their readers treat a key that is not there as absent.
+
 ``$.run`` is the :class:`RunSummary` the validation states return: the small facts every later
 state and Choice needs (execution, Regions, batches, options). It is NOT the Plan: the Plan
 (``tasks.plan.Plan``, with every account) is stored once in the work store (``request.json``)
@@ -190,3 +194,54 @@ class ReportOutput(TypedDict):
     summary_json: str
     message: str
     event_detail: dict[str, Any]  # the summary event's Detail, an object
+
+
+class InviteDocument(TypedDict, total=False):
+    """One account's InviteMembers record in a Region (``invite.json``'s ``members``: an InviteRecord)."""
+
+    prior_status: str | None
+    action: str  # none | invite | repair | start_monitoring
+    member_status: str | None
+    expect_invitation: bool
+    changed: bool
+    error: str | None
+    detail: str | None
+    invited_at: str | None
+    disabled_reason: str | None
+
+
+class RegionInvites(TypedDict, total=False):
+    """A Region's entry of ``invite.json``: its graph and every requested account's record."""
+
+    region: str
+    graph_arn: str | None
+    members: dict[str, InviteDocument]
+
+
+class TargetGroup(TypedDict):
+    """Accounts requested in the same Regions, with the (lower-case) email each should have."""
+
+    regions: list[str]
+    emails: dict[str, str]
+
+
+class VerifyTargets(TypedDict):
+    """``verify-targets.json``: what VerifyMembers checks, written once by InviteMembers."""
+
+    groups: list[TargetGroup]
+
+
+class VerifiedMember(TypedDict, total=False):
+    """A member's final status as VerifyMembers read it (GetMembers)."""
+
+    status: str | None
+    disabled_reason: str | None
+    email_matches: bool
+
+
+class VerifiedRegion(TypedDict, total=False):
+    """A Region's entry of ``verify.json``: the attempt that read it and each member's status."""
+
+    region: str
+    attempt: int
+    members: dict[str, VerifiedMember]

@@ -21,14 +21,14 @@ enabled fleet, a replay of accounts invited long ago) does not wait at all.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tasks import clock, errors
 from tasks.aws import default_aws, translate_errors
-from tasks.contracts import InvitationsOutput, RegionsInput
+from tasks.contracts import InvitationsOutput, InviteDocument, RegionInvites, RegionsInput
 from tasks.detective import chunks, create_members, delete_members, get_members, list_members
 from tasks.fanout import all_or_raise, fan_out_within
 from tasks.log import keys, logger
@@ -61,6 +61,20 @@ class InviteRecord:
     #: The DisabledReason of a member found ACCEPTED_BUT_DISABLED (a dry run predicts from it).
     disabled_reason: str | None = None
 
+    def document(self) -> InviteDocument:
+        """The record as ``invite.json`` stores it (every field, as ``asdict`` would give it)."""
+        return {
+            "prior_status": self.prior_status,
+            "action": self.action,
+            "member_status": self.member_status,
+            "expect_invitation": self.expect_invitation,
+            "changed": self.changed,
+            "error": self.error,
+            "detail": self.detail,
+            "invited_at": self.invited_at,
+            "disabled_reason": self.disabled_reason,
+        }
+
 
 def error_reason(exc: errors.RolloutError) -> str:
     if isinstance(exc, errors.QuotaExceeded):
@@ -75,7 +89,7 @@ def _failed(prior: str | None, action: str, error: str, detail: str, changed: bo
     return InviteRecord(prior, action, prior, False, changed, error=error, detail=detail)
 
 
-def invited_at(member: Mapping[str, Any] | None) -> str | None:
+def invited_at(member: MemberDetailTypeDef | None) -> str | None:
     """The member's InvitedTime as ISO 8601 UTC (microseconds kept), None when absent."""
     moment = (member or {}).get("InvitedTime")
     if not isinstance(moment, datetime):
@@ -99,7 +113,7 @@ def invitations_visible_at(records: Iterable[InviteRecord], wait_seconds: int, n
     return clock.iso(moment)
 
 
-def _decide(account: Account, member: Mapping[str, Any] | None) -> str:
+def _decide(account: Account, member: MemberDetailTypeDef | None) -> str:
     if member is None:
         return "invite"
     status = member.get("Status")
@@ -294,7 +308,7 @@ def lambda_handler(event: RegionsInput, context: LambdaContext) -> InvitationsOu
     aws = default_aws()
     store = WorkStore.for_state(aws, event, "enable")
     plan = store.plan()
-    invites: dict[str, dict[str, Any]] = {}
+    invites: dict[str, RegionInvites] = {}
     by_region: dict[str, dict[str, InviteRecord]] = {}
 
     def invite(outcome: Outcome) -> Outcome:
@@ -306,7 +320,7 @@ def lambda_handler(event: RegionsInput, context: LambdaContext) -> InvitationsOu
         invites[region] = {
             "region": region,
             "graph_arn": graph_arn,
-            "members": {k: asdict(v) for k, v in records.items()},
+            "members": {k: v.document() for k, v in records.items()},
         }
         by_region[region] = records
         counts: dict[str, int] = {}

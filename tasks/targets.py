@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from tasks.contracts import InviteDocument, RegionInvites
 from tasks.fanout import all_or_raise, fan_out
 from tasks.member import Target
 from tasks.plan import Account, Plan
@@ -28,7 +29,7 @@ def slice_name(batch: int) -> str:
     return f"targets/{batch}.json"
 
 
-def targets_from_invites(plan: Plan, accounts: tuple[Account, ...], invites: Mapping[str, Any]) -> Targets:
+def targets_from_invites(plan: Plan, accounts: tuple[Account, ...], invites: Mapping[str, RegionInvites]) -> Targets:
     """Regions per account where the member side has work (:func:`member_side`).
 
     ``invites``: invite records (the Regions of ``invite.json``) by Region, for the Regions that are ready.
@@ -45,7 +46,7 @@ def targets_from_invites(plan: Plan, accounts: tuple[Account, ...], invites: Map
     return targets
 
 
-def member_side(record: Mapping[str, Any], dry_run: bool) -> bool:
+def member_side(record: InviteDocument, dry_run: bool) -> bool:
     """Whether the member account has work in this Region: an invitation to accept.
 
     A dry run checks exactly the accounts the run would work in - the ones it would invite or
@@ -58,7 +59,7 @@ def member_side(record: Mapping[str, Any], dry_run: bool) -> bool:
     return action in ("invite", "repair", "start_monitoring") or prior in ("INVITED", "VERIFICATION_IN_PROGRESS")
 
 
-def write_slices(store: WorkStore, plan: Plan, invites: Mapping[str, Any]) -> int:
+def write_slices(store: WorkStore, plan: Plan, invites: Mapping[str, RegionInvites]) -> int:
     """Write every batch's targets (an empty slice too: its absence would mean "not written")."""
 
     def write(index: int) -> None:

@@ -15,10 +15,17 @@ The attempt number is kept in the same document, so the call needs no counter in
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from tasks.aws import default_aws
-from tasks.contracts import RegionsInput, Verification, VerificationOutput
+from tasks.contracts import (
+    RegionsInput,
+    Verification,
+    VerificationOutput,
+    VerifiedMember,
+    VerifiedRegion,
+    VerifyTargets,
+)
 from tasks.detective import get_members
 from tasks.fanout import fan_out
 from tasks.log import keys, logger
@@ -37,7 +44,7 @@ VERIFIED = "verify.json"
 VERIFY_TARGETS = "verify-targets.json"
 
 
-def verify_targets(plan: Plan) -> dict[str, Any]:
+def verify_targets(plan: Plan) -> VerifyTargets:
     """The document VerifyMembers works from: each account's email, grouped by the Regions it was requested in."""
     groups: dict[tuple[str, ...], dict[str, str]] = {}
     for account in plan.accounts:
@@ -45,7 +52,7 @@ def verify_targets(plan: Plan) -> dict[str, Any]:
     return {"groups": [{"regions": list(regions), "emails": emails} for regions, emails in groups.items()]}
 
 
-def wanted_in(targets: Mapping[str, Any], region: str) -> dict[str, str]:
+def wanted_in(targets: VerifyTargets, region: str) -> dict[str, str]:
     """The accounts requested in ``region``, with the email each should have (lower case)."""
     wanted: dict[str, str] = {}
     for group in targets["groups"]:
@@ -56,7 +63,7 @@ def wanted_in(targets: Mapping[str, Any], region: str) -> dict[str, str]:
 
 def verify_members(
     detective: DetectiveClient, wanted: Mapping[str, str], graph_arn: str | None
-) -> dict[str, dict[str, Any]]:
+) -> dict[str, VerifiedMember]:
     """Member status by account id; accounts that are not members are absent.
 
     ``wanted``: the Region's requested accounts and the (lower-case) email each should have.
@@ -82,7 +89,7 @@ def lambda_handler(event: RegionsInput, context: LambdaContext) -> VerificationO
     targets = found[VERIFY_TARGETS] or store.get(VERIFY_TARGETS)  # get: raises naming the missing document
     previous = found[VERIFIED] or {}
     attempt = int(previous.get("attempt", 0)) + 1
-    records: dict[str, dict[str, Any]] = dict(previous.get("regions") or {})
+    records: dict[str, VerifiedRegion] = dict(previous.get("regions") or {})
     outcomes: list[Outcome] = event["regions"]
     ready = [o for o in outcomes if o.get("status") == "READY"]
 
