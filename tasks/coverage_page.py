@@ -29,6 +29,11 @@ def _e(value: Any) -> str:
     return escape("" if value is None else str(value), quote=True)
 
 
+def pairs(count: object) -> str:
+    """``1 pair`` / ``3 pairs``."""
+    return f"{count} pair{'' if count == 1 else 's'}"
+
+
 def _badges(summary: Mapping[str, Any]) -> str:
     badges = [f'<span class="badge" style="background:#455a64">total {_e(summary.get("total", 0))}</span>']
     badges += [
@@ -43,7 +48,7 @@ def _actions(actions: list[Mapping[str, Any]]) -> str:
         return "<h2>What to do</h2><p>Nothing: every listed account is covered and nothing is unlisted.</p>"
     items = "".join(
         f"<li><strong>{_e(a.get('state'))}{' / ' + _e(a['reason']) if a.get('reason') else ''}</strong>: "
-        f"{_e(a.get('action'))} ({_e(a.get('pairs'))} pairs) <code>{_e(', '.join(map(str, a.get('accounts', []))))}"
+        f"{_e(a.get('action'))} ({_e(pairs(a.get('pairs')))}) <code>{_e(', '.join(map(str, a.get('accounts', []))))}"
         "</code></li>"
         for a in actions
     )

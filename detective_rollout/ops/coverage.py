@@ -21,7 +21,7 @@ from detective_rollout.ops.inputs import parse_regions, read_accounts_file
 from tasks import errors
 from tasks.aws import Aws
 from tasks.coverage import Listed, compute_coverage, is_covered, parse_account_list, read_account_list
-from tasks.coverage_page import render_coverage_html
+from tasks.coverage_page import pairs, render_coverage_html
 from tasks.triggers.registry import REGISTRY_KEY
 
 #: The row fields in contract order (the CSV's columns and the table's).
@@ -62,7 +62,9 @@ def render_table(document: Mapping[str, Any]) -> str:
         lines += ["", *text_table(["ACCOUNT", "REGION", "STATE", "MEMBER STATUS", "REASON", "SINCE"], rows)]
     for action in document.get("actions", []):
         accounts = ", ".join(action["accounts"])
-        lines.append(f"{action['reason'] or action['state']}: {action['action']} ({action['pairs']} pairs): {accounts}")
+        lines.append(
+            f"{action['reason'] or action['state']}: {action['action']} ({pairs(action['pairs'])}): {accounts}"
+        )
     return "\n".join(lines) + "\n"
 
 
