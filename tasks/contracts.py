@@ -193,6 +193,7 @@ class ReportOutput(TypedDict):
     failed: bool
     summary_json: str
     message: str
+    sns_message: str  # PublishSummary's per-protocol message: ``message``, and for HTTPS (Chatbot) its custom format
     event_detail: dict[str, Any]  # the summary event's Detail, an object
 
 

@@ -88,6 +88,27 @@ def document(plan: Plan, finished_at: str, regions: list[RegionRow], rows: list[
     }
 
 
+def sns_message(text: str, title: str, summary: dict[str, int]) -> str:
+    """PublishSummary's message, one per protocol (MessageStructure ``json``).
+
+    Email and every other protocol get ``text``; HTTPS subscribers - AWS Chatbot's Slack channel is
+    one - get it as a Chatbot custom notification, the only format Chatbot renders ("Custom
+    notifications", AWS Chatbot administrator guide: version 1.0, source custom).
+    """
+    failed = summary.get("FAILED", 0)
+    chatbot = {
+        "version": "1.0",
+        "source": "custom",
+        "content": {
+            "textType": "client-markdown",
+            "title": f"{':x:' if failed else ':white_check_mark:'} {title}",
+            "description": text,
+        },
+        "metadata": {"summary": text.split("\n", 1)[0], "eventType": "DetectiveRolloutFinished"},
+    }
+    return json.dumps({"default": text, "https": json.dumps(chatbot, separators=(",", ":"))}, separators=(",", ":"))
+
+
 def outcome(report: dict[str, Any], bucket: str, key: str, page_key: str) -> ReportOutput:
     """The WriteReport state's output: what Notify publishes and the final Choice decides on.
 
@@ -113,6 +134,7 @@ def outcome(report: dict[str, Any], bucket: str, key: str, page_key: str) -> Rep
         "report_bucket": bucket,
         "report_key": key,
         "report_html_key": page_key,
+        "sns_message": sns_message(message, f"Detective {verb} {report['execution']}", summary),
         "failed": summary.get("FAILED", 0) > 0,
         "summary_json": json.dumps(summary, separators=(",", ":")),
         "message": message,

@@ -189,6 +189,8 @@ def test_notifications_carry_the_summary_and_the_report_location_not_its_rows(ca
     subject, message = captured.notifications[0]
     assert subject == "Detective rollout finished"
     assert "s3://" in message and "reports/enable/leak-check.json" in message
+    # One message per protocol (MessageStructure json): the text for email, a Chatbot notification for HTTPS.
+    assert "reports/enable/leak-check.html" in json.loads(message)["default"]
     summary = captured.report["summary"] if captured.report else {}
     assert f"{summary['total']} account-Regions" in message
     member_ids = [m["account_id"] for m in SPEC["members"]]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
 from typing import Any
 
@@ -116,3 +117,22 @@ def test_the_html_page_is_written_next_to_the_json_and_the_notification_names_bo
         f"Page: s3://{REPORTS}/reports/enable/run-1.html",
     ]
     assert result["event_detail"]["report_html"] == f"s3://{REPORTS}/reports/enable/run-1.html"
+
+
+def test_the_topic_message_is_plain_text_for_email_and_a_chatbot_custom_notification_for_https(
+    store: WorkStore,
+) -> None:
+    result, _report = one_enabled_one_failed(store)
+    per_protocol = json.loads(result["sns_message"])
+
+    assert set(per_protocol) == {"default", "https"}
+    assert per_protocol["default"] == result["message"]  # email: the text as before
+    chatbot = json.loads(per_protocol["https"])  # AWS Chatbot renders only its custom notification format
+    assert (chatbot["version"], chatbot["source"], chatbot["content"]["textType"]) == (
+        "1.0",
+        "custom",
+        "client-markdown",
+    )
+    assert chatbot["content"]["title"] == ":x: Detective rollout run-1"  # a FAILED row
+    assert chatbot["content"]["description"] == result["message"]  # both keys, the counts
+    assert chatbot["metadata"]["summary"] == result["message"].splitlines()[0]
