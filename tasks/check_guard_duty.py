@@ -14,13 +14,13 @@ cheap, so every Region is simply checked again).
 from __future__ import annotations
 
 import math
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING
 
 from tasks import clock, errors
 from tasks.aws import default_aws, translate_errors
-from tasks.contracts import GuardDutyOutput, RunInput
+from tasks.contracts import GateDocument, GuardDutyOutput, RunInput
 from tasks.fanout import fan_out
 from tasks.log import keys, logger
 from tasks.region_outcomes import Outcome, failed, retried
@@ -41,6 +41,16 @@ class GuardDutyGate:
     guardduty_age_hours: float | None
     qualifies_at: str | None
     detail: str
+
+    def document(self) -> GateDocument:
+        """The gate as a Region's outcome carries it (every field, as ``asdict`` would give it)."""
+        return {
+            "region": self.region,
+            "gate": self.gate,
+            "guardduty_age_hours": self.guardduty_age_hours,
+            "qualifies_at": self.qualifies_at,
+            "detail": self.detail,
+        }
 
 
 def _admin_region_not_enabled(region: str) -> GuardDutyGate:
@@ -96,7 +106,7 @@ def _created_at(detector: GetDetectorResponseTypeDef) -> datetime:
 
 def region_outcome(gate: GuardDutyGate, wait: bool, dry_run: bool) -> Outcome:
     """READY (a dry run plans a Region that would wait as if its gate were open), WAITING or SKIPPED."""
-    outcome: Outcome = {"region": gate.region, "guardduty": asdict(gate)}
+    outcome: Outcome = {"region": gate.region, "guardduty": gate.document()}
     if gate.gate == "READY" or (gate.gate == "GUARDDUTY_TOO_YOUNG" and wait and dry_run):
         return {**outcome, "status": "READY"}
     if gate.gate == "GUARDDUTY_TOO_YOUNG" and wait:
@@ -121,5 +131,6 @@ def lambda_handler(event: RunInput, context: LambdaContext) -> GuardDutyOutput:
     todo: list[Outcome] = [{"region": r} for r in run["regions"]]
     results = fan_out(retried(check), todo)
     outcomes = [failed(o, r) if isinstance(r, Exception) else r for o, r in zip(todo, results, strict=True)]
-    waiting = [o["guardduty"]["qualifies_at"] for o in outcomes if o["status"] == "WAITING"]
+    gates = [o["guardduty"] for o in outcomes if o["status"] == "WAITING"]
+    waiting = [q for q in (g["qualifies_at"] for g in gates) if q is not None]  # a WAITING gate always has one
     return {"regions": outcomes, "wait_until": min(waiting) if waiting else None}

@@ -70,6 +70,34 @@ class ValidationInput(TypedDict):
     execution: str
 
 
+class GateDocument(TypedDict, total=False):
+    """CheckGuardDuty's gate in a Region's outcome (``guardduty``: a GuardDutyGate)."""
+
+    region: str
+    gate: str  # READY | GUARDDUTY_TOO_YOUNG | GUARDDUTY_NOT_ENABLED | ADMIN_REGION_NOT_ENABLED
+    guardduty_age_hours: float | None
+    qualifies_at: str | None
+    detail: str
+
+
+class GraphDocument(TypedDict, total=False):
+    """EnsureGraph's graph in a Region's outcome (``graph``: a GraphOutcome)."""
+
+    region: str
+    graph_arn: str | None
+    created: bool
+    tagged: bool
+    planned: str | None
+
+
+class InviteCounts(TypedDict):
+    """InviteMembers' counts in a Region's outcome (``invite``): accounts, and records by action and errors."""
+
+    region: str
+    accounts: int
+    counts: dict[str, int]
+
+
 class RegionOutcome(TypedDict, total=False):
     """One Region's entry of a per-Region outcome list (tasks.region_outcomes)."""
 
@@ -77,9 +105,9 @@ class RegionOutcome(TypedDict, total=False):
     status: str  # READY | WAITING | SKIPPED | FAILED (enable) - DONE | FAILED (disable)
     reason: str
     error: StateError
-    guardduty: dict[str, Any]  # CheckGuardDuty's gate
-    graph: dict[str, Any]  # EnsureGraph's graph outcome
-    invite: dict[str, Any]  # InviteMembers' counts
+    guardduty: GateDocument  # CheckGuardDuty's gate
+    graph: GraphDocument  # EnsureGraph's graph outcome
+    invite: InviteCounts  # InviteMembers' counts
     graph_arn: str | None  # disable: the Region's graph
     accounts: int  # disable: RemoveMembers' accounts
     counts: dict[str, int]  # disable: RemoveMembers' records by outcome

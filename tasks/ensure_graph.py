@@ -7,13 +7,13 @@ per-Region outcome list concurrently (tasks.region_outcomes) and adds each one's
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import TYPE_CHECKING
 
 from tasks import clock, errors
 from tasks.aws import default_aws, translate_errors
-from tasks.contracts import RegionsInput, RegionsOutput
+from tasks.contracts import GraphDocument, RegionsInput, RegionsOutput
 from tasks.detective import list_graph_arns, list_graphs
 from tasks.log import keys, logger
 from tasks.region_outcomes import Outcome, for_each_ready
@@ -34,6 +34,16 @@ class GraphOutcome:
     created: bool
     tagged: bool
     planned: str | None  # dry run: the change it would make
+
+    def document(self) -> GraphDocument:
+        """The graph as a Region's outcome carries it (every field, as ``asdict`` would give it)."""
+        return {
+            "region": self.region,
+            "graph_arn": self.graph_arn,
+            "created": self.created,
+            "tagged": self.tagged,
+            "planned": self.planned,
+        }
 
 
 def ensure_graph(
@@ -107,6 +117,6 @@ def lambda_handler(event: RegionsInput, context: LambdaContext) -> RegionsOutput
                 "graph_tagged": outcome.tagged,
             },
         )
-        return {**region_outcome, "graph": asdict(outcome)}
+        return {**region_outcome, "graph": outcome.document()}
 
     return {"regions": for_each_ready(event["regions"], ensure)}
