@@ -34,9 +34,10 @@ from tasks.detective import chunks, get_members
 from tasks.fanout import fan_out
 from tasks.log import keys, logger
 from tasks.member import AccountResult, MemberRecord, Target, accept_in_region, document, has_guardduty
+from tasks.member_guardduty import create_detector, start_monitoring
 from tasks.organizations import closed_state
 from tasks.plan import Account, Plan
-from tasks.targets import read_batch
+from tasks.targets import enable_guardduty, read_batch
 from tasks.workstore import WorkStore
 
 if TYPE_CHECKING:
@@ -101,7 +102,7 @@ def accept_batch(
 
     records = [_as_record(r) for r in fan_out(accept, pairs)]
     if not plan.dry_run:
-        records = _explain_disabled(admin, pairs, records)
+        records = _explain_disabled(admin, pairs, records, enable_guardduty(plan))
     for (account_id, _, target), record in zip(pairs, records, strict=True):
         results[account_id]["regions"][target.region] = document(record)
     pending = any(
@@ -132,11 +133,15 @@ def _as_record(result: MemberRecord | Exception) -> MemberRecord:
     return result
 
 
-def _explain_disabled(admin: Aws, pairs: list[Pair], records: list[MemberRecord]) -> list[MemberRecord]:
+def _explain_disabled(
+    admin: Aws, pairs: list[Pair], records: list[MemberRecord], enable: bool = False
+) -> list[MemberRecord]:
     """Note whether the member has GuardDuty where Detective left it ACCEPTED_BUT_DISABLED / VOLUME_UNKNOWN.
 
     The administrator reads the accepted members' status (GetMembers, 50 per call); only those
-    members' GuardDuty is probed, instead of one more call for every account x Region.
+    members' GuardDuty is probed, instead of one more call for every account x Region. With
+    ``enable`` (``member_guardduty: enable``) a member found without GuardDuty gets a detector,
+    then Detective is asked to monitor it (tasks.member_guardduty).
     """
     accepted: dict[tuple[str, str], list[str]] = {}
     for (account_id, _, target), record in zip(pairs, records, strict=True):
@@ -163,6 +168,34 @@ def _explain_disabled(admin: Aws, pairs: list[Pair], records: list[MemberRecord]
     out = list(records)
     for i, guardduty in zip(probe, probed, strict=True):
         out[i] = replace(out[i], member_guardduty=None if isinstance(guardduty, Exception) else guardduty)
+    if enable:
+        out = _enable_guardduty(admin, pairs, out, [i for i in probe if out[i].member_guardduty is False])
+    return out
+
+
+def _enable_guardduty(
+    admin: Aws, pairs: list[Pair], records: list[MemberRecord], which: list[int]
+) -> list[MemberRecord]:
+    """A detector in each member of ``which`` (member role), then StartMonitoringMember for those that got one."""
+    made = fan_out(lambda i: create_detector(pairs[i][1], pairs[i][2].region), which)
+    out, started = list(records), []
+    for i, why in zip(which, made, strict=True):
+        if why is None:
+            out[i] = replace(out[i], changed=True, member_guardduty=True, guardduty_enabled=True)
+            started.append(i)
+        else:
+            out[i] = replace(out[i], guardduty_error=str(why))
+
+    def monitor(i: int) -> str | None:
+        account_id, _, target = pairs[i]
+        return start_monitoring(admin.client("detective", target.region), target.graph_arn, account_id)
+
+    for i, status in zip(started, fan_out(monitor, started), strict=True):
+        account_id, _, target = pairs[i]
+        logger.info(
+            "member GuardDuty enabled",
+            extra={**keys(account=account_id, region=target.region), "status": repr(status)},
+        )
     return out
 
 

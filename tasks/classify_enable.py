@@ -14,11 +14,13 @@ from tasks.contracts import InviteDocument, RegionInvites, VerifiedMember, Verif
 from tasks.member import AccountResult, RecordDocument
 from tasks.plan import Plan
 from tasks.report import RegionRow, Row, short
+from tasks.targets import enable_guardduty
 
 #: What ValidateInput writes: ``{region: [account_id, ...]}``, the requested accounts already ENABLED members
 #: of the administrator's graph there before the run.
 ENABLED_BEFORE = "enabled-before.json"
 ROOT_EMAIL = "the email must be the account's root email address; fix it in the input and replay"
+GUARDDUTY_ENABLED = "GuardDuty was enabled in the member by this run (CreateDetector)"
 INVITED_REASONS = {
     "ACCESS_DENIED": "ACCESS_DENIED",
     "PENDING_ACCESS": "ACCESS_DENIED",
@@ -92,7 +94,7 @@ def classify(evidence: Evidence, plan: Plan, account_id: str, region: str, batch
         return Row(account_id, region, "FAILED", None, "ERROR", "InviteMembers recorded nothing for it", False)
     changed = wrote(invite, accept, None)
     if plan.dry_run:
-        return _planned(account_id, region, invite, accept)
+        return _planned(account_id, region, invite, accept, enable_guardduty(plan))
     if region in evidence.unverified:
         # The administrator could not read the final status: say so, never report a stale one.
         return Row(
@@ -123,8 +125,9 @@ def wrote(invite: InviteDocument, accept: RecordDocument, status: str | None) ->
     """A row's ``changed``: this execution changed the pair's membership.
 
     It did when it created the member (CreateMembers), re-created it with a new email (DeleteMembers
-    + CreateMembers), accepted its invitation (AcceptInvitation), or asked Detective to start monitoring
-    an ACCEPTED_BUT_DISABLED member that is ENABLED afterwards. A call that leaves the membership as it
+    + CreateMembers), accepted its invitation (AcceptInvitation), created the member's GuardDuty
+    detector (``member_guardduty: enable``), or asked Detective to start monitoring an
+    ACCEPTED_BUT_DISABLED member that is ENABLED afterwards. A call that leaves the membership as it
     was (StartMonitoringMember answered while the member stays ACCEPTED_BUT_DISABLED, a failed call)
     changed nothing, so every row that fails the same way for the same prior state has the same value.
     """
@@ -133,7 +136,7 @@ def wrote(invite: InviteDocument, accept: RecordDocument, status: str | None) ->
     return invite.get("action") == "start_monitoring" and not invite.get("error") and status == "ENABLED"
 
 
-def _planned(account_id: str, region: str, invite: InviteDocument, accept: RecordDocument) -> Row:
+def _planned(account_id: str, region: str, invite: InviteDocument, accept: RecordDocument, enable: bool = False) -> Row:
     """A dry run's row: PLANNED, with the ``reason`` the run's row would have and ``detail`` saying what it would do.
 
     The prediction follows the run's own rules (tasks.targets.member_side says which members the
@@ -147,6 +150,9 @@ def _planned(account_id: str, region: str, invite: InviteDocument, accept: Recor
     detail = str(invite.get("detail") or "")
     if reason in INVITED_REASONS.values() or reason == "REGION_NOT_ENABLED":
         detail = f"{detail}; expected to fail: {accept.get('detail')}"
+    elif reason == "VOLUME_UNKNOWN" and accept.get("member_guardduty") is False and enable:
+        reason = None  # member_guardduty: enable
+        detail = f"{detail}; would enable GuardDuty in the member (needs the member role's AllowGuardDutyEnable=true)"
     elif reason == "VOLUME_UNKNOWN" and accept.get("member_guardduty") is False:
         detail = f"{detail}; the member has no GuardDuty detector in {region}"
     detail = f"expected {planned_status(reason)}{f' / {reason}' if reason else ''}: {detail}"
@@ -198,10 +204,20 @@ def _by_status(
         return row("SKIPPED", "REGION_NOT_ENABLED", accept.get("detail"))
     if status == "ENABLED":
         already = invite.get("prior_status") == "ENABLED"
-        return row("ENABLED", "ALREADY_ENABLED" if already else None, None)
+        return row(
+            "ENABLED",
+            "ALREADY_ENABLED" if already else None,
+            GUARDDUTY_ENABLED if accept.get("guardduty_enabled") else None,
+        )
     if status == "ACCEPTED_BUT_DISABLED":
         if member.get("disabled_reason") == "VOLUME_TOO_HIGH":
             return row("FAILED", "VOLUME_TOO_HIGH", "the graph's data volume would exceed Detective's quota")
+        if accept.get("guardduty_error"):  # member_guardduty: enable, and the member role could not
+            return row("FAILED", "VOLUME_UNKNOWN", accept["guardduty_error"])
+        if accept.get("guardduty_enabled"):
+            return row(
+                "FAILED", "VOLUME_UNKNOWN", f"{GUARDDUTY_ENABLED}, but Detective could not size it yet; replay later"
+            )
         no_gd = accept.get("member_guardduty") is False
         why = f"the member has no GuardDuty detector in {region}" if no_gd else "Detective cannot size the data volume"
         return row("FAILED", "VOLUME_UNKNOWN", f"{why}; Detective enables the member when it can")

@@ -43,6 +43,10 @@ class MemberRecord:
     changed: bool
     member_guardduty: bool | None
     detail: str | None = None
+    #: ``member_guardduty: enable``: this run created the member's GuardDuty detector here
+    guardduty_enabled: bool = False
+    #: ``member_guardduty: enable``: why the member's GuardDuty could not be enabled
+    guardduty_error: str | None = None
 
 
 class RecordDocument(TypedDict, total=False):
@@ -55,6 +59,8 @@ class RecordDocument(TypedDict, total=False):
     changed: bool
     member_guardduty: bool | None
     detail: str | None
+    guardduty_enabled: bool
+    guardduty_error: str | None
 
 
 class AccountResult(TypedDict, total=False):
@@ -71,6 +77,8 @@ def document(record: MemberRecord) -> RecordDocument:
         "changed": record.changed,
         "member_guardduty": record.member_guardduty,
         "detail": record.detail,
+        "guardduty_enabled": record.guardduty_enabled,
+        "guardduty_error": record.guardduty_error,
     }
 
 

@@ -40,22 +40,30 @@ def targets_from_invites(plan: Plan, accounts: tuple[Account, ...], invites: Map
         graph_arn = invite.get("graph_arn") or ""
         for account in accounts:
             record = members.get(account.account_id)
-            if record is None or not member_side(record, plan.dry_run):
+            if record is None or not member_side(record, plan.dry_run, enable_guardduty(plan)):
                 continue
             targets.setdefault(account.account_id, []).append(Target(region, graph_arn))
     return targets
 
 
-def member_side(record: InviteDocument, dry_run: bool) -> bool:
-    """Whether the member account has work in this Region: an invitation to accept.
+def enable_guardduty(plan: Plan) -> bool:
+    """Input ``member_guardduty: enable``: members without GuardDuty get a detector from the run."""
+    return plan.options.get("member_guardduty") == "enable"
 
-    A dry run checks exactly the accounts the run would work in - the ones it would invite or
-    re-invite and the ones INVITED already - plus the ACCEPTED_BUT_DISABLED ones, whose GuardDuty
-    decides what StartMonitoringMember would do; a member that would stay as it is is not touched.
+
+def member_side(record: InviteDocument, dry_run: bool, guardduty: bool = False) -> bool:
+    """Whether the member account has work in this Region: an invitation to accept, or (``guardduty``) a detector.
+
+    With ``guardduty`` (``member_guardduty: enable``) an ACCEPTED_BUT_DISABLED member has member-side
+    work too: a GuardDuty detector where it has none. A dry run checks exactly the accounts the run
+    would work in - the ones it would invite or re-invite and the ones INVITED already - plus the
+    ACCEPTED_BUT_DISABLED ones, whose GuardDuty decides what StartMonitoringMember would do; a
+    member that would stay as it is is not touched.
     """
-    if not dry_run:
-        return bool(record["expect_invitation"])
     action, prior = record.get("action"), record.get("prior_status")
+    if not dry_run:
+        monitored = guardduty and action == "start_monitoring" and not record.get("error")
+        return bool(record["expect_invitation"]) or monitored
     return action in ("invite", "repair", "start_monitoring") or prior in ("INVITED", "VERIFICATION_IN_PROGRESS")
 
 

@@ -65,6 +65,7 @@ _PLAN_OPTIONS = (
     "disable_email_notification",
     "tags",
     "invitation_wait_seconds",
+    "member_guardduty",
 )
 
 
@@ -79,6 +80,8 @@ def enable_options(config: Settings) -> dict[str, Option]:
         "disable_email_notification": Option(boolean, False),
         "tags": Option(tag_map(50, added=PROJECT_TAG), {}),
         "invitation_wait_seconds": Option(integer(0, 3600), config.invitation_wait_seconds),
+        # enable: a member without GuardDuty gets a detector from the run (tasks/member_guardduty.py)
+        "member_guardduty": Option(choice("report", "enable"), "report"),
     }
 
 

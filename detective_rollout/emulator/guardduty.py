@@ -88,6 +88,13 @@ class GuardDuty(ServiceModel):
         }
 
     def create_detector(self, call: Call, params: Params) -> dict[str, Any]:
+        admin = self.scenario.administrator.account_id
+        if call.account_id != admin and not self.scenario.member_role_allow_guardduty_enable:
+            # a member account is reached only through the member role, which grants CreateDetector only
+            # with the StackSet's AllowGuardDutyEnable=true (infra/member-role.yaml)
+            raise errors.AccessDeniedException(
+                f"User: {call.principal_arn} is not authorized to perform: guardduty:CreateDetector"
+            )
         if self.detector(call.account_id, call.region) is not None:
             raise errors.BadRequestException(
                 "The request is rejected because a detector already exists for the current account."

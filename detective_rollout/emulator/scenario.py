@@ -174,6 +174,8 @@ class Scenario:
     #: CreateGraph where the account has a graph: ``same_arn`` as the API reference documents ("it always returns
     #: the same behavior graph ARN"), or ``conflict`` (a ConflictException, as Detective has also been seen to answer).
     create_graph_existing: str = "same_arn"
+    #: The member-role StackSet's ``AllowGuardDutyEnable``: the role may call GuardDuty CreateDetector.
+    member_role_allow_guardduty_enable: bool = False
 
     _by_id: Mapping[str, MemberAccount] = field(init=False, repr=False, compare=False)
 
@@ -252,6 +254,7 @@ def _parse_scenario(raw: Any) -> Scenario:
         verification_delay_s=top.number("verification_delay_s", 5.0, minimum=0, maximum=TEN_YEARS_S),
         member_role_external_id=top.optional_string("member_role_external_id"),
         create_graph_existing=top.string("create_graph_existing", "same_arn", choices=("same_arn", "conflict")),
+        member_role_allow_guardduty_enable=top.boolean("member_role_allow_guardduty_enable", False),
     )
     top.done()
     _check_opt_in(scenario)

@@ -205,9 +205,19 @@ def test_accepting_member_ends_accepted_but_disabled_with_the_reason(
     assert (got["Status"], got["DisabledReason"]) == ("ACCEPTED_BUT_DISABLED", reason)
 
 
+def test_the_member_role_may_create_a_detector_only_when_the_scenario_allows_it(fleet: Fleet) -> None:
+    """The member-role StackSet's AllowGuardDutyEnable (default false) is ``member_role_allow_guardduty_enable``."""
+    with pytest.raises(ClientError) as exc:
+        as_member("888888888888", "guardduty", "eu-west-1").create_detector(Enable=True)
+    assert error_of(exc) == ("AccessDeniedException", 403)
+    assert "guardduty:CreateDetector" in str(exc.value)
+    assert fleet.guardduty.detector("888888888888", "eu-west-1") is None
+
+
 def test_start_monitoring_enables_a_volume_unknown_member_once_it_has_guardduty(
-    fleet: Fleet, clock: InstantClock
+    make_fleet: Callable[..., Fleet], clock: InstantClock
 ) -> None:
+    fleet = make_fleet(member_role_allow_guardduty_enable=True)
     region, account = "eu-west-1", "888888888888"
     arn = _graph(region)
     detective = admin("detective", region)

@@ -82,7 +82,15 @@ def _statements(owner: str, where: str, document: Any) -> Iterator[Statement]:
     if not isinstance(document, dict):
         return
     for i, body in enumerate(as_list(document.get("Statement", []))):
-        yield Statement(where=f"{owner} {where} Statement[{i}]", owner=owner, body=body)
+        for branch in _branches(body):
+            yield Statement(where=f"{owner} {where} Statement[{i}]", owner=owner, body=branch)
+
+
+def _branches(body: Any) -> list[dict[str, Any]]:
+    """A statement, or the statements of a ``!If`` (a grant that depends on a parameter counts as granted)."""
+    if isinstance(body, dict) and "Fn::If" in body:
+        return [b for b in body["Fn::If"][1:] if isinstance(b, dict) and "Effect" in b]
+    return [body]
 
 
 def permission_statements(template: dict[str, Any]) -> Iterator[Statement]:

@@ -3,7 +3,9 @@
 The fleet is chosen so each granted call happens: a graph that exists without the project tag (ListTagsForResource,
 TagResource) and a Region without one (CreateGraph); members to invite, one VERIFICATION_FAILED to repair
 (DeleteMembers, CreateMembers), one ACCEPTED_BUT_DISABLED to re-enable (StartMonitoringMember), a closed account
-whose role is denied (Organizations DescribeAccount); a member role that arrives late and one that never does
+whose role is denied (Organizations DescribeAccount), one without GuardDuty (``member_guardduty: enable``: GuardDuty
+CreateDetector in the member, StartMonitoringMember by AcceptInvitations); a member role that arrives late (its GuardDuty enabled by
+AcceptPendingRoles) and one that never does
 (AcceptPendingRoles tries both again within the retry window); a pending invitation
 the disable run rejects in the member account, then every member removed and both graphs deleted.
 """
@@ -35,13 +37,14 @@ def fleet_spec() -> dict[str, Any]:
         member(5, existing_membership={"us-east-1": "INVITED"}),
         member(6, guardduty=False),
         member(7, faults=["closed"]),
-        member(8, faults=[{"type": "no_role", "duration_s": 90}]),
+        member(8, faults=[{"type": "no_role", "duration_s": 90}], guardduty=False),
         member(9, faults=["no_role"]),
     ]
     return scenario(
         members,
         administrator={"existing_graph_regions": ["us-east-1"]},
         organization={"accounts": {m["account_id"]: m["email"] for m in members}},
+        member_role_allow_guardduty_enable=True,
     )
 
 
@@ -56,7 +59,7 @@ def run_workflows() -> None:
     enabled = run_local(
         spec,
         "enable",
-        {"regions": REGIONS, "retry_access_denied_minutes": 5},
+        {"regions": REGIONS, "retry_access_denied_minutes": 5, "member_guardduty": "enable"},
         csv_text=_csv(enabling),
         fleet=fleet,
         clock=fleet.clock,

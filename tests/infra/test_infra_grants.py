@@ -47,6 +47,10 @@ NOT_CALLED: dict[str, dict[str, str]] = {
         "detective:GetMembers": "reads back accounts CreateMembers left unprocessed (invited meanwhile by another "
         "execution); the emulator processes every account it is given",
     },
+    MEMBER: {
+        "iam:CreateServiceLinkedRole": "with AllowGuardDutyEnable=true: an account's first GuardDuty detector creates "
+        "GuardDuty's service-linked role on the caller's behalf during CreateDetector; the emulator has no IAM",
+    },
     "RemoveMembersFunction": {
         "detective:GetMembers": "reads back accounts DeleteMembers left unprocessed; the emulator processes every one",
     },

@@ -17,6 +17,7 @@ STAR_RESOURCE_ALLOWED = {
     "detective:CreateGraph": "EnsureGraph creates the graph; its ARN does not exist before the call",
     "detective:ListInvitations": "members list their own invitations (no resource type)",
     "guardduty:ListDetectors": "read GuardDuty presence/age (no resource type)",
+    "guardduty:CreateDetector": "member_guardduty enable: the member's detector does not exist before the call",
     "account:ListRegions": "Regions the caller's own account has enabled (opt-in Regions); reads only the caller",
     "logs:CreateLogDelivery": "Step Functions log delivery to CloudWatch Logs (no resource type)",
     "logs:GetLogDelivery": "Step Functions log delivery (no resource type)",
@@ -35,6 +36,8 @@ MEMBER_ROLE_ACTIONS = {
     "detective:DisassociateMembership",
     "guardduty:ListDetectors",
 }
+#: Granted only with the StackSet's AllowGuardDutyEnable=true (a Condition; default false).
+MEMBER_ROLE_GUARDDUTY_ENABLE = {"guardduty:CreateDetector", "iam:CreateServiceLinkedRole"}
 ALLOWED_MANAGED_POLICIES = {"AWSLambdaBasicExecutionRole", "AWSXrayWriteOnlyAccess"}
 
 
@@ -212,7 +215,17 @@ def test_member_role_trust_is_pinned(member_role: dict[str, Any], template: dict
 
 def test_member_role_allows_exactly_the_listed_actions(member_role: dict[str, Any]) -> None:
     statements = _all_statements(member_role)
-    assert {a for s in statements for a in s.actions} == MEMBER_ROLE_ACTIONS
+    assert {a for s in statements for a in s.actions} == MEMBER_ROLE_ACTIONS | MEMBER_ROLE_GUARDDUTY_ENABLE
+    policy = member_role["Resources"]["MemberRole"]["Properties"]["Policies"][0]["PolicyDocument"]
+    conditional = [s["Fn::If"] for s in policy["Statement"] if "Fn::If" in s]
+    assert {s[1]["Action"] for s in conditional} == MEMBER_ROLE_GUARDDUTY_ENABLE
+    assert all(s[0] == "GuardDutyEnableAllowed" and s[2] == {"Ref": "AWS::NoValue"} for s in conditional)
+    assert member_role["Conditions"]["GuardDutyEnableAllowed"] == {
+        "Fn::Equals": [{"Ref": "AllowGuardDutyEnable"}, "true"]
+    }
+    assert member_role["Parameters"]["AllowGuardDutyEnable"]["Default"] == "false"
+    slr = next(s[1] for s in conditional if s[1]["Action"] == "iam:CreateServiceLinkedRole")
+    assert slr["Condition"] == {"StringEquals": {"iam:AWSServiceName": "guardduty.amazonaws.com"}}
     admin_graphs = {"Fn::Sub": "arn:${AWS::Partition}:detective:*:${AdministratorAccountId}:graph:*"}
     for statement in statements:
         scoped = [

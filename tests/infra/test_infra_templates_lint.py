@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from infra_cfn import INFRA, TEMPLATE, resources
+from infra_cfn import INFRA, TEMPLATE, load, resources
 
 
 def _cfn_lint() -> str:
@@ -28,7 +28,19 @@ def test_cfn_lint_passes_on_every_template() -> None:
 
 
 def test_every_template_is_in_infra() -> None:
-    assert {p.name for p in INFRA.glob("*.yaml")} >= {"template.yaml", "member-role.yaml", "event-forwarding.yaml"}
+    assert {p.name for p in INFRA.glob("*.yaml")} >= {
+        "template.yaml",
+        "member-role.yaml",
+        "event-forwarding.yaml",
+        "member-guardduty.yaml",
+    }
+
+
+def test_the_member_guardduty_stackset_template_enables_one_detector() -> None:
+    """The StackSets way to give members GuardDuty before the rollout: one enabled detector per instance."""
+    template = load(INFRA / "member-guardduty.yaml")
+    assert {n: r["Type"] for n, r in template["Resources"].items()} == {"Detector": "AWS::GuardDuty::Detector"}
+    assert template["Resources"]["Detector"]["Properties"]["Enable"] is True
 
 
 def _packaged(template: dict[str, Any]) -> dict[str, Any]:

@@ -158,6 +158,12 @@ BAD_INPUT: list[tuple[str, Any, bytes | None, str]] = [
         "guardduty_wait: expected one of wait, skip, got 'sometimes'",
     ),
     (
+        "member_guardduty unknown",
+        {"accounts": GOOD, "member_guardduty": "on"},
+        None,
+        "member_guardduty: expected one of report, enable, got 'on'",
+    ),
+    (
         "retry_access_denied_minutes too big",
         {"accounts": GOOD, "retry_access_denied_minutes": 1441},
         None,
