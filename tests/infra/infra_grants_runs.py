@@ -3,10 +3,10 @@
 The fleet is chosen so each granted call happens: a graph that exists without the project tag (ListTagsForResource,
 TagResource) and a Region without one (CreateGraph); members to invite, one VERIFICATION_FAILED to repair
 (DeleteMembers, CreateMembers), one ACCEPTED_BUT_DISABLED to re-enable (StartMonitoringMember), a closed account
-whose role is denied (Organizations DescribeAccount), one without GuardDuty (``member_guardduty: enable``: GuardDuty
-CreateDetector in the member, StartMonitoringMember by AcceptInvitations); a member role that arrives late (its GuardDuty enabled by
-AcceptPendingRoles) and one that never does
-(AcceptPendingRoles tries both again within the retry window); a pending invitation
+whose role is denied (Organizations DescribeAccount), one without GuardDuty (``member_guardduty: enable``:
+GuardDuty CreateDetector in the member, StartMonitoringMember by AcceptInvitations); a member role that arrives late
+(its GuardDuty enabled by AcceptPendingRoles) and one that never does (AcceptPendingRoles tries both again within the
+retry window); a pending invitation
 the disable run rejects in the member account, then every member removed and both graphs deleted.
 """
 

@@ -13,6 +13,7 @@ from typing import Any
 
 import pytest
 
+from detective_rollout.local import LocalRun
 from tasks.member_guardduty import NOT_ALLOWED
 from tests.helpers.workflow import ADMIN, Runner, member, operations, rows_by_pair, scenario
 
@@ -28,16 +29,20 @@ def fleet(allowed: bool, members: list[dict[str, Any]] | None = None) -> dict[st
     return spec
 
 
+def without_guardduty(run: LocalRun) -> list[tuple[str, str, dict[str, Any]]]:
+    """(account, Region, row) of every pair of the members that had no GuardDuty."""
+    rows = rows_by_pair(run)
+    return [(a["account_id"], r, rows[(a["account_id"], r)]) for a in (NO_GD, ALREADY) for r in REGIONS]
+
+
 def test_enable_creates_the_members_detector_and_the_row_ends_enabled(enable: Runner) -> None:
     run = enable(fleet(allowed=True), member_guardduty="enable")
     rows = rows_by_pair(run)
-    for account in (NO_GD, ALREADY):
-        for region in REGIONS:
-            row = rows[(account["account_id"], region)]
-            assert (row["status"], row["reason"], row["member_status"]) == ("ENABLED", None, "ENABLED")
-            assert row["changed"] is True
-            assert "GuardDuty was enabled in the member by this run" in row["detail"]
-            assert run.fleet.guardduty.has_enabled_detector(account["account_id"], region, run.fleet.clock.now())
+    for account, region, row in without_guardduty(run):
+        assert (row["status"], row["reason"], row["member_status"]) == ("ENABLED", None, "ENABLED")
+        assert row["changed"] is True
+        assert "GuardDuty was enabled in the member by this run" in row["detail"]
+        assert run.fleet.guardduty.has_enabled_detector(account, region, run.fleet.clock.now())
     created = operations(run, "CreateDetector")
     assert sorted((c.account_id, c.region) for c in created) == sorted(
         (a["account_id"], r) for a in (NO_GD, ALREADY) for r in REGIONS
@@ -49,16 +54,11 @@ def test_enable_creates_the_members_detector_and_the_row_ends_enabled(enable: Ru
 
 def test_enable_without_allow_guardduty_enable_fails_with_the_stated_detail(enable: Runner) -> None:
     run = enable(fleet(allowed=False), member_guardduty="enable")
-    rows = rows_by_pair(run)
-    for account in (NO_GD, ALREADY):
-        for region in REGIONS:
-            row = rows[(account["account_id"], region)]
-            assert (row["status"], row["reason"], row["member_status"]) == (
-                "FAILED",
-                "VOLUME_UNKNOWN",
-                "ACCEPTED_BUT_DISABLED",
-            )
-            assert row["detail"] == "member role may not enable GuardDuty (AllowGuardDutyEnable=false)" == NOT_ALLOWED
+    for account, _, row in without_guardduty(run):
+        expected = ("FAILED", "VOLUME_UNKNOWN", "ACCEPTED_BUT_DISABLED")
+        assert (row["status"], row["reason"], row["member_status"]) == expected
+        assert row["changed"] is (account == NO_GD["account_id"])  # invited and accepted; the denial wrote nothing
+        assert row["detail"] == "member role may not enable GuardDuty (AllowGuardDutyEnable=false)" == NOT_ALLOWED
     assert operations(run, "CreateDetector") == []
     denied = [c for c in run.fleet.calls if c.operation == "CreateDetector"]
     assert denied and {c.error for c in denied} == {"AccessDeniedException"}
