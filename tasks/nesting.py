@@ -92,6 +92,15 @@ def parse_json(text: str, root: str = "input") -> Any:
     return json.loads(text)
 
 
+def parse_json_or_none(text: Any) -> Any:
+    """:func:`parse_json` for text from elsewhere (an execution's input, output or cause): None when it is not
+    a string, not JSON, or nested too deep."""
+    try:
+        return parse_json(text) if isinstance(text, str) else None
+    except ValueError:
+        return None
+
+
 def _decoded(token: str) -> str:
     try:
         return str(json.loads(token))  # a flat string: no recursion

@@ -17,6 +17,7 @@ from typing import Any
 from detective_rollout.local import execution_name
 from detective_rollout.ops.backend import ExecutionView, NotFound, summary_of
 from detective_rollout.ops.progress import snapshot
+from tasks.nesting import parse_json, parse_json_or_none
 from tasks.workstore import report_key
 
 DEFAULT_STACK = "detective-rollout"
@@ -78,7 +79,7 @@ class AwsBackend:
         return dict(self.sfn.describe_execution(executionArn=view.arn))
 
     def _view(self, workflow: str, described: Mapping[str, Any]) -> ExecutionView:
-        request = _loads(described.get("input")) or {}
+        request = parse_json_or_none(described.get("input")) or {}
         return ExecutionView(
             execution=str(described["name"]),
             workflow=workflow,
@@ -87,7 +88,9 @@ class AwsBackend:
             stopped_at=_iso(described.get("stopDate")),
             error=described.get("error"),
             cause=described.get("cause"),
-            summary=summary_of(_loads(described.get("output")), described.get("error"), described.get("cause")),
+            summary=summary_of(
+                parse_json_or_none(described.get("output")), described.get("error"), described.get("cause")
+            ),
             replay_of=request.get("replay_of") if isinstance(request, dict) else None,
             arn=str(described["executionArn"]),
         )
@@ -128,12 +131,22 @@ class AwsBackend:
         return len(fetch_history(self.sfn, str(view.arn)))
 
     def original_input(self, view: ExecutionView) -> dict[str, Any]:
-        value = _loads(self.describe(view).get("input"))
+        value = parse_json_or_none(self.describe(view).get("input"))
         return value if isinstance(value, dict) else {}
 
     def report(self, view: ExecutionView) -> dict[str, Any] | None:
-        body = self.read_object(f"s3://{self.deployment.bucket}/{report_key(view.workflow, view.execution)}")
-        return None if body is None else dict(json.loads(body))
+        """The execution's report from the bucket (None when absent); NotFound naming it when it is no JSON object."""
+        uri = f"s3://{self.deployment.bucket}/{report_key(view.workflow, view.execution)}"
+        body = self.read_object(uri)
+        if body is None:
+            return None
+        try:
+            value = parse_json(body.decode("utf-8"), root="report")
+        except ValueError as exc:  # not UTF-8, not JSON, nested too deep
+            raise NotFound(f"{uri}: not a detective-rollout report ({exc})") from None
+        if not isinstance(value, dict):
+            raise NotFound(f"{uri}: not a detective-rollout report (a JSON {type(value).__name__})")
+        return value
 
     def read_object(self, uri: str) -> bytes | None:
         from botocore.exceptions import ClientError
@@ -165,10 +178,3 @@ class AwsBackend:
     def redrive(self, view: ExecutionView) -> ExecutionView:
         self.sfn.redrive_execution(executionArn=view.arn)
         return ExecutionView(**{**view.__dict__, "status": "RUNNING"})
-
-
-def _loads(text: Any) -> Any:
-    try:
-        return json.loads(text) if isinstance(text, str) else None
-    except ValueError:
-        return None

@@ -12,13 +12,13 @@ prints, and what tests check.
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
 from tasks.actions import ACTIONS
+from tasks.nesting import parse_json_or_none
 
 #: The execution statuses that mean it is over (DescribeExecution's, plus PENDING_REDRIVE's end).
 FINAL = frozenset({"SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED"})
@@ -83,13 +83,6 @@ _WAITS = {
 _REPORT_STATE = "WriteReport"
 
 
-def _json(text: Any) -> Any:
-    try:
-        return json.loads(text) if isinstance(text, str) else None
-    except ValueError:
-        return None
-
-
 def _tally(output: Mapping[str, Any]) -> Counter[str]:
     """Counts an iteration's end state reports: its ``counts`` (or a task result's), else its status."""
     counts: Counter[str] = Counter()
@@ -122,11 +115,11 @@ def snapshot(
         if kind.endswith("StateEntered"):
             details = event.get("stateEnteredEventDetails") or {}
             state = str(details.get("name"))
-            entered.setdefault(state, []).append(_json(details.get("input")) or {})
+            entered.setdefault(state, []).append(parse_json_or_none(details.get("input")) or {})
             waiting = _waiting(state, entered[state][-1], run) if state in _WAITS else None
         elif kind.endswith("StateExited"):
             details = event.get("stateExitedEventDetails") or {}
-            name, output = str(details.get("name")), _json(details.get("output")) or {}
+            name, output = str(details.get("name")), parse_json_or_none(details.get("output")) or {}
             exited.setdefault(name, []).append(output)
             if waiting is not None and waiting["state"] == name:
                 waiting = None

@@ -256,3 +256,22 @@ def test_enable_on_the_stack_refuses_a_state_dir(deployed: Deployed, tmp_path: A
         tmp_path / "state",
     )
     assert result.exit_code == 2 and "--state-dir keeps local runs" in result.stderr
+
+
+def test_a_report_object_that_is_not_a_report_is_refused_naming_it(deployed: Deployed) -> None:
+    bucket, key = deployed.outputs["ReportBucketName"], f"reports/enable/{FIRST}.json"
+    s3 = deployed.engine.client("s3")
+    original = s3.get_object(Bucket=bucket, Key=key)["Body"].read()
+    bodies = {
+        b"[" * 100_000 + b"]" * 100_000: f"s3://{bucket}/{key}: not a detective-rollout report (report[0][0]",
+        b"[1]": f"s3://{bucket}/{key}: not a detective-rollout report (a JSON list)",
+        b'{"summary": {"total": 1}, "results": []}': f"the report of {FIRST}: not a detective-rollout report: workflow",
+    }
+    cli = make_cli(AwsFactory(deployed.outputs))  # a Factory of its own: others' --state-dir stays theirs
+    try:
+        for body, message in bodies.items():
+            s3.put_object(Bucket=bucket, Key=key, Body=body)
+            result = cli("report", FIRST)
+            assert result.exit_code == 2 and message in result.stderr, result.stderr
+    finally:
+        s3.put_object(Bucket=bucket, Key=key, Body=original)

@@ -213,6 +213,13 @@ OTHER_CHECKS: list[tuple[str, str, str]] = [
         "tests/reliability/test_stray_records.py",
     ),
     (
+        "`report EXECUTION` on AWS whose report object in the bucket is 100,000 nested brackets, a JSON list, or "
+        "a document without `workflow`",
+        "exit 2 naming the `s3://` object (or the execution) and what is wrong; an execution's input, output or "
+        "cause nested too deep is read as absent, never a RecursionError",
+        "tests/ops/test_ops_aws.py",
+    ),
+    (
         "JSON text with brackets inside strings, escaped quotes and keys, 100,000 levels",
         "the depth scan counts only structure, names the path as the parsed value's walk does, never recurses",
         "tests/tasks/test_nesting.py",
