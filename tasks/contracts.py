@@ -274,3 +274,22 @@ class VerifiedRegion(TypedDict, total=False):
     region: str
     attempt: int
     members: dict[str, VerifiedMember]
+
+
+class PlanOptions(TypedDict, total=False):
+    """The Plan's ``options``: what the later states of its workflow decide on (``request.json``)."""
+
+    # enable
+    guardduty_min_age_hours: float
+    guardduty_wait: str
+    retry_access_denied_minutes: int
+    invitation_message: str | None
+    disable_email_notification: bool
+    tags: dict[str, str]
+    invitation_wait_seconds: int
+    member_guardduty: str  # report | enable: a member without GuardDuty gets a detector from the run
+    access_denied_deadline: str | None  # when retries of a missing member role stop (None: no retries)
+    # disable
+    all_members: bool
+    disassociate_in_member: bool
+    delete_graph: bool

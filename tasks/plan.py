@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from tasks import __version__, clock
-from tasks.contracts import RunSummary
+from tasks.contracts import PlanOptions, RunSummary
 
 
 @dataclass(frozen=True)
@@ -40,7 +40,7 @@ class Plan:
     #: Requested Regions the administrator has not enabled (opt-in): SKIPPED / ADMIN_REGION_NOT_ENABLED.
     admin_disabled_regions: tuple[str, ...] = ()
     #: Workflow-specific options (enable: GuardDuty gate, invitation message, tags, ...).
-    options: dict[str, Any] = field(default_factory=dict)
+    options: PlanOptions = field(default_factory=PlanOptions)
     #: The report's ``request`` block: source, original input, version, replay_of.
     request: dict[str, Any] = field(default_factory=dict)
 
@@ -54,7 +54,7 @@ class Plan:
         regions: tuple[str, ...],
         enabled: Collection[str],
         options: Mapping[str, Any],
-        plan_options: dict[str, Any],
+        plan_options: PlanOptions,
         event_input: Any,
         now: datetime,
     ) -> Plan:
@@ -130,6 +130,7 @@ class Plan:
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Plan:
+        options: PlanOptions = data.get("options", {})
         return cls(
             workflow=data["workflow"],
             execution=data["execution"],
@@ -141,6 +142,6 @@ class Plan:
             dry_run=bool(data["dry_run"]),
             started_at=data["started_at"],
             admin_disabled_regions=tuple(data.get("admin_disabled_regions", ())),
-            options=dict(data.get("options", {})),
+            options=options.copy(),
             request=dict(data.get("request", {})),
         )

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any, cast
 from tasks import clock, errors, settings
 from tasks.aws import Aws, default_aws, translate_errors
 from tasks.classify_enable import ENABLED_BEFORE
-from tasks.contracts import RunSummary, ValidationInput
+from tasks.contracts import PlanOptions, RunSummary, ValidationInput
 from tasks.detective import list_graph_arns, list_members
 from tasks.ensure_graph import PROJECT_TAG
 from tasks.fanout import fan_out
@@ -56,17 +56,6 @@ MAX_GUARDDUTY_MIN_AGE_HOURS = 720
 ENABLED_STATUSES = frozenset({"ENABLED", "ENABLED_BY_DEFAULT"})
 #: S3 codes meaning "the accounts_csv object is not there (or not ours to read)": the input is wrong.
 _MISSING_OBJECT = frozenset({"404", "NoSuchKey", "NoSuchBucket", "403", "AccessDenied"})
-#: Options that travel in the Plan's ``options`` (the rest are Plan fields or the request block).
-_PLAN_OPTIONS = (
-    "guardduty_min_age_hours",
-    "guardduty_wait",
-    "retry_access_denied_minutes",
-    "invitation_message",
-    "disable_email_notification",
-    "tags",
-    "invitation_wait_seconds",
-    "member_guardduty",
-)
 
 
 def enable_options(config: Settings) -> dict[str, Option]:
@@ -293,8 +282,15 @@ def _plan(
     now: datetime,
 ) -> Plan:
     minutes = options["retry_access_denied_minutes"]
-    plan_options = {
-        **{k: options[k] for k in _PLAN_OPTIONS},
+    plan_options: PlanOptions = {
+        "guardduty_min_age_hours": options["guardduty_min_age_hours"],
+        "guardduty_wait": options["guardduty_wait"],
+        "retry_access_denied_minutes": options["retry_access_denied_minutes"],
+        "invitation_message": options["invitation_message"],
+        "disable_email_notification": options["disable_email_notification"],
+        "tags": options["tags"],
+        "invitation_wait_seconds": options["invitation_wait_seconds"],
+        "member_guardduty": options["member_guardduty"],
         "access_denied_deadline": clock.iso(now + timedelta(minutes=minutes)) if minutes else None,
     }
     return Plan.validated(

@@ -21,7 +21,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from tasks.aws import Aws
-from tasks.contracts import RunSummary, ValidationInput
+from tasks.contracts import PlanOptions, RunSummary, ValidationInput
 from tasks.detective import list_graph_arns, list_members
 from tasks.disassociate_memberships import batch_name
 from tasks.fanout import all_or_raise, fan_out
@@ -46,9 +46,6 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
 WORKFLOW = "disable"
-
-#: Options that travel in the Plan's ``options`` (what the later states decide on).
-_PLAN_OPTIONS = ("all_members", "disassociate_in_member", "delete_graph")
 
 
 def disable_options(config: Settings) -> dict[str, Option]:
@@ -133,7 +130,11 @@ def validate_offboarding(aws: Aws, config: Settings, event_input: Any, execution
         check_batch_count(len(accounts), options["batch_size"], problems)
     problems.raise_if_any()
 
-    plan_options = {k: options[k] for k in _PLAN_OPTIONS}
+    plan_options: PlanOptions = {
+        "all_members": options["all_members"],
+        "disassociate_in_member": options["disassociate_in_member"],
+        "delete_graph": options["delete_graph"],
+    }
     plan = Plan.validated(
         WORKFLOW, execution, admin, accounts, regions, enabled, options, plan_options, event_input, now
     )
