@@ -90,12 +90,17 @@ class GraphDocument(TypedDict, total=False):
     planned: str | None
 
 
-class InviteCounts(TypedDict):
+class Counted(TypedDict):
+    """How many accounts a state worked on, and its records counted by outcome (or action)."""
+
+    accounts: int
+    counts: dict[str, int]
+
+
+class InviteCounts(Counted):
     """InviteMembers' counts in a Region's outcome (``invite``): accounts, and records by action and errors."""
 
     region: str
-    accounts: int
-    counts: dict[str, int]
 
 
 class RegionOutcome(TypedDict, total=False):
@@ -171,12 +176,10 @@ class BatchInput(TypedDict):
     run: RunRef
 
 
-class BatchOutput(TypedDict):
+class BatchOutput(Counted):
     """AcceptInvitations, DisassociateMemberships: the batch's account-Region outcomes, counted."""
 
     batch: int
-    accounts: int
-    counts: dict[str, int]
 
 
 class BatchResult(TypedDict, total=False):
