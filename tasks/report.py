@@ -88,25 +88,26 @@ def document(plan: Plan, finished_at: str, regions: list[RegionRow], rows: list[
     }
 
 
-def sns_message(text: str, title: str, summary: dict[str, int]) -> str:
-    """PublishSummary's message, one per protocol (MessageStructure ``json``).
+def per_protocol_message(text: str, title: str, *, icon: str, event_type: str) -> str:
+    """A results-topic message, one per protocol (publish with MessageStructure ``json``).
 
     Email and every other protocol get ``text``; HTTPS subscribers - AWS Chatbot's Slack channel is
     one - get it as a Chatbot custom notification, the only format Chatbot renders ("Custom
     notifications", AWS Chatbot administrator guide: version 1.0, source custom).
     """
-    failed = summary.get("FAILED", 0)
     chatbot = {
         "version": "1.0",
         "source": "custom",
-        "content": {
-            "textType": "client-markdown",
-            "title": f"{':x:' if failed else ':white_check_mark:'} {title}",
-            "description": text,
-        },
-        "metadata": {"summary": text.split("\n", 1)[0], "eventType": "DetectiveRolloutFinished"},
+        "content": {"textType": "client-markdown", "title": f"{icon} {title}", "description": text},
+        "metadata": {"summary": text.split("\n", 1)[0], "eventType": event_type},
     }
     return json.dumps({"default": text, "https": json.dumps(chatbot, separators=(",", ":"))}, separators=(",", ":"))
+
+
+def sns_message(text: str, title: str, summary: dict[str, int]) -> str:
+    """PublishSummary's message: :func:`per_protocol_message`, marked failed when a row FAILED."""
+    icon = ":x:" if summary.get("FAILED", 0) else ":white_check_mark:"
+    return per_protocol_message(text, title, icon=icon, event_type="DetectiveRolloutFinished")
 
 
 def outcome(report: dict[str, Any], bucket: str, key: str, page_key: str) -> ReportOutput:

@@ -5,6 +5,7 @@ Detective Regions the administrator enabled, or ``COVERAGE_REGIONS``), writes
 ``coverage/<timestamp>.json`` / ``.html`` and ``coverage/latest.json`` / ``latest.html``, and
 publishes to the results topic only what changed since the previous ``latest.json`` - pairs newly
 NOT_COVERED or UNLISTED, pairs that became COVERED - with the counts; nothing changed, no message.
+The message is text for email and an AWS Chatbot custom notification for Slack (one per protocol).
 
 ``RECONCILE_MODE=heal`` also starts the enable workflow (``source: "reconcile"``) for the
 NOT_COVERED pairs enabling fixes: NOT_A_MEMBER, NO_GRAPH, VOLUME_UNKNOWN, and INVITED for longer than
@@ -24,10 +25,11 @@ from typing import TYPE_CHECKING, Any
 from tasks import clock
 from tasks.aws import Aws, default_aws, translate_errors
 from tasks.clock import iso, parse_iso
-from tasks.coverage import COVERED, NOT_COVERED, UNLISTED, Listed, compute_coverage, parse_account_list
+from tasks.coverage import COVERED, NOT_COVERED, UNLISTED, Listed, compute_coverage, is_covered, parse_account_list
 from tasks.coverage import read_account_list as read_list
 from tasks.coverage_page import render_coverage_html
 from tasks.log import logger
+from tasks.report import per_protocol_message
 from tasks.triggers.common import StartResult, execution_name, required_env, start_execution
 from tasks.triggers.registry import REGISTRY_KEY
 
@@ -170,10 +172,14 @@ def scheduled_coverage(aws: Aws, schedule: Schedule, now: datetime, event_id: st
     changed = changes(previous, document)
     published = any(changed.values())
     if published:
-        subject = f"Detective coverage changed: {document['summary'][NOT_COVERED]} NOT_COVERED"
+        subject = f"Detective coverage changed: {document['summary'][NOT_COVERED]} NOT_COVERED"[:100]
+        icon = ":white_check_mark:" if is_covered(document) else ":warning:"
+        text = per_protocol_message(
+            message(document, changed, keys), subject, icon=icon, event_type="DetectiveCoverageChanged"
+        )
         with translate_errors():
             aws.client("sns").publish(
-                TopicArn=schedule.topic_arn, Subject=subject[:100], Message=message(document, changed, keys)
+                TopicArn=schedule.topic_arn, Subject=subject, Message=text, MessageStructure="json"
             )
     started: StartResult | None = None
     payload = heal_input(document, listed, schedule.invited_after_hours, now) if schedule.mode == "heal" else None

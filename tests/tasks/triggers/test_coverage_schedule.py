@@ -11,6 +11,7 @@ from typing import Any
 import boto3
 import pytest
 from moto import mock_aws
+from moto.sns.models import sns_backends
 
 from tasks.aws import Aws
 from tasks.problems import Problems
@@ -124,6 +125,23 @@ def test_pairs_that_became_covered_are_published(world: World) -> None:
     (text,) = world.messages()
     assert f"Newly COVERED (2):\n  {ENABLED} eu-west-1\n  {ENABLED} us-east-1" in text
     assert text.startswith(f"Detective coverage of {ADMIN} at 2026-01-02T03:04:05Z: total 6, COVERED 4, NOT_COVERED 2")
+
+
+def test_the_change_is_text_for_email_and_a_chatbot_custom_notification_for_slack(world: World) -> None:
+    world.run()
+    topic = world.schedule.topic_arn
+    ((_, published, subject, _, _),) = sns_backends[topic.split(":")[4]]["us-east-1"].topics[topic].sent_notifications
+    per_protocol = json.loads(published)
+    (text,) = world.messages()
+    assert set(per_protocol) == {"default", "https"} and per_protocol["default"] == text  # email and SQS: the text
+    chatbot = json.loads(per_protocol["https"])  # AWS Chatbot renders only its custom notification format in Slack
+    assert (chatbot["version"], chatbot["source"], chatbot["content"]["textType"]) == (
+        "1.0",
+        "custom",
+        "client-markdown",
+    )
+    assert chatbot["content"]["title"] == f":warning: {subject}" and chatbot["content"]["description"] == text
+    assert chatbot["metadata"]["summary"] == text.splitlines()[0]
 
 
 def test_a_pair_seen_for_the_first_time_covered_is_no_change() -> None:
