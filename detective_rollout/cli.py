@@ -57,7 +57,7 @@ def main(ctx: click.Context, clock_spec: str, verbose: bool) -> None:
     try:
         parse_clock(clock_spec)
     except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--clock") from None
+        raise click.BadParameter(str(exc).removeprefix("--clock: "), param_hint="'--clock'") from None
     ctx.obj = ctx.obj or Factory(clock_spec=clock_spec)
 
 

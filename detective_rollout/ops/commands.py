@@ -8,6 +8,7 @@ its collaborators from the CLI's Factory (clock, sleep, AWS session, state dir) 
 from __future__ import annotations
 
 import json
+import math
 import sys
 from pathlib import Path
 from typing import Any
@@ -21,6 +22,16 @@ from detective_rollout.ops.formats import FORMATS, emit
 from detective_rollout.ops.outputs import checked_directory, checked_file
 from detective_rollout.ops.progress import counts_text, render_progress
 from detective_rollout.ops.watch import exit_code, follow
+
+
+class FiniteFloatRange(click.FloatRange):
+    """A FloatRange that refuses NaN too: NaN compares false with both bounds, so FloatRange lets it through."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if math.isnan(number):
+            self.fail(f"{value!r} is not a number from {self.min:g} to {self.max:g}.", param, ctx)
+        return number
 
 
 def _is_tty() -> bool:
@@ -49,7 +60,7 @@ def _list_table(views: list[ExecutionView]) -> str:
 @click.option("--watch", is_flag=True, help="Follow the execution (default: the newest) until it ends.")
 @click.option(
     "--interval",
-    type=click.FloatRange(0, 3600),
+    type=FiniteFloatRange(0, 3600),
     default=5.0,
     show_default=True,
     help="Seconds between polls with --watch (0-3600).",

@@ -11,6 +11,8 @@ import json
 from dataclasses import dataclass, field
 from typing import Any
 
+from tests.reliability.scenario_refusals import BAD_SCENARIOS, bad_scenario
+
 
 @dataclass(frozen=True)
 class Refusal:
@@ -184,6 +186,15 @@ REFUSALS: list[Refusal] = [
         ("enable", "--local", "{scenario}", "--accounts", "{dir}/out"),
         "error: --accounts: '{dir}/out' is a directory, not a CSV file",
         {"out/": b""},
+    ),
+    *(
+        Refusal(
+            f"`enable --local bad.json --state-dir DIR`, the scenario with {what}",
+            ("enable", "--local", "{dir}/bad.json", "--state-dir", "{dir}/sd"),
+            f"error: scenario {{dir}}/bad.json: {message}",
+            {"bad.json": bad_scenario(change)},
+        )
+        for what, change, message in BAD_SCENARIOS
     ),
 ]
 

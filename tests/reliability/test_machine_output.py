@@ -104,14 +104,21 @@ def test_console_input_refuses_an_input_over_start_executions_limit_with_the_adv
         (["--clock", "speed=nan", "status"], "--clock"),
         (["--clock", "speed=1e-300", "status"], "--clock"),
         (["status", "--watch", "--interval", "-1"], "--interval"),
+        (["status", "--watch", "--interval", "nan"], "--interval"),  # NaN passes a plain FloatRange
         (["status", "--limit", "0"], "--limit"),
         (["status", "--limit", "-1"], "--limit"),
     ],
 )
-def test_out_of_range_clock_speed_interval_and_limit_are_usage_errors_naming_the_option(
+def test_out_of_range_clock_speed_interval_and_limit_are_usage_errors_naming_the_option_and_value_once(
     args: list[str], named: str, tmp_path: Path
 ) -> None:
     result = CliRunner().invoke(main, args)
 
     assert result.exit_code == EXIT_BAD_INPUT, result.output
-    assert named in result.output and "Traceback" not in result.output
+    assert isinstance(result.exception, SystemExit)  # a usage error, never a traceback
+    error = result.output.splitlines()[-1]
+    assert error.count(named) == 1, error  # named once: no repeated prefix
+    assert (
+        error.startswith(f"Error: Invalid value for '{named}': ")
+        and args[args.index(named) + 1].split("=")[-1] in error
+    )

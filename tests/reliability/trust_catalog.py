@@ -53,18 +53,19 @@ TRUST_CHECKS: list[tuple[str, str, str]] = [
         "`lambda_faults` task or fault `ops` name that does not exist",
         "refused naming the field and the value (`latency_ms` <= 60,000; hours and seconds <= ten years; ids ASCII "
         "digits; patterns matched whole; names checked against the workflows' Task states and the emulated "
-        "services' operations)",
-        "tests/emulator/test_emulator_scenario.py",
+        "services' operations); `enable --local` and `emulator serve` exit 2 with that one line, no traceback, no "
+        "state dir created",
+        "tests/emulator/test_emulator_scenario.py, tests/reliability/test_refused_up_front.py",
     ),
     (
         "workflow input `guardduty_min_age_hours` 1e7 (a run ending in the year 3167) or 1e300 (every row FAILED / "
         "OverflowError)",
         "refused by ValidateInput: `expected a number of hours from 0 to 720`; every numeric option has a range "
         "(README's input table)",
-        "tests/tasks/test_validate_input.py",
+        "tests/tasks/test_validate_input_bad_input.py",
     ),
     (
-        "`--clock speed=inf|1e300|nan|1e-300`, `status --watch --interval -1`, `status --limit 0|-1`",
+        "`--clock speed=inf|1e300|nan|1e-300`, `status --watch --interval -1|nan`, `status --limit 0|-1`",
         "usage error naming the option, exit 2 (`speed` 0.1-1,000,000; `--interval` 0-3600 s; `--limit` 1-1000)",
         "tests/reliability/test_machine_output.py",
     ),
