@@ -40,6 +40,8 @@ if TYPE_CHECKING:
 SOURCE = "reconcile"
 LATEST = "coverage/latest"
 MODES = ("report", "heal")
+#: Pairs a message names per change; it counts the rest (the page lists every pair).
+LISTED_PAIRS = 50
 #: NOT_COVERED reasons an enable run fixes (INVITED only once the invitation is older than the setting).
 HEALABLE = frozenset({"NOT_A_MEMBER", "NO_GRAPH", "VOLUME_UNKNOWN", "INVITED"})
 Pair = tuple[str, str]
@@ -88,14 +90,25 @@ def changes(previous: Mapping[str, Any] | None, current: Mapping[str, Any]) -> d
 
 
 def disable_command(pairs: Sequence[Pair]) -> str:
-    """The command that offboards the UNLISTED ``pairs`` (the operator decides; the schedule never does)."""
+    """The command that offboards the UNLISTED ``pairs`` (the operator decides; the schedule never does).
+
+    Past :data:`LISTED_PAIRS` pairs the accounts are named by where to find them, keeping the message small.
+    """
     accounts = sorted({a for a, _ in pairs})
     regions = sorted({r for _, r in pairs})
-    return f"detective-rollout disable --accounts <CSV of {', '.join(accounts)}> --regions {','.join(regions)}"
+    named = (
+        ", ".join(accounts) if len(pairs) <= LISTED_PAIRS else f"the {len(accounts)} UNLISTED accounts in {LATEST}.json"
+    )
+    return f"detective-rollout disable --accounts <CSV of {named}> --regions {','.join(regions)}"
 
 
 def message(document: Mapping[str, Any], changed: Mapping[str, list[Pair]], keys: Sequence[str]) -> str:
-    """The notification: counts, each change's pairs with their reasons, the disable command, the page's keys."""
+    """The notification: counts, each change's pairs with their reasons, the disable command, the page's keys.
+
+    Each change lists at most :data:`LISTED_PAIRS` pairs and counts the rest (the page lists them all), so a
+    first run over a large fleet stays well within SNS's 256 KB message limit ("Publish", Amazon SNS API
+    Reference) even as the two per-protocol copies :func:`tasks.report.per_protocol_message` makes.
+    """
     summary = document["summary"]
     reasons = {(r["account_id"], r["region"]): r["reason"] for r in document["results"]}
     lines = [
@@ -104,9 +117,14 @@ def message(document: Mapping[str, Any], changed: Mapping[str, list[Pair]], keys
     ]
     titles = {NOT_COVERED: "Newly NOT_COVERED", UNLISTED: "Newly UNLISTED", COVERED: "Newly COVERED"}
     for state, title in titles.items():
-        if changed[state]:
-            lines += ["", f"{title} ({len(changed[state])}):"]
-            lines += [f"  {a} {r}" + (f" {reasons[(a, r)]}" if reasons.get((a, r)) else "") for a, r in changed[state]]
+        pairs = changed[state]
+        if pairs:
+            lines += ["", f"{title} ({len(pairs)}):"]
+            lines += [
+                f"  {a} {r}" + (f" {reasons[(a, r)]}" if reasons.get((a, r)) else "") for a, r in pairs[:LISTED_PAIRS]
+            ]
+            if len(pairs) > LISTED_PAIRS:
+                lines.append(f"  ... and {len(pairs) - LISTED_PAIRS} more: {LATEST}.html")
     if changed[UNLISTED]:
         lines += ["", f"To offboard them (after checking): {disable_command(changed[UNLISTED])}"]
     lines += ["", "Reports: " + ", ".join(keys)]

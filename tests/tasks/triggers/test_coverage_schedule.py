@@ -15,7 +15,8 @@ from moto.sns.models import sns_backends
 
 from tasks.aws import Aws
 from tasks.problems import Problems
-from tasks.triggers.coverage_schedule import Schedule, changes, lambda_handler, scheduled_coverage
+from tasks.report import per_protocol_message
+from tasks.triggers.coverage_schedule import Schedule, changes, lambda_handler, message, scheduled_coverage
 from tasks.validate_input import enable_options
 from tasks.validation import check_request
 from tests.helpers.tasks import ADMIN, NOW, SETTINGS, administrator_fleet, fleet_for_tasks
@@ -142,6 +143,23 @@ def test_the_change_is_text_for_email_and_a_chatbot_custom_notification_for_slac
     )
     assert chatbot["content"]["title"] == f":warning: {subject}" and chatbot["content"]["description"] == text
     assert chatbot["metadata"]["summary"] == text.splitlines()[0]
+
+
+def test_a_first_run_over_a_large_fleet_publishes_a_message_within_the_sns_limit() -> None:
+    accounts = [f"{300000000000 + n}" for n in range(3000)]
+    rows = [
+        {"account_id": a, "region": r, "state": state, "reason": "NOT_A_MEMBER" if state == "NOT_COVERED" else None}
+        for a, state in zip(accounts, ["NOT_COVERED", "UNLISTED"] * 1500, strict=True)
+        for r in ("us-east-1", "eu-west-1")
+    ]
+    summary = {"total": 6000, "COVERED": 0, "NOT_COVERED": 3000, "UNLISTED": 3000}
+    document = {"administrator": ADMIN, "generated_at": "2026-01-02T03:04:05Z", "summary": summary, "results": rows}
+    text = message(document, changes(None, document), ["coverage/latest.json", "coverage/latest.html"])
+    published = per_protocol_message(text, "Detective coverage changed", icon=":warning:", event_type="x")
+    assert len(published.encode()) < 262_144  # SNS Publish refuses a bigger message (Publish, Amazon SNS API)
+    assert "Newly NOT_COVERED (3000):" in text and "Newly UNLISTED (3000):" in text
+    assert f"  {accounts[0]} eu-west-1 NOT_A_MEMBER" in text and text.count(" more: coverage/latest.html") == 2
+    assert "disable --accounts <CSV of the 1500 UNLISTED accounts in coverage/latest.json>" in text
 
 
 def test_a_pair_seen_for_the_first_time_covered_is_no_change() -> None:
