@@ -13,9 +13,9 @@ import functools
 import botocore.loaders
 import botocore.session
 
+_shared_loader = functools.cache(botocore.loaders.create_loader)
+
 
 def share_botocore_loader() -> None:
     """Sessions created from now on in this process share one loader per data path (idempotent)."""
-    if isinstance(botocore.session.create_loader, functools._lru_cache_wrapper):
-        return
-    botocore.session.create_loader = functools.cache(botocore.loaders.create_loader)  # type: ignore[assignment]
+    botocore.session.create_loader = _shared_loader  # type: ignore[assignment]
