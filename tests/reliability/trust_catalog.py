@@ -70,9 +70,10 @@ TRUST_CHECKS: list[tuple[str, str, str]] = [
         "tests/reliability/test_machine_output.py",
     ),
     (
-        "`enable --json` while a task logs a WARNING (a graph deleted mid-run), with and without `--verbose`; "
-        "bad input with `--json`",
-        "stdout is exactly one JSON document (nothing on bad input); task logs go to stderr, and only with `--verbose`",
+        "`enable --json` while a task logs a WARNING (WriteReport's, for a replay of an execution without a report) "
+        "and a graph is deleted mid-run, with and without `--verbose`; bad input with `--json`",
+        "stdout is exactly one JSON document (nothing on bad input); task logs, the WARNING among them, go to "
+        "stderr, and only with `--verbose`",
         "tests/reliability/test_machine_output.py",
     ),
     (
