@@ -23,6 +23,7 @@ from typing import Any
 
 from tasks.delete_graph import GRAPHS, GraphRecord, unplanned_members
 from tasks.disassociate_memberships import PROBLEMS, result_name
+from tasks.enrollment import ORGANIZATION
 from tasks.member import AccountResult, RecordDocument
 from tasks.plan import Plan
 from tasks.remove_members import REMOVED, REMOVING, RemoveEntry
@@ -121,16 +122,29 @@ def _member_record(evidence: Evidence, plan: Plan, account_id: str, region: str,
     return (result.get("regions") or {}).get(region)
 
 
+#: "DisassociateMembership" (Amazon Detective API Reference): it "cannot be called by an organization account in the
+#: organization behavior graph"; the administrator's DeleteMembers is the only way out.
+ORGANIZATION_REMOVAL = (
+    "organization account: removed with DeleteMembers (an organization account cannot leave with "
+    "DisassociateMembership; no member-side step)"
+)
+
+
 def classify(evidence: Evidence, plan: Plan, account_id: str, region: str, batch: int) -> Row:
     admin = _admin_record(evidence, account_id, region)
+    enrollment = admin.get("enrollment")
     member = _member_record(evidence, plan, account_id, region, batch)
+    if enrollment == ORGANIZATION:
+        member = None  # nothing to do in the member: its record (a role missing, say) does not qualify the row
     graph: Mapping[str, Any] = evidence.graphs.get(region) or {}
     reason = note = None
     if member and member["outcome"] in PROBLEMS:
         reason, note = f"MEMBER_{member['outcome']}", f"member side: {member.get('detail')}"
+    elif enrollment == ORGANIZATION and admin["outcome"] in ("REMOVED", "PLANNED"):
+        note = ORGANIZATION_REMOVAL
 
     def row(status: str, member_status: str | None, why: str | None, detail: str | None, changed: bool) -> Row:
-        return Row(account_id, region, status, member_status, why, short(detail), changed)
+        return Row(account_id, region, status, member_status, why, short(detail), changed, enrollment)
 
     outcome, prior = admin["outcome"], admin.get("prior_status")
     was = f"was {prior}" if prior else None

@@ -7,10 +7,11 @@ administrator's final view of a member (VerifyMembers) is the truth; the other r
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from tasks.contracts import InviteDocument, RegionInvites, VerifiedMember, VerifiedRegion
+from tasks.enrollment import ORGANIZATION
 from tasks.member import AccountResult, RecordDocument
 from tasks.plan import Plan
 from tasks.report import RegionRow, Row, short
@@ -60,6 +61,11 @@ def region_rows(evidence: Evidence, plan: Plan) -> list[RegionRow]:
             "status": status or "FAILED",
             "reason": outcome.get("reason") if status != "ENABLED" else None,
             "detail": short(_region_detail(outcome, graph)),
+            "organization_admin": graph.get("organization_admin"),
+            "datasource_packages": graph.get("datasource_packages"),
+            "notes": [{"topic": "auto_enable_organization", **graph["auto_enable"]}]
+            if graph.get("auto_enable")
+            else [],
         }
         if gate.get("gate") == "GUARDDUTY_TOO_YOUNG":
             row["qualifies_at"] = gate.get("qualifies_at")
@@ -70,12 +76,28 @@ def region_rows(evidence: Evidence, plan: Plan) -> list[RegionRow]:
 def _region_detail(outcome: dict[str, Any], graph: dict[str, Any]) -> str | None:
     if "error" in outcome:
         return f"{outcome['error'].get('Error')}: {outcome['error'].get('Cause')}"
-    if graph.get("planned"):
-        return str(graph["planned"])
+    planned = [graph["planned"]] if graph.get("planned") else []
+    if planned or graph.get("changes_planned"):
+        return "; ".join([*planned, *(graph.get("changes_planned") or [])])
     return (outcome.get("guardduty") or {}).get("detail") or ("no outcome recorded" if not outcome else None)
 
 
+ENABLED_BY_ORGANIZATION = "organization account: enabled by the organization's Detective administrator (no invitation)"
+
+
 def classify(evidence: Evidence, plan: Plan, account_id: str, region: str, batch: int) -> Row:
+    """The pair's row, with how the account is a member and its package ingest states where Detective said them."""
+    row = _classify(evidence, plan, account_id, region, batch)
+    invite = ((evidence.invites.get(region) or {}).get("members") or {}).get(account_id) or {}
+    member = ((evidence.verified.get(region) or {}).get("members") or {}).get(account_id) or {}
+    enrollment = member.get("enrollment") or invite.get("enrollment")
+    detail = row.detail
+    if enrollment == ORGANIZATION and row.status == "ENABLED" and row.reason is None and detail is None:
+        detail = ENABLED_BY_ORGANIZATION
+    return replace(row, detail=detail, enrollment=enrollment, datasource_packages=member.get("datasource_packages"))
+
+
+def _classify(evidence: Evidence, plan: Plan, account_id: str, region: str, batch: int) -> Row:
     outcome = evidence.regions.get(region)
     if outcome is None:
         return Row(account_id, region, "FAILED", None, "ERROR", "the Region was not processed", False)

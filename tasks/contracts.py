@@ -57,6 +57,8 @@ class RunSummary(RunRef):
     retry_access_denied_minutes: NotRequired[int]
     tags: NotRequired[dict[str, str]]
     graph_regions: NotRequired[list[str]]
+    datasource_packages: NotRequired[list[str]]
+    auto_enable_organization: NotRequired[bool | None]
     # disable
     all_members: NotRequired[bool]
     disassociate_in_member: NotRequired[bool]
@@ -88,6 +90,12 @@ class GraphDocument(TypedDict, total=False):
     created: bool
     tagged: bool
     planned: str | None
+    # tasks.graph_config's GraphConfig, once the graph exists
+    organization_admin: bool | None
+    datasource_packages: dict[str, str] | None
+    packages_started: list[str]
+    auto_enable: dict[str, Any] | None
+    changes_planned: list[str]
 
 
 class Counted(TypedDict):
@@ -240,6 +248,7 @@ class InviteDocument(TypedDict, total=False):
     detail: str | None
     invited_at: str | None
     disabled_reason: str | None
+    enrollment: str | None  # the MemberDetail's InvitationType: ORGANIZATION | INVITATION (None: not a member)
 
 
 class RegionInvites(TypedDict, total=False):
@@ -269,6 +278,8 @@ class VerifiedMember(TypedDict, total=False):
     status: str | None
     disabled_reason: str | None
     email_matches: bool
+    enrollment: str | None  # the MemberDetail's InvitationType: ORGANIZATION | INVITATION
+    datasource_packages: dict[str, str]  # DatasourcePackageIngestStates, where GetMembers reports them
 
 
 class VerifiedRegion(TypedDict, total=False):
@@ -291,6 +302,8 @@ class PlanOptions(TypedDict, total=False):
     tags: dict[str, str]
     invitation_wait_seconds: int
     member_guardduty: str  # report | enable: a member without GuardDuty gets a detector from the run
+    datasource_packages: list[str]  # the optional data source packages EnsureGraph starts
+    auto_enable_organization: bool | None  # AutoEnable where the administrator is the organization's Detective admin
     access_denied_deadline: str | None  # when retries of a missing member role stop (None: no retries)
     # disable
     all_members: bool

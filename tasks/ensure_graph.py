@@ -2,7 +2,9 @@
 
 Idempotent: an existing graph is reused; tags are written only when they differ, so a rerun
 over a done fleet makes no mutating call. One invocation handles every READY Region of the
-per-Region outcome list concurrently (tasks.region_outcomes) and adds each one's ``graph``.
+per-Region outcome list concurrently (tasks.region_outcomes) and adds each one's ``graph``,
+including what tasks.graph_config found and set once the graph exists: whether the administrator
+is the organization's Detective administrator, AutoEnable, and the data source packages.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from tasks import clock, errors
 from tasks.aws import default_aws, translate_errors
 from tasks.contracts import GraphDocument, RegionsInput, RegionsOutput
 from tasks.detective import list_graph_arns, list_graphs
+from tasks.graph_config import configure_graph
 from tasks.log import keys, logger
 from tasks.region_outcomes import Outcome, for_each_ready
 
@@ -104,10 +107,14 @@ def lambda_handler(event: RegionsInput, context: LambdaContext) -> RegionsOutput
     run = event["run"]
     tags, dry_run = run.get("tags") or {}, bool(run["dry_run"])
     with_graph = set(run["graph_regions"])
+    packages = list(run.get("datasource_packages") or [])
+    auto_enable = run.get("auto_enable_organization")
 
     def ensure(region_outcome: Outcome) -> Outcome:
         region = region_outcome["region"]
-        outcome = ensure_graph(default_aws().client("detective", region), region, tags, dry_run, region in with_graph)
+        detective = default_aws().client("detective", region)
+        outcome = ensure_graph(detective, region, tags, dry_run, region in with_graph)
+        config = configure_graph(detective, region, outcome.graph_arn, packages, auto_enable, dry_run)
         logger.info(
             "behavior graph",
             extra={
@@ -115,8 +122,10 @@ def lambda_handler(event: RegionsInput, context: LambdaContext) -> RegionsOutput
                 "graph_arn": outcome.graph_arn,
                 "graph_created": outcome.created,
                 "graph_tagged": outcome.tagged,
+                "organization_admin": config.organization_admin,
+                "packages_started": config.packages_started,
             },
         )
-        return {**region_outcome, "graph": outcome.document()}
+        return {**region_outcome, "graph": {**outcome.document(), **config.document()}}
 
     return {"regions": for_each_ready(event["regions"], ensure)}

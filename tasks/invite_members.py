@@ -17,12 +17,17 @@ reach members, counted from when each was sent - Detective's InvitedTime of the 
 invitation an account will accept, plus ``invitation_wait_seconds``. Time this state spent
 after sending is not waited again, and a run with no invitation to accept (a rerun over an
 enabled fleet, a replay of accounts invited long ago) does not wait at all.
+
+Organization accounts: where the administrator is the organization's Detective administrator,
+CreateMembers enables an account of the organization instead of inviting it. The MemberDetail's
+InvitationType (ListMembers, CreateMembers) says which an account is (tasks.enrollment); an
+ORGANIZATION member never expects an invitation, so it is never an accept target: no AssumeRole.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING
 
@@ -30,6 +35,7 @@ from tasks import clock, errors
 from tasks.aws import default_aws, translate_errors
 from tasks.contracts import InvitationsOutput, InviteDocument, RegionInvites, RegionsInput
 from tasks.detective import chunks, create_members, delete_members, get_members, list_members
+from tasks.enrollment import enrollment_of, waits_for_invitation
 from tasks.fanout import all_or_raise, fan_out_within
 from tasks.log import keys, logger
 from tasks.plan import Account, Plan
@@ -43,8 +49,6 @@ if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
     from types_boto3_detective import DetectiveClient
     from types_boto3_detective.type_defs import MemberDetailTypeDef
-
-WAITING = {"INVITED", "VERIFICATION_IN_PROGRESS"}
 
 
 @dataclass(frozen=True)
@@ -60,6 +64,9 @@ class InviteRecord:
     invited_at: str | None = None
     #: The DisabledReason of a member found ACCEPTED_BUT_DISABLED (a dry run predicts from it).
     disabled_reason: str | None = None
+    #: The member's InvitationType: ORGANIZATION (enabled by the organization's Detective administrator) or
+    #: INVITATION; None while it is not a member.
+    enrollment: str | None = None
 
     def document(self) -> InviteDocument:
         """The record as ``invite.json`` stores it (every field, as ``asdict`` would give it)."""
@@ -73,6 +80,7 @@ class InviteRecord:
             "detail": self.detail,
             "invited_at": self.invited_at,
             "disabled_reason": self.disabled_reason,
+            "enrollment": self.enrollment,
         }
 
 
@@ -125,9 +133,19 @@ def _decide(account: Account, member: MemberDetailTypeDef | None) -> str:
 
 
 def invite_members(
-    detective: DetectiveClient, plan: Plan, region: str, graph_arn: str | None, *, new_graph: bool = False
+    detective: DetectiveClient,
+    plan: Plan,
+    region: str,
+    graph_arn: str | None,
+    *,
+    new_graph: bool = False,
+    organization_admin: bool | None = None,
 ) -> dict[str, InviteRecord]:
-    """``new_graph``: this execution just created the graph, so it has no members to list."""
+    """``new_graph``: this execution just created the graph, so it has no members to list.
+
+    ``organization_admin``: EnsureGraph found the administrator is the organization's Detective
+    administrator here (a dry run says an account may be enabled rather than invited).
+    """
     accounts = plan.accounts_in(region)
     existing = list_members(detective, graph_arn) if graph_arn and not new_graph else {}
     records: dict[str, InviteRecord] = {}
@@ -136,6 +154,7 @@ def invite_members(
     for account in accounts:
         member = existing.get(account.account_id)
         prior = member.get("Status") if member else None
+        enrollment = enrollment_of(member)
         action = _decide(account, member)
         if plan.dry_run:
             records[account.account_id] = InviteRecord(
@@ -144,27 +163,31 @@ def invite_members(
                 prior,
                 False,
                 False,
-                detail=_planned(action, prior),
+                detail=_planned(action, prior, bool(organization_admin)),
                 disabled_reason=member.get("DisabledReason") if member else None,
+                enrollment=enrollment,
             )
         elif action == "invite":
             to_invite.append(account)
         elif action == "repair":
             to_repair.append(account)
         elif action == "start_monitoring":
-            records[account.account_id] = _start_monitoring(detective, graph_arn or "", account.account_id)
+            started = _start_monitoring(detective, graph_arn or "", account.account_id)
+            records[account.account_id] = replace(started, enrollment=enrollment)
         else:
             detail = None
             if prior == "VERIFICATION_FAILED":
                 detail = "the email must be the account's root email; the invitation was sent to the same email"
+            waits = waits_for_invitation(prior, enrollment)
             records[account.account_id] = InviteRecord(
                 prior,
                 "none",
                 prior,
-                prior in WAITING,
+                waits,
                 False,
                 detail=detail,
-                invited_at=invited_at(member) if prior in WAITING else None,
+                invited_at=invited_at(member) if waits else None,
+                enrollment=enrollment,
             )
     if plan.dry_run or not graph_arn:
         return records
@@ -173,13 +196,18 @@ def invite_members(
     return records
 
 
-def _planned(action: str, prior: str | None) -> str:
+def _planned(action: str, prior: str | None, organization_admin: bool = False) -> str:
     """What the run would do for a member found ``prior`` (a dry run's ``detail``; its outcome comes later)."""
     if action == "none":
         return {
             "ENABLED": "no change: already an enabled member",
             "VERIFICATION_FAILED": "no change: the input gives the email Detective could not verify before",
         }.get(str(prior), "would accept the invitation in the member account")
+    if action == "invite" and organization_admin:
+        return (
+            "would add the account (CreateMembers): enabled at once if it is an organization account, "
+            "else invited and accepted in the member account"
+        )
     return {
         "invite": "would invite the account (CreateMembers; Detective then verifies the email is its root email) "
         "and accept the invitation in the member account",
@@ -275,21 +303,24 @@ def _invite_chunk(
     )
     for a in chunk:
         if a.account_id in members:
-            status = members[a.account_id].get("Status")
-            records[a.account_id] = InviteRecord(
-                prior, action, status, status in WAITING, True, invited_at=invited_at(members[a.account_id])
-            )
+            records[a.account_id] = _member_record(members[a.account_id], prior, action, True)
         elif a.account_id in invited_meanwhile:  # by a concurrent execution: as if it had been listed
-            status = invited_meanwhile[a.account_id].get("Status")
-            records[a.account_id] = InviteRecord(
-                status, "none", status, status in WAITING, False, invited_at=invited_at(invited_meanwhile[a.account_id])
-            )
+            found = invited_meanwhile[a.account_id]
+            records[a.account_id] = _member_record(found, found.get("Status"), "none", False)
         else:
             reason = unprocessed.get(a.account_id, "not returned by CreateMembers")
             records[a.account_id] = _failed(
                 prior, action, "ERROR", f"CreateMembers did not process it: {reason}", changed=action == "repair"
             )
     return records
+
+
+def _member_record(member: MemberDetailTypeDef, prior: str | None, action: str, changed: bool) -> InviteRecord:
+    """What CreateMembers (or a later read) answered for an account: invited, or enabled as an organization account."""
+    status, enrollment = member.get("Status"), enrollment_of(member)
+    waits = waits_for_invitation(status, enrollment)
+    at = invited_at(member) if waits else None
+    return InviteRecord(prior, action, status, waits, changed, invited_at=at, enrollment=enrollment)
 
 
 def _members_now(
@@ -315,7 +346,12 @@ def lambda_handler(event: RegionsInput, context: LambdaContext) -> InvitationsOu
         region, graph = outcome["region"], outcome.get("graph") or {}
         graph_arn = graph.get("graph_arn")
         records = invite_members(
-            aws.client("detective", region), plan, region, graph_arn, new_graph=bool(graph.get("created"))
+            aws.client("detective", region),
+            plan,
+            region,
+            graph_arn,
+            new_graph=bool(graph.get("created")),
+            organization_admin=graph.get("organization_admin"),
         )
         invites[region] = {
             "region": region,

@@ -91,6 +91,37 @@ def tag_map(limit: int, added: Collection[str] = ()) -> Check:
     return check
 
 
+#: Optional data source packages ("UpdateDatasourcePackages", Amazon Detective API Reference: DatasourcePackages
+#: are DETECTIVE_CORE | EKS_AUDIT | ASFF_SECURITYHUB_FINDING). DETECTIVE_CORE is every graph's, always on.
+OPTIONAL_PACKAGES = ("EKS_AUDIT", "ASFF_SECURITYHUB_FINDING")
+CORE_PACKAGE = "DETECTIVE_CORE"
+
+
+def datasource_packages(value: Any, where: str, problems: Problems) -> Any:
+    """A list of data source package names (deduplicated, in the API's order); DETECTIVE_CORE is accepted, as on."""
+    if not isinstance(value, list):
+        return problems.bad(where, f"expected a list of data source packages, got {show(value)}")
+    known = (CORE_PACKAGE, *OPTIONAL_PACKAGES)
+    before = len(problems.items)
+    for i, name in enumerate(value):
+        if name not in known:
+            problems.add(
+                f"{where}[{i}]",
+                f"unknown data source package {show(name)} (expected {' or '.join(OPTIONAL_PACKAGES)}; "
+                f"{CORE_PACKAGE} is always on)",
+            )
+    return [p for p in known if p in value] if len(problems.items) == before else BAD
+
+
+def optional_boolean(value: Any, where: str, problems: Problems) -> Any:
+    """true, false, or null (leave the setting as it is)."""
+    return (
+        value
+        if value is None or isinstance(value, bool)
+        else problems.bad(where, f"expected true or false, got {show(value)}")
+    )
+
+
 def parse_regions(value: Any, where: str, problems: Problems) -> Any:
     """``"all"`` or a non-empty list of Detective Regions (deduplicated, in Detective order)."""
     if isinstance(value, str) and value.strip().lower() == ALL:

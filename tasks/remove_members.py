@@ -11,18 +11,24 @@ most twice per invocation: before any DeleteMembers, the intent (REMOVING) of ev
 has members to remove, then the outcome. If the Lambda dies after DeleteMembers and the state
 machine retries, the retry finds those accounts gone and still reports them REMOVED by this
 execution instead of NOT_A_MEMBER.
+
+Organization accounts (ListMembers' InvitationType ORGANIZATION, tasks.enrollment) leave the same way:
+DeleteMembers is the only way out for them ("DisassociateMembership", Amazon Detective API Reference:
+it "cannot be called by an organization account in the organization behavior graph"). Each record
+keeps the member's enrollment so the report can say so.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from typing import TYPE_CHECKING, Any, TypedDict
 
 from tasks import errors
 from tasks.aws import default_aws
 from tasks.contracts import RegionsOutput, RunInput
 from tasks.detective import chunks, delete_members, get_members, list_graph_arns, list_members
+from tasks.enrollment import enrollment_of
 from tasks.fanout import fan_out
 from tasks.invite_members import error_reason
 from tasks.log import keys, logger
@@ -48,6 +54,7 @@ class RemoveRecord:
     changed: bool
     reason: str | None = None
     detail: str | None = None
+    enrollment: str | None = None  # ORGANIZATION | INVITATION while it was a member
 
 
 class RemoveEntry(TypedDict):
@@ -66,6 +73,8 @@ class RegionRemoval:
     graph_arn: str | None
     records: dict[str, RemoveRecord]
     to_remove: tuple[tuple[str, str | None], ...] = field(default=())
+    #: Each member's InvitationType as ListMembers answered it.
+    enrollments: Mapping[str, str | None] = field(default_factory=dict)
 
     def intent(self) -> dict[str, RemoveRecord]:
         return {**self.records, **{a: RemoveRecord(REMOVING, s, False) for a, s in self.to_remove}}
@@ -108,10 +117,20 @@ def survey(detective: DetectiveClient, plan: Plan, region: str, previous: Remove
         elif account_id not in members:
             records[account_id] = RemoveRecord("NOT_A_MEMBER", None, False, detail=f"not a member in {region}")
         elif plan.dry_run:
-            records[account_id] = RemoveRecord("PLANNED", status, False, detail=f"would remove the member ({status})")
+            detail = f"would remove the member ({status})"
+            records[account_id] = RemoveRecord("PLANNED", status, False, detail=detail)
         else:
             to_remove.append((account_id, status))
-    return RegionRemoval(region, graph_arn, records, tuple(to_remove))
+    requested = set(accounts)
+    enrollments = {a: enrollment_of(m) for a, m in members.items() if a in requested}
+    for account_id, earlier in earlier_records.items():
+        enrollments.setdefault(account_id, earlier.get("enrollment"))
+    return RegionRemoval(region, graph_arn, _enrolled(records, enrollments), tuple(to_remove), enrollments)
+
+
+def _enrolled(records: Mapping[str, RemoveRecord], enrollments: Mapping[str, str | None]) -> dict[str, RemoveRecord]:
+    """The records with the member's enrollment, where it was a member."""
+    return {a: replace(r, enrollment=enrollments.get(a)) if a in enrollments else r for a, r in records.items()}
 
 
 def remove(detective: DetectiveClient, removal: RegionRemoval) -> dict[str, RemoveRecord]:
@@ -120,7 +139,7 @@ def remove(detective: DetectiveClient, removal: RegionRemoval) -> dict[str, Remo
     assert removal.graph_arn is not None or not removal.to_remove
     for chunk in chunks(removal.to_remove):
         records.update(_delete_chunk(detective, str(removal.graph_arn), chunk))
-    return records
+    return _enrolled(records, removal.enrollments)
 
 
 def remove_members(

@@ -29,6 +29,8 @@ def carried(row: dict[str, Any]) -> Row:
         row.get("reason"),
         row.get("detail"),
         False,
+        row.get("enrollment"),
+        row.get("datasource_packages"),
     )
 
 

@@ -30,6 +30,9 @@ class RegionRow(TypedDict, total=False):
     guardduty_age_hours: float | None  # enable
     qualifies_at: str | None  # enable: a Region whose GuardDuty detector is too young
     graph_deleted: bool  # disable
+    organization_admin: bool | None  # enable: the administrator is the organization's Detective administrator
+    datasource_packages: dict[str, str] | None  # enable: package -> ingest state (ListDatasourcePackages)
+    notes: list[dict[str, Any]]  # enable: {"topic", "status", "detail"}, e.g. auto_enable_organization SKIPPED
 
 
 @dataclass(frozen=True)
@@ -41,6 +44,10 @@ class Row:
     reason: str | None
     detail: str | None
     changed: bool
+    #: ORGANIZATION (enabled by the organization's Detective administrator) or INVITATION; None: not a member.
+    enrollment: str | None = None
+    #: The member's data source package ingest states, where GetMembers reports them.
+    datasource_packages: dict[str, str] | None = None
 
 
 def short(text: object) -> str | None:

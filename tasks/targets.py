@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from tasks.contracts import InviteDocument, RegionInvites
+from tasks.enrollment import ORGANIZATION
 from tasks.fanout import all_or_raise, fan_out
 from tasks.member import Target
 from tasks.plan import Account, Plan
@@ -64,6 +65,8 @@ def member_side(record: InviteDocument, dry_run: bool, guardduty: bool = False) 
     if not dry_run:
         monitored = guardduty and action == "start_monitoring" and not record.get("error")
         return bool(record["expect_invitation"]) or monitored
+    if record.get("enrollment") == ORGANIZATION:  # enabled by the administrator: nothing to accept in the member
+        return False
     return action in ("invite", "repair", "start_monitoring") or prior in ("INVITED", "VERIFICATION_IN_PROGRESS")
 
 

@@ -27,7 +27,20 @@ from tasks.ensure_graph import PROJECT_TAG
 from tasks.fanout import fan_out
 from tasks.log import keys, logger
 from tasks.nesting import refuse_deep_input
-from tasks.options import ALL, Option, RegionChoice, boolean, choice, common_options, integer, number, tag_map, text
+from tasks.options import (
+    ALL,
+    Option,
+    RegionChoice,
+    boolean,
+    choice,
+    common_options,
+    datasource_packages,
+    integer,
+    number,
+    optional_boolean,
+    tag_map,
+    text,
+)
 from tasks.plan import Account, Plan
 from tasks.problems import Problems, show
 from tasks.regions import DETECTIVE_REGIONS, OPT_IN_REGIONS, in_detective_order
@@ -71,6 +84,8 @@ def enable_options(config: Settings) -> dict[str, Option]:
         "invitation_wait_seconds": Option(integer(0, 3600), config.invitation_wait_seconds),
         # enable: a member without GuardDuty gets a detector from the run (tasks/member_guardduty.py)
         "member_guardduty": Option(choice("report", "enable"), "report"),
+        "datasource_packages": Option(datasource_packages, []),
+        "auto_enable_organization": Option(optional_boolean, None),
     }
 
 
@@ -231,6 +246,8 @@ def validate_input(aws: Aws, config: Settings, event_input: Any, execution: str,
             "invitation_wait_seconds": options["invitation_wait_seconds"],
             "retry_access_denied_minutes": options["retry_access_denied_minutes"],
             "tags": options["tags"],
+            "datasource_packages": options["datasource_packages"],
+            "auto_enable_organization": options["auto_enable_organization"],
             "graph_regions": [r for r in regions if r in existing.regions],
         }
     )
@@ -291,6 +308,8 @@ def _plan(
         "tags": options["tags"],
         "invitation_wait_seconds": options["invitation_wait_seconds"],
         "member_guardduty": options["member_guardduty"],
+        "datasource_packages": options["datasource_packages"],
+        "auto_enable_organization": options["auto_enable_organization"],
         "access_denied_deadline": clock.iso(now + timedelta(minutes=minutes)) if minutes else None,
     }
     return Plan.validated(

@@ -27,6 +27,7 @@ from tasks.contracts import (
     VerifyTargets,
 )
 from tasks.detective import get_members
+from tasks.enrollment import enrollment_of
 from tasks.fanout import fan_out
 from tasks.log import keys, logger
 from tasks.plan import Plan
@@ -36,6 +37,7 @@ from tasks.workstore import WorkStore
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
     from types_boto3_detective import DetectiveClient
+    from types_boto3_detective.type_defs import MemberDetailTypeDef
 
 MAX_ATTEMPTS = 8
 #: ``{"attempt": n, "regions": {region: {"region", "attempt", "members"}}}``.
@@ -71,14 +73,21 @@ def verify_members(
     if not graph_arn:
         return {}
     members = get_members(detective, graph_arn, list(wanted))
-    return {
-        account_id: {
-            "status": m.get("Status"),
-            "disabled_reason": m.get("DisabledReason"),
-            "email_matches": wanted.get(account_id) == (m.get("EmailAddress") or "").lower(),
-        }
-        for account_id, m in members.items()
+    return {account_id: _verified(m, wanted.get(account_id)) for account_id, m in members.items()}
+
+
+def _verified(member: MemberDetailTypeDef, email: str | None) -> VerifiedMember:
+    """A member's record: status, why disabled, whether the email matches, InvitationType, and - where GetMembers
+    reports them - its data source packages' ingest states (MemberDetail.DatasourcePackageIngestStates)."""
+    record: VerifiedMember = {
+        "status": member.get("Status"),
+        "disabled_reason": member.get("DisabledReason"),
+        "email_matches": email == (member.get("EmailAddress") or "").lower(),
+        "enrollment": enrollment_of(member),
     }
+    if states := member.get("DatasourcePackageIngestStates"):
+        record["datasource_packages"] = {str(package): str(state) for package, state in states.items()}
+    return record
 
 
 def lambda_handler(event: RegionsInput, context: LambdaContext) -> VerificationOutput:

@@ -17,8 +17,9 @@ from tasks.report_page import render_html
 
 #: The report's row fields, in contract order: the CSV columns before ``action``.
 ROW_FIELDS = ("account_id", "region", "status", "member_status", "reason", "detail", "changed")
-#: The CSV's columns: the row fields, then what to do (FAILED and SKIPPED rows; the HTML page's text).
-CSV_COLUMNS = (*ROW_FIELDS, "action")
+#: The CSV's columns: the row fields, then what to do (FAILED and SKIPPED rows; the HTML page's text), then how
+#: the account is a member (ORGANIZATION / INVITATION; added last so existing columns keep their places).
+CSV_COLUMNS = (*ROW_FIELDS, "action", "enrollment")
 
 
 def render_csv(report: dict[str, Any]) -> str:
@@ -34,6 +35,7 @@ def render_csv(report: dict[str, Any]) -> str:
                     for f in ROW_FIELDS
                 ),
                 row_action(row) or "",
+                row.get("enrollment") or "",
             ]
         )
     return out.getvalue()

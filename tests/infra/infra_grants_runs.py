@@ -7,7 +7,9 @@ whose role is denied (Organizations DescribeAccount), one without GuardDuty (``m
 GuardDuty CreateDetector in the member, StartMonitoringMember by AcceptInvitations); a member role that arrives late
 (its GuardDuty enabled by AcceptPendingRoles) and one that never does (AcceptPendingRoles tries both again within the
 retry window); a pending invitation
-the disable run rejects in the member account, then every member removed and both graphs deleted.
+the disable run rejects in the member account, then every member removed and both graphs deleted - the enable run
+also starts a data source package (UpdateDatasourcePackages); a second fleet, whose administrator is its organization's
+Detective administrator, enables an organization account and sets AutoEnable (UpdateOrganizationConfiguration).
 """
 
 from __future__ import annotations
@@ -59,7 +61,12 @@ def run_workflows() -> None:
     enabled = run_local(
         spec,
         "enable",
-        {"regions": REGIONS, "retry_access_denied_minutes": 5, "member_guardduty": "enable"},
+        {
+            "regions": REGIONS,
+            "retry_access_denied_minutes": 5,
+            "member_guardduty": "enable",
+            "datasource_packages": ["EKS_AUDIT"],
+        },
         csv_text=_csv(enabling),
         fleet=fleet,
         clock=fleet.clock,
@@ -80,6 +87,20 @@ def run_workflows() -> None:
     }
     disabled = run_local(spec, "disable", everything, fleet=fleet, clock=fleet.clock, name="grants-dis-2")
     assert disabled.report is not None, (disabled.result.error, disabled.result.cause)
+    run_organization()
+
+
+def run_organization() -> None:
+    """Enable on a fleet whose administrator is the organization's Detective administrator, with AutoEnable."""
+    org_member = member(1)
+    spec = scenario(
+        [org_member],
+        organization={"accounts": {org_member["account_id"]: org_member["email"]}, "detective_admin": True},
+    )
+    given = {"regions": REGIONS, "auto_enable_organization": True}
+    run = run_local(spec, "enable", given, csv_text=_csv([org_member]), name="grants-org")
+    assert run.report is not None, (run.result.error, run.result.cause)
+    assert {r["enrollment"] for r in run.report["results"]} == {"ORGANIZATION"}
 
 
 def leave_as_member(fleet: Fleet) -> None:

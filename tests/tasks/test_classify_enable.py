@@ -180,7 +180,13 @@ def test_a_dry_run_row_predicts_the_runs_reason(
 
 def test_region_rows_report_each_regions_graph_gate_and_status() -> None:
     gate = {"gate": "READY", "guardduty_age_hours": 72.0, "detail": "GuardDuty enabled for 72.0 h"}
-    found = evidence(region={"region": REGION, "status": "READY", "graph": {"graph_arn": GRAPH}, "guardduty": gate})
+    graph = {
+        "graph_arn": GRAPH,
+        "organization_admin": False,
+        "datasource_packages": {"DETECTIVE_CORE": "STARTED"},
+        "auto_enable": {"status": "SKIPPED", "detail": "not the organization's Detective administrator"},
+    }
+    found = evidence(region={"region": REGION, "status": "READY", "graph": graph, "guardduty": gate})
     assert region_rows(found, plan()) == [
         {
             "region": REGION,
@@ -189,6 +195,15 @@ def test_region_rows_report_each_regions_graph_gate_and_status() -> None:
             "status": "ENABLED",
             "reason": None,
             "detail": "GuardDuty enabled for 72.0 h",
+            "organization_admin": False,
+            "datasource_packages": {"DETECTIVE_CORE": "STARTED"},
+            "notes": [
+                {
+                    "topic": "auto_enable_organization",
+                    "status": "SKIPPED",
+                    "detail": "not the organization's Detective administrator",
+                }
+            ],
         }
     ]
 

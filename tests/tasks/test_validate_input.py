@@ -92,6 +92,8 @@ def test_list_input_writes_the_plan_and_returns_a_small_output(s3: Any, admin_aw
         "invitation_wait_seconds": 60,
         "retry_access_denied_minutes": 30,
         "tags": {"owner": "security"},
+        "datasource_packages": [],
+        "auto_enable_organization": None,
         "account_count": 2,
         "pair_count": 4,
         "graph_regions": [],
