@@ -167,38 +167,41 @@ def _read_latest(s3: S3Client, bucket: str) -> dict[str, Any] | None:
     return loaded if isinstance(loaded, dict) and loaded.get("kind") == "coverage" else None
 
 
-def _write(s3: S3Client, bucket: str, document: Mapping[str, Any]) -> list[str]:
-    stamp = str(document["generated_at"]).replace(":", "-")
+def _write(s3: S3Client, bucket: str, base: str, document: Mapping[str, Any]) -> list[str]:
+    """``base``.json and ``base``.html: the document and its page."""
     text, page = json.dumps(document, indent=1), render_coverage_html(document)
-    keys = []
     with translate_errors():
-        for base in (f"coverage/{stamp}", LATEST):
-            s3.put_object(Bucket=bucket, Key=f"{base}.json", Body=text.encode(), ContentType="application/json")
-            s3.put_object(Bucket=bucket, Key=f"{base}.html", Body=page.encode(), ContentType="text/html")
-            keys += [f"{base}.json", f"{base}.html"]
-    return keys
+        s3.put_object(Bucket=bucket, Key=f"{base}.json", Body=text.encode(), ContentType="application/json")
+        s3.put_object(Bucket=bucket, Key=f"{base}.html", Body=page.encode(), ContentType="text/html")
+    return [f"{base}.json", f"{base}.html"]
+
+
+def _publish(aws: Aws, topic_arn: str, document: Mapping[str, Any], text: str) -> None:
+    subject = f"Detective coverage changed: {document['summary'][NOT_COVERED]} NOT_COVERED"[:100]
+    icon = ":white_check_mark:" if is_covered(document) else ":warning:"
+    body = per_protocol_message(text, subject, icon=icon, event_type="DetectiveCoverageChanged")
+    with translate_errors():
+        aws.client("sns").publish(TopicArn=topic_arn, Subject=subject, Message=body, MessageStructure="json")
 
 
 def scheduled_coverage(aws: Aws, schedule: Schedule, now: datetime, event_id: str) -> dict[str, Any]:
-    """One scheduled run: compute, compare with the previous latest, write, notify on change, heal if asked."""
+    """One scheduled run: compute, compare with the previous latest, write, notify on change, heal if asked.
+
+    ``latest.*`` is written only once the change is published: when Publish fails the invocation fails,
+    and Lambda's retry still compares with the earlier ``latest.json`` and publishes the change.
+    """
     s3 = aws.client("s3")
     listed = parse_account_list(read_list(s3, f"s3://{schedule.bucket}/{REGISTRY_KEY}", "registry"), "registry")
     document = compute_coverage(aws, listed, schedule.regions, now)
     with translate_errors():
         previous = _read_latest(s3, schedule.bucket)
-    keys = _write(s3, schedule.bucket, document)
+    stamp = str(document["generated_at"]).replace(":", "-")
+    keys = _write(s3, schedule.bucket, f"coverage/{stamp}", document) + [f"{LATEST}.json", f"{LATEST}.html"]
     changed = changes(previous, document)
     published = any(changed.values())
     if published:
-        subject = f"Detective coverage changed: {document['summary'][NOT_COVERED]} NOT_COVERED"[:100]
-        icon = ":white_check_mark:" if is_covered(document) else ":warning:"
-        text = per_protocol_message(
-            message(document, changed, keys), subject, icon=icon, event_type="DetectiveCoverageChanged"
-        )
-        with translate_errors():
-            aws.client("sns").publish(
-                TopicArn=schedule.topic_arn, Subject=subject, Message=text, MessageStructure="json"
-            )
+        _publish(aws, schedule.topic_arn, document, message(document, changed, keys))
+    _write(s3, schedule.bucket, LATEST, document)
     started: StartResult | None = None
     payload = heal_input(document, listed, schedule.invited_after_hours, now) if schedule.mode == "heal" else None
     if payload is not None:

@@ -13,6 +13,7 @@ import pytest
 from moto import mock_aws
 from moto.sns.models import sns_backends
 
+from tasks import errors
 from tasks.aws import Aws
 from tasks.problems import Problems
 from tasks.report import per_protocol_message
@@ -126,6 +127,15 @@ def test_pairs_that_became_covered_are_published(world: World) -> None:
     (text,) = world.messages()
     assert f"Newly COVERED (2):\n  {ENABLED} eu-west-1\n  {ENABLED} us-east-1" in text
     assert text.startswith(f"Detective coverage of {ADMIN} at 2026-01-02T03:04:05Z: total 6, COVERED 4, NOT_COVERED 2")
+
+
+def test_a_change_whose_publish_failed_is_published_by_the_retry(world: World) -> None:
+    gone = world.schedule.topic_arn + "-deleted"
+    with pytest.raises(errors.RolloutError):
+        world.run(topic_arn=gone)  # SNS refused: the invocation fails and Lambda retries it
+    assert world.messages() == []
+    retry = world.run()
+    assert retry["published"] and "Newly NOT_COVERED (2):" in world.messages()[0]
 
 
 def test_the_change_is_text_for_email_and_a_chatbot_custom_notification_for_slack(world: World) -> None:
