@@ -18,16 +18,21 @@ import click
 
 from detective_rollout.ops.backend import Backend, LocalBackend, NotFound
 from detective_rollout.ops.exits import EXIT_ERROR, fail
-from detective_rollout.ops.outputs import checked_file
+from detective_rollout.ops.outputs import checked_file, output_problem
 from detective_rollout.ops.replay_input import ReplayError
 from detective_rollout.ops.store import StateDirError
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _remember_state_dir(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:
-    if value is not None:
-        ctx.obj.state_dir = value  # the Factory: local runs load and save the fleet there
+def _remember_state_dir(ctx: click.Context, param: click.Parameter, value: str | None) -> None:
+    if value is None:
+        return
+    # A folder that exists is read as it is (status may read a state dir it cannot write); one still to be
+    # created must be creatable, or the run would fail after starting, blaming another file.
+    if not Path(value).is_dir() and (problem := output_problem(value, directory=True)):
+        raise click.BadParameter(problem, param_hint=f"'{param.opts[0]}'")
+    ctx.obj.state_dir = value  # the Factory: local runs load and save the fleet there
 
 
 def _remember_clock(ctx: click.Context, _param: click.Parameter, value: str | None) -> None:

@@ -187,6 +187,12 @@ REFUSALS: list[Refusal] = [
         "error: --accounts: '{dir}/out' is a directory, not a CSV file",
         {"out/": b""},
     ),
+    Refusal(
+        "`enable --state-dir` under a regular file (the folder cannot be created)",
+        ("enable", "--local", "{scenario}", "--state-dir", "{dir}/taken/sd"),
+        "Invalid value for '--state-dir': '{dir}/taken' is not a directory, so '{dir}/taken/sd' cannot be created",
+        {"taken": b"a file"},
+    ),
     *(
         Refusal(
             f"`enable --local bad.json --state-dir DIR`, the scenario with {what}",
@@ -253,7 +259,8 @@ DESIGN = [
     "goes (or the reverse), a regular file where a folder is needed, or a folder the user may not write into "
     "is a usage error naming the option and the path (exit 2): no execution starts, nothing is written. Folders "
     "missing on the way are created when the file is written (`--report build/demo/report.json` in a fresh "
-    "checkout), so the check is on the nearest folder that exists.",
+    "checkout), so the check is on the nearest folder that exists. A `--state-dir` still to be created is checked "
+    "the same way; one that exists is used as it is (`status` may read a state dir it cannot write).",
     "- **A report file is checked before it is rendered.** Every field the table, CSV, HTML page and exit code "
     "read (`workflow`, `execution`, `results` rows with `account_id` / `region` / `status`, `summary` counts "
     "with `total` equal to the rows) is checked first; the first missing or bad field is named with the file.",
