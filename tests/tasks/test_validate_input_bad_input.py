@@ -164,6 +164,24 @@ BAD_INPUT: list[tuple[str, Any, bytes | None, str]] = [
         "member_guardduty: expected one of report, enable, got 'on'",
     ),
     (
+        "datasource_packages unknown package",
+        {"accounts": GOOD, "datasource_packages": ["EKS_AUDIT", "S3_DATA_EVENTS"]},
+        None,
+        "datasource_packages[1]: unknown data source package 'S3_DATA_EVENTS'",
+    ),
+    (
+        "datasource_packages not a list",
+        {"accounts": GOOD, "datasource_packages": "EKS_AUDIT"},
+        None,
+        "datasource_packages: expected a list of data source packages, got 'EKS_AUDIT'",
+    ),
+    (
+        "auto_enable_organization not a boolean",
+        {"accounts": GOOD, "auto_enable_organization": "yes"},
+        None,
+        "auto_enable_organization: expected true or false, got 'yes'",
+    ),
+    (
         "retry_access_denied_minutes too big",
         {"accounts": GOOD, "retry_access_denied_minutes": 1441},
         None,
