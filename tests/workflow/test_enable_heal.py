@@ -20,13 +20,14 @@ from tasks.triggers.coverage_schedule import heal_input
 from tests.helpers.workflow import REGIONS, member, mutating, rows_by_pair, scenario
 
 #: Invited a day before the run by the emulator's seed; heal takes invitations older than 12 hours.
-NEW, COVERED, OLD_INVITE, UNREGISTERED = (
+NEW, COVERED, OLD_INVITE, UNREGISTERED, DISABLED = (
     member(1),
     member(2, existing_membership={"us-east-1": "ENABLED"}),
     member(3, existing_membership={"us-east-1": "INVITED"}),
     member(4, existing_membership={"us-east-1": "ENABLED"}),
+    member(5, existing_membership={"us-east-1": "ACCEPTED_BUT_DISABLED"}),  # DisabledReason VOLUME_UNKNOWN
 )
-REGISTRY = [Listed(m["account_id"], m["email"]) for m in (NEW, COVERED, OLD_INVITE)]
+REGISTRY = [Listed(m["account_id"], m["email"]) for m in (NEW, COVERED, OLD_INVITE, DISABLED)]
 
 
 def coverage(fleet: Fleet) -> dict[str, Any]:
@@ -44,10 +45,12 @@ def reasons(document: dict[str, Any]) -> dict[tuple[str, str], str | None]:
 
 
 def test_heals_enable_input_runs_on_the_enable_machine_and_covers_every_fixable_pair() -> None:
-    spec = scenario([NEW, COVERED, OLD_INVITE, UNREGISTERED], administrator={"existing_graph_regions": []})
+    spec = scenario([NEW, COVERED, OLD_INVITE, UNREGISTERED, DISABLED], administrator={"existing_graph_regions": []})
     clock = InstantClock()
     fleet = Fleet(load_scenario(spec), clock)
-    new, covered, invited, unregistered = (m["account_id"] for m in (NEW, COVERED, OLD_INVITE, UNREGISTERED))
+    new, covered, invited, unregistered, disabled = (
+        m["account_id"] for m in (NEW, COVERED, OLD_INVITE, UNREGISTERED, DISABLED)
+    )
     before = coverage(fleet)
     assert reasons(before) == {
         (new, "us-east-1"): "NOT_A_MEMBER",
@@ -57,6 +60,8 @@ def test_heals_enable_input_runs_on_the_enable_machine_and_covers_every_fixable_
         (invited, "us-east-1"): "INVITED",
         (invited, "eu-west-1"): "NO_GRAPH",
         (unregistered, "us-east-1"): "UNLISTED",
+        (disabled, "us-east-1"): "VOLUME_UNKNOWN",
+        (disabled, "eu-west-1"): "NO_GRAPH",
     }
 
     payload = heal_input(before, REGISTRY, invited_after_hours=12, now=clock.now())
@@ -64,7 +69,11 @@ def test_heals_enable_input_runs_on_the_enable_machine_and_covers_every_fixable_
     run = run_local(spec, "enable", payload, clock=clock, fleet=fleet)
 
     assert run.report is not None and run.report["request"]["source"] == "reconcile"
-    healed = {pair for pair, reason in reasons(before).items() if reason in {"NOT_A_MEMBER", "NO_GRAPH", "INVITED"}}
+    healed = {
+        pair
+        for pair, reason in reasons(before).items()
+        if reason in {"NOT_A_MEMBER", "NO_GRAPH", "INVITED", "VOLUME_UNKNOWN"}
+    }
     rows = rows_by_pair(run)
     assert set(rows) == healed
     assert {pair: rows[pair]["status"] for pair in healed} == dict.fromkeys(healed, "ENABLED")
@@ -72,5 +81,5 @@ def test_heals_enable_input_runs_on_the_enable_machine_and_covers_every_fixable_
     assert [c.operation for c in mutating(run) if c.operation in offboarding] == []
 
     after = coverage(fleet)
-    assert after["summary"] == {"total": 7, "COVERED": 6, "NOT_COVERED": 0, "UNLISTED": 1}
+    assert after["summary"] == {"total": 9, "COVERED": 8, "NOT_COVERED": 0, "UNLISTED": 1}
     assert reasons(after)[(unregistered, "us-east-1")] == "UNLISTED"  # still a member: reported, not removed
