@@ -218,6 +218,12 @@ OTHER_CHECKS: list[tuple[str, str, str]] = [
         "tests/reliability/test_refused_up_front.py",
     ),
     (
+        "`python -m detective_rollout.emulator serve` (the entry point without the CLI) with `--port 99999`, "
+        "`--port -1` or a port in use",
+        "one line naming `--port` and the value, exit 2, no traceback",
+        "tests/reliability/test_refused_up_front.py",
+    ),
+    (
         "`replay latest --report DIR` after a run with FAILED rows",
         "exit 2 naming `--report`; no replay execution started, nothing written",
         "tests/reliability/test_refused_up_front.py",

@@ -18,6 +18,7 @@ from click.testing import CliRunner
 
 from detective_rollout.cli import main
 from detective_rollout.emulator import Fleet
+from detective_rollout.emulator.__main__ import main as emulator_main
 from detective_rollout.ops.exits import EXIT_BAD_INPUT
 from tests.helpers.ops import make_cli, write_scenario
 from tests.helpers.workflow import member, run_disable, run_enable, scenario
@@ -126,3 +127,24 @@ def test_replay_with_a_report_path_that_is_a_directory_starts_no_execution(tmp_p
 def first_execution(files: list[Path]) -> str:
     (only,) = files
     return only.stem
+
+
+@pytest.mark.parametrize("port", ["99999", "-1", "in-use"])
+def test_python_m_emulator_serve_refuses_a_bad_or_busy_port_in_one_line_with_exit_2(
+    tmp_path: Path, port: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """``python -m detective_rollout.emulator serve``, the entry point usable without the CLI, refuses alike."""
+    small = write_scenario(tmp_path / "small.json")
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        if port == "in-use":
+            port = str(taken.getsockname()[1])
+        try:
+            code = emulator_main(["serve", "--scenario", str(small), "--port", port])
+        except SystemExit as exit_:  # argparse's usage error
+            code = exit_.code
+
+    assert code == EXIT_BAD_INPUT
+    error = capsys.readouterr().err.strip().splitlines()[-1]
+    assert f"{port}" in error and "--port" in error and "Traceback" not in error, error
