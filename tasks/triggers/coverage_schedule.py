@@ -136,9 +136,10 @@ def heal_input(
 ) -> dict[str, Any] | None:
     """The enable input for the pairs enabling fixes, per account with its Regions; None when there are none.
 
-    Accounts the list gives no email cannot be invited: they are left out (their rows stay NOT_COVERED).
+    Accounts the list gives no email cannot be invited: they are left out (their rows stay NOT_COVERED). So is
+    the administrator when the registry lists it: enable refuses it as its own member, failing the whole run.
     """
-    emails = {a.account_id: a.email for a in listed if a.email}
+    emails = {a.account_id: a.email for a in listed if a.email and a.account_id != document["administrator"]}
     oldest = now - timedelta(hours=invited_after_hours)
     regions: dict[str, list[str]] = {}
     for row in document["results"]:

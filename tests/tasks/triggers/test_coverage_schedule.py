@@ -200,6 +200,14 @@ def test_heal_starts_enable_for_the_fixable_pairs_with_source_reconcile(world: W
     assert world.run(event_id="event-3")["heal"] is None  # report mode starts nothing
 
 
+def test_heal_leaves_the_administrator_out_when_the_registry_lists_it(world: World) -> None:
+    registry = f"{ADMIN},admin@example.com\n{ENABLED},a1@example.com\n{INVITED},a2@example.com\n"
+    world.s3.put_object(Bucket=BUCKET, Key="registry/accounts.csv", Body=registry.encode())
+    outcome = world.run(mode="heal", invited_after_hours=12)
+    healed = json.loads(world.sfn.describe_execution(executionArn=outcome["heal"]["execution_arn"])["input"])
+    assert [a["account_id"] for a in healed["accounts"]] == [INVITED]  # enable refuses its own administrator
+
+
 def test_heal_never_starts_anything_for_unlisted_members(world: World) -> None:
     world.s3.put_object(Bucket=BUCKET, Key="registry/accounts.csv", Body=f"{ENABLED},a1@example.com\n".encode())
     outcome = world.run(mode="heal")
