@@ -151,10 +151,16 @@ def _row(account: str, region: str, state: str, member: Mapping[str, Any] | None
     }
 
 
-def member_row(account: str, view: RegionView) -> dict[str, Any]:
-    """One listed account in one Region: COVERED, or NOT_COVERED with the reason."""
+def member_row(account: str, view: RegionView, administrator: str) -> dict[str, Any]:
+    """One listed account in one Region: COVERED, or NOT_COVERED with the reason.
+
+    The administrator, when listed, is no member of its own graph but its data feeds it: COVERED where the
+    graph exists (member_status null), NO_GRAPH / ADMIN_REGION_NOT_ENABLED elsewhere.
+    """
     if view.status != GRAPH:
         return _row(account, view.region, NOT_COVERED, None, view.status)
+    if account == administrator:
+        return _row(account, view.region, COVERED, None, None)
     member = view.members.get(account)
     if member is None:
         return _row(account, view.region, NOT_COVERED, None, "NOT_A_MEMBER")
@@ -206,7 +212,7 @@ def compute_coverage(
     enabled = enabled_regions(aws, listed, () if wanted == ALL else wanted)
     chosen = in_detective_order(enabled) if wanted == ALL else tuple(wanted)
     views = all_or_raise(fan_out(lambda region: read_region(aws, region, enabled), chosen))
-    rows = [member_row(a.account_id, view) for a in accounts for view in views]
+    rows = [member_row(a.account_id, view, administrator) for a in accounts for view in views]
     ids = {a.account_id for a in accounts} | {administrator}
     rows += [
         _row(account, view.region, UNLISTED, view.members[account], None)

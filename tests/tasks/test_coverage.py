@@ -71,6 +71,13 @@ def test_a_member_nobody_listed_is_one_unlisted_row_per_region(fleet: Any) -> No
     assert not is_covered(document)
 
 
+def test_the_administrator_in_the_list_is_covered_where_it_has_its_graph(fleet: Any) -> None:
+    document = compute_coverage(Aws(), [Listed(ADMIN), *LISTED[:1]], ["us-east-1", "eu-west-1"], NOW)
+    own, elsewhere = _by_pair(document)[(ADMIN, "us-east-1")], _by_pair(document)[(ADMIN, "eu-west-1")]
+    assert (own["state"], own["member_status"], own["reason"], own["action"]) == ("COVERED", None, None, COVERED_ACTION)
+    assert (elsewhere["state"], elsewhere["reason"]) == ("NOT_COVERED", "NO_GRAPH")  # enable creates the graph
+
+
 def test_regions_without_a_graph_or_not_enabled_by_the_administrator_cover_nobody(fleet: Any) -> None:
     document = compute_coverage(Aws(), LISTED[:2], ["us-east-1", "eu-west-1", "af-south-1"], NOW)
     assert document["kind"] == "coverage" and document["administrator"] == ADMIN
