@@ -11,6 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from tasks.actions import ACTIONS
 from tasks.problems import Problems
 from tasks.validation import parse_accounts_csv
 
@@ -43,6 +44,15 @@ def failed_pairs(report: dict[str, Any], reasons: Iterable[str] = ()) -> dict[st
         if row.get("status") == "FAILED" and (not wanted or str(row.get("reason")).upper() in wanted):
             pairs.setdefault(str(row["account_id"]), []).append(str(row["region"]))
     return pairs
+
+
+def unknown_reasons(report: dict[str, Any], reasons: Iterable[str]) -> list[str]:
+    """The ``--reason`` codes that no report can carry: neither a known reason nor one of this report's rows'.
+
+    A typo must not read as "nothing to replay" (exit 0): the operator would believe nothing failed that way.
+    """
+    known = set(ACTIONS) | {str(row.get("reason")).upper() for row in report.get("results", []) if row.get("reason")}
+    return [r for r in reasons if r.upper() not in known]
 
 
 def original_emails(original: dict[str, Any], read_csv: Callable[[str], bytes | None]) -> dict[str, str | None] | None:

@@ -19,7 +19,7 @@ from detective_rollout.ops.backend import Backend, ExecutionView, LocalBackend, 
 from detective_rollout.ops.cli_options import backend_for, follow_options, handles_errors, target_options
 from detective_rollout.ops.exits import EXIT_OK, fail
 from detective_rollout.ops.outputs import checked_file
-from detective_rollout.ops.replay_input import failed_pairs, original_emails, replay_input
+from detective_rollout.ops.replay_input import failed_pairs, original_emails, replay_input, unknown_reasons
 
 if TYPE_CHECKING:
     from detective_rollout.ops.deployed import AwsBackend
@@ -141,6 +141,12 @@ def replay(
         fail(f"{view.execution} is still {view.status}: watch it with `status {view.execution} --watch`")
     accounts_csv = _corrected_emails(backend, accounts_path) if accounts_path else None
     report = backend.report(view)
+    if report is not None and (unknown := unknown_reasons(report, reasons)):
+        failed = sorted({str(r.get("reason")) for r in report.get("results", []) if r.get("status") == "FAILED"})
+        fail(
+            f"--reason: unknown reason code {', '.join(unknown)}; "
+            f"{view.execution}'s FAILED rows have: {', '.join(failed) or 'none'}"
+        )
     replay_in = None if report is None else build(backend, view, report, reasons, accounts_csv)
     if report is not None and replay_in is None:
         only = f" with reason {'/'.join(reasons)}" if reasons else ""

@@ -161,3 +161,12 @@ def test_replay_with_nothing_failed_does_not_start_anything(flow: Flow, cli: Cli
     )
     assert narrowed.exit_code == 0 and "with reason VOLUME_TOO_HIGH" in narrowed.output
     assert len(StateDir(flow.state).records()) == len(before)
+
+
+def test_replay_with_a_mistyped_reason_is_refused_naming_it_and_starts_nothing(flow: Flow, cli: Cli) -> None:
+    before = StateDir(flow.state).records()
+    first = flow.report("first.json")["execution"]
+    result = cli("replay", first, "--local", flow.scenario, "--state-dir", flow.state, "--reason", "ACCES_DENIED")
+    assert result.exit_code == 2
+    assert "--reason: unknown reason code ACCES_DENIED" in result.output and "ACCESS_DENIED" in result.output
+    assert len(StateDir(flow.state).records()) == len(before)

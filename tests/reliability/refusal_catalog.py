@@ -207,6 +207,12 @@ REFUSALS: list[Refusal] = [
 #: (what was tried, what happens, the test that proves it) for what one command line cannot show.
 OTHER_CHECKS: list[tuple[str, str, str]] = [
     (
+        "`replay EXECUTION --reason CODE` with a mistyped CODE (`ACCES_DENIED`)",
+        "one line naming `--reason` and the code, with the reasons the execution's FAILED rows have; exit 2, no "
+        "execution started (a typo must not read as `nothing to replay`, exit 0)",
+        "tests/ops/test_ops_local_flow.py",
+    ),
+    (
         "the enable and disable workflows started (engine, console, AWS) with an input nested 900 deep",
         "the execution fails with `InvalidInput` naming the path (`input.accounts[0].x[0]...`), not States.Runtime; "
         "nothing written, no report",
