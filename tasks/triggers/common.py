@@ -1,4 +1,4 @@
-"""What every trigger shares: execution names derived from the event, and a duplicate-safe start.
+"""What every trigger shares: execution names derived from the event, a duplicate-safe start, the topic message.
 
 EventBridge delivers at least once. Deriving the execution name from the event id makes a second
 delivery of the same event collide with the first execution instead of starting a second one:
@@ -16,7 +16,10 @@ from typing import TYPE_CHECKING, Any
 
 from botocore.exceptions import ClientError
 
+from tasks.report import per_protocol_message
+
 if TYPE_CHECKING:
+    from types_boto3_sns import SNSClient
     from types_boto3_stepfunctions import SFNClient
 
 #: Step Functions execution names: 1-80 characters; we keep to [A-Za-z0-9_-] so names are also
@@ -97,3 +100,13 @@ def detail(event: dict[str, Any]) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise TriggerError("the event has no 'detail' object; is this an EventBridge event?")
     return value
+
+
+def publish_to_topic(sns: SNSClient, topic_arn: str, subject: str, text: str, *, icon: str, event_type: str) -> None:
+    """Publish ``text`` to the results topic as :func:`tasks.report.per_protocol_message`.
+
+    Email gets ``text`` and ``subject``; the HTTPS subscription AWS Chatbot's Slack channel makes gets
+    the custom notification titled ``icon subject``, the only message format Chatbot shows in Slack.
+    """
+    message = per_protocol_message(text, subject, icon=icon, event_type=event_type)
+    sns.publish(TopicArn=topic_arn, Subject=subject, Message=message, MessageStructure="json")

@@ -29,8 +29,7 @@ from tasks.coverage import COVERED, NOT_COVERED, UNLISTED, Listed, compute_cover
 from tasks.coverage import read_account_list as read_list
 from tasks.coverage_page import render_coverage_html
 from tasks.log import logger
-from tasks.report import per_protocol_message
-from tasks.triggers.common import StartResult, execution_name, required_env, start_execution
+from tasks.triggers.common import StartResult, execution_name, publish_to_topic, required_env, start_execution
 from tasks.triggers.registry import REGISTRY_KEY
 
 if TYPE_CHECKING:
@@ -180,9 +179,8 @@ def _write(s3: S3Client, bucket: str, base: str, document: Mapping[str, Any]) ->
 def _publish(aws: Aws, topic_arn: str, document: Mapping[str, Any], text: str) -> None:
     subject = f"Detective coverage changed: {document['summary'][NOT_COVERED]} NOT_COVERED"[:100]
     icon = ":white_check_mark:" if is_covered(document) else ":warning:"
-    body = per_protocol_message(text, subject, icon=icon, event_type="DetectiveCoverageChanged")
     with translate_errors():
-        aws.client("sns").publish(TopicArn=topic_arn, Subject=subject, Message=body, MessageStructure="json")
+        publish_to_topic(aws.client("sns"), topic_arn, subject, text, icon=icon, event_type="DetectiveCoverageChanged")
 
 
 def scheduled_coverage(aws: Aws, schedule: Schedule, now: datetime, event_id: str) -> dict[str, Any]:

@@ -5,7 +5,7 @@ this function. Two failures come after the report was written and announced by P
 (``RolloutIncomplete``, ``OffboardingIncomplete``): those are not announced twice. Every other end
 (``InputRejected``, ``ValidationFailed``, ``ReportNotWritten``, a time-out, an abort) would otherwise
 tell nobody, so it is published with the machine, the execution, the error, the cause and a console
-link.
+link: the text for email, an AWS Chatbot custom notification for Slack (one message per protocol).
 
 Why a function and not an input transformer straight to SNS: the error and cause come from
 DescribeExecution (the API reference documents both fields), so the filter on the error and the
@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from tasks.aws import default_aws
 from tasks.log import logger
-from tasks.triggers.common import TriggerError, detail, required_env
+from tasks.triggers.common import TriggerError, detail, publish_to_topic, required_env
 
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
@@ -33,6 +33,8 @@ ANNOUNCED_ERRORS = frozenset({"RolloutIncomplete", "OffboardingIncomplete"})
 ALERTED_STATUSES = ("FAILED", "TIMED_OUT", "ABORTED")
 #: SNS messages carry up to 256 KB; a cause is cut well below that so the message stays readable.
 CAUSE_MAX = 4000
+#: The Chatbot notification's ``metadata.eventType``: what a Slack reader or a filter groups alerts by.
+EVENT_TYPE = "DetectiveExecutionEndedWithoutReport"
 
 
 @dataclass(frozen=True)
@@ -86,7 +88,7 @@ def alert_for_event(event: dict[str, Any], *, sfn: SFNClient, sns: SNSClient, to
     if execution.get("status") == "FAILED" and execution.get("error") in ANNOUNCED_ERRORS:
         return Alert("SKIPPED", arn, f"{execution['error']}: announced with the report by PublishSummary")
     subject, message = alert_message(execution)
-    sns.publish(TopicArn=topic_arn, Subject=subject, Message=message)
+    publish_to_topic(sns, topic_arn, subject, message, icon=":x:", event_type=EVENT_TYPE)
     return Alert("PUBLISHED", arn, str(execution.get("error") or execution.get("status")))
 
 

@@ -4,7 +4,8 @@ A vended account gets the member role from the StackSet minutes after the vendin
 execution retries AccessDenied for ``retry_access_denied_minutes`` instead of failing at once.
 The root email Detective needs is not in the event: it comes from organizations:DescribeAccount
 when this account may call it (management / delegated administrator), else from the registry.
-Without an email nothing can be invited; the operator is told on the results topic what to add.
+Without an email nothing can be invited; the operator is told on the results topic what to add
+(the text for email, an AWS Chatbot custom notification for Slack).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from tasks.triggers.common import (
     detail,
     event_id,
     execution_name,
+    publish_to_topic,
     required_env,
     start_execution,
 )
@@ -35,6 +37,8 @@ if TYPE_CHECKING:
     from types_boto3_stepfunctions import SFNClient
 
 SOURCE = "vending-event"
+#: The Chatbot notification's ``metadata.eventType`` for a vended account without a root email.
+MISSING_EMAIL_EVENT = "DetectiveVendedAccountMissingEmail"
 
 #: DescribeAccount errors that mean "this account may not ask" -> use the registry instead.
 #: Anything else (throttling, 5xx) is raised so EventBridge's async retry tries again.
@@ -119,11 +123,8 @@ def notify_missing_email(sns: SNSClient, topic_arn: str, account: VendedAccount,
         f"with that row under s3://{bucket}/rollouts/ "
         "(or let the scheduled coverage run heal it, with ReconcileMode heal)."
     )
-    sns.publish(
-        TopicArn=topic_arn,
-        Subject=f"detective-rollout: no root email for vended account {account.account_id}",
-        Message=message,
-    )
+    subject = f"detective-rollout: no root email for vended account {account.account_id}"
+    publish_to_topic(sns, topic_arn, subject, message, icon=":warning:", event_type=MISSING_EMAIL_EVENT)
     return message
 
 

@@ -8,11 +8,13 @@ its retries and the topic's policy in tests/infra/test_infra_execution_alert.py.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
 
-from tasks.triggers.execution_alert import CAUSE_MAX, alert_for_event, console_link
+from tasks.triggers.execution_alert import CAUSE_MAX, alert_for_event, alert_message, console_link
+from tests.helpers.notifications import chatbot_notification
 from tests.helpers.triggers import TOPIC_ARN, sample_event, stubbed
 
 EVENT = sample_event("states-execution-failed")
@@ -66,8 +68,9 @@ def test_an_execution_that_ended_without_its_report_is_announced_with_error_caus
     )
     assert alert.status == "PUBLISHED"
     (message,) = published
-    assert message["TopicArn"] == TOPIC_ARN
-    body = message["Message"]
+    assert message["TopicArn"] == TOPIC_ARN and message["MessageStructure"] == "json"
+    _, body = alert_message(_described(status, error, cause))
+    chatbot_notification(message["Message"], body)  # email gets the text below, Slack the same text via Chatbot
     assert f"ended {status} without writing its report" in body
     assert f"Execution: {ARN}" in body and f"State machine: {MACHINE}" in body
     assert f"Error: {error or '(none)'}" in body and f"Cause: {cause or '(none)'}" in body
@@ -88,6 +91,18 @@ def test_a_succeeded_execution_is_not_announced_nor_described() -> None:
     assert alert.status == "SKIPPED" and published == []
 
 
+def test_the_alert_reaches_slack_as_a_chatbot_notification_titled_with_the_subject() -> None:
+    described = _described("FAILED", "ValidationFailed", "accounts[0].email: 'root@' is not an email address")
+    _, (message,) = _run(EVENT, described)
+    subject, text = alert_message(described)
+    chatbot = chatbot_notification(message["Message"], text)
+    assert message["Subject"] == subject
+    assert chatbot["content"]["title"] == f":x: {subject}"
+    assert chatbot["metadata"]["eventType"] == "DetectiveExecutionEndedWithoutReport"
+    assert chatbot["metadata"]["summary"].startswith("The dr-enable-detective execution ")
+    assert "root@example.com" not in message["Message"], "neither copy carries the execution input"
+
+
 def test_a_long_cause_is_cut_and_says_how_much_is_left() -> None:
     _, published = _run(EVENT, _described("FAILED", "States.Runtime", "x" * (CAUSE_MAX + 123)))
-    assert "... (123 more characters in the console)" in published[0]["Message"]
+    assert "... (123 more characters in the console)" in json.loads(published[0]["Message"])["default"]

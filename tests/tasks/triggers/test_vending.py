@@ -11,11 +11,13 @@ from botocore.stub import ANY
 
 from tasks.triggers import vending
 from tasks.triggers.common import TriggerError
+from tests.helpers.notifications import chatbot_notification
 from tests.helpers.triggers import BUCKET, ENABLE_ARN, TOPIC_ARN, StubbedAws, body, sample_event, stubbed
 
 CT_EVENT = "controltower-create-managed-account"
 CT_ACCOUNT = "444455556666"
 CT_EVENT_ID = "5d2f9b3c-8d2a-4a53-b1d4-3e0c6b1f2a10"
+SUBJECT = f"detective-rollout: no root email for vended account {CT_ACCOUNT}"
 
 
 def _start(event: dict[str, Any], sfn: Any, orgs: Any, s3: Any, sns: Any) -> Any:
@@ -125,14 +127,18 @@ def test_missing_email_is_a_clear_notified_error(registry: str | None) -> None:
             {"MessageId": "m-1"},
             {
                 "TopicArn": TOPIC_ARN,
-                "Subject": f"detective-rollout: no root email for vended account {CT_ACCOUNT}",
+                "Subject": SUBJECT,
                 "Message": ANY,
+                "MessageStructure": "json",
             },
         )
         with pytest.raises(vending.MissingEmail) as raised:
             _start(event, sfn, orgs, s3, sns)
     message = str(raised.value)
-    assert [p["Message"] for p in published] == [message], "the operator gets the same explanation"
+    (published_message,) = [p["Message"] for p in published]
+    chatbot = chatbot_notification(published_message, message)  # email and Slack: the same explanation
+    assert chatbot["content"]["title"] == f":warning: {SUBJECT}"
+    assert chatbot["metadata"]["eventType"] == "DetectiveVendedAccountMissingEmail"
     assert CT_ACCOUNT in message and "payments-prod" in message and "root email" in message
     assert f"s3://{BUCKET}/registry/accounts.csv" in message and "AWSOrganizationsNotInUseException" in message
 
