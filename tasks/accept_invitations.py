@@ -33,7 +33,15 @@ from tasks.contracts import BatchInput, BatchOutput
 from tasks.detective import chunks, get_members
 from tasks.fanout import fan_out
 from tasks.log import keys, logger
-from tasks.member import AccountResult, MemberRecord, Target, accept_in_region, document, has_guardduty
+from tasks.member import (
+    AccountResult,
+    MemberRecord,
+    RecordDocument,
+    Target,
+    accept_in_region,
+    document,
+    has_guardduty,
+)
 from tasks.member_guardduty import create_detector, start_monitoring
 from tasks.organizations import closed_state
 from tasks.plan import Account, Plan
@@ -49,7 +57,12 @@ ACCESS_RETRY_INTERVAL = timedelta(seconds=60)
 #: At most this many tries of pending member roles per execution, however long the window: each is
 #: ~9 history events (Task, Choice, Wait) against Step Functions' 25,000 per execution.
 MAX_ROLE_TRIES = 96
-_ACCEPTED = ("ACCEPTED", "ALREADY_ACCEPTED")
+_ACCEPTED = ("ACCEPTED", "ALREADY_ACCEPTED", "ORGANIZATION")
+#: An ORGANIZATION member's record where its member role could not be assumed (``member_guardduty: enable``).
+NO_ORGANIZATION_ROLE = (
+    "organization account: it has no member role to enable GuardDuty through (AssumeRole failed: {why}); "
+    "enable GuardDuty in the account (infra/member-guardduty.yaml) or deploy the member role, then replay"
+)
 
 Pair = tuple[str, Aws, Target]  # account id, its member role, a Region to accept in
 
@@ -88,7 +101,9 @@ def accept_batch(
             results[account.account_id] = _role_failure(account_targets, member, "ACCOUNT_CLOSED", why)
         elif isinstance(member, errors.RolloutError):
             outcome = "PENDING_ACCESS" if isinstance(member, errors.AccessDenied) and may_retry else None
-            results[account.account_id] = _role_failure(account_targets, member, outcome)
+            invited = [t for t in account_targets if not t.organization]
+            results[account.account_id] = _role_failure(invited, member, outcome) if invited else {"regions": {}}
+            results[account.account_id]["regions"].update(_no_organization_role(account_targets, member))
         elif isinstance(member, Exception):  # a bug, not an AWS answer: this account only
             logger.error("account failed", extra={**keys(account=account.account_id), "error": repr(member)})
             results[account.account_id] = {"error": f"{type(member).__name__}: {member}"}
@@ -98,6 +113,8 @@ def accept_batch(
 
     def accept(pair: Pair) -> MemberRecord:
         _, member, target = pair
+        if target.organization:  # enabled by the administrator: no invitation to accept, only GuardDuty to probe
+            return MemberRecord("ORGANIZATION", False, None)
         return accept_in_region(member, target.region, target.graph_arn, plan.dry_run, probe_guardduty=False)
 
     records = [_as_record(r) for r in fan_out(accept, pairs)]
@@ -205,6 +222,17 @@ def _needs_work(previous: AccountResult | None, targets: list[Target] | None) ->
     if previous is None:
         return True
     return any(rec["outcome"] == "PENDING_ACCESS" for rec in previous.get("regions", {}).values())
+
+
+def _no_organization_role(targets: Iterable[Target], exc: errors.RolloutError) -> dict[str, RecordDocument]:
+    """An ORGANIZATION member's Regions when its role is denied: GuardDuty could not be enabled, no ACCESS_DENIED.
+
+    The organization path never needs a member role, so the row stays what Detective says
+    (ACCEPTED_BUT_DISABLED / VOLUME_UNKNOWN) with why GuardDuty was not enabled.
+    """
+    why = NO_ORGANIZATION_ROLE.format(why=exc.message)
+    record = MemberRecord("ORGANIZATION", False, None, why, guardduty_error=why)
+    return {t.region: document(record) for t in targets if t.organization}
 
 
 def _role_failure(

@@ -29,15 +29,20 @@ VISIBILITY_ATTEMPTS = 6
 
 @dataclass(frozen=True)
 class Target:
-    """A Region where the account has an invitation to accept (or, in a dry run, to check)."""
+    """A Region where the account has an invitation to accept (or, in a dry run, to check).
+
+    ``organization``: the account is an ORGANIZATION member there (``member_guardduty: enable`` only): it
+    has no invitation to accept, only GuardDuty to enable through its member role, if it has one.
+    """
 
     region: str
     graph_arn: str
+    organization: bool = False
 
 
 @dataclass(frozen=True)
 class MemberRecord:
-    # ACCEPTED | ALREADY_ACCEPTED | REGION_NOT_ENABLED | ACCESS_DENIED | PENDING_ACCESS | NOT_VISIBLE
+    # ACCEPTED | ALREADY_ACCEPTED | ORGANIZATION | REGION_NOT_ENABLED | ACCESS_DENIED | PENDING_ACCESS | NOT_VISIBLE
     # | THROTTLED | ERROR | PLANNED
     outcome: str
     changed: bool

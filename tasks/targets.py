@@ -3,7 +3,7 @@
 InviteMembers knows, for every Region, which accounts it invited; AcceptInvitations needs that
 for its batch only. Reading every Region's invite file in every batch would move the whole
 fleet (1,200 accounts x 21 Regions) through S3 and JSON once per batch, so InviteMembers writes
-``targets/<batch>.json`` - ``{account_id: [[region, graph_arn], ...]}`` for that batch's
+``targets/<batch>.json`` - ``{account_id: [[region, graph_arn, organization], ...]}`` for that batch's
 accounts - and each batch reads just its own. The slice also carries the batch's accounts and the
 plan without its account list, so a batch never reads ``request.json`` either (at 1,200 accounts
 x 21 Regions that is ~430 KB of JSON, read and parsed once per batch).
@@ -43,7 +43,8 @@ def targets_from_invites(plan: Plan, accounts: tuple[Account, ...], invites: Map
             record = members.get(account.account_id)
             if record is None or not member_side(record, plan.dry_run, enable_guardduty(plan)):
                 continue
-            targets.setdefault(account.account_id, []).append(Target(region, graph_arn))
+            organization = record.get("enrollment") == ORGANIZATION
+            targets.setdefault(account.account_id, []).append(Target(region, graph_arn, organization))
     return targets
 
 
@@ -60,11 +61,16 @@ def member_side(record: InviteDocument, dry_run: bool, guardduty: bool = False) 
     would work in - the ones it would invite or re-invite and the ones INVITED already - plus the
     ACCEPTED_BUT_DISABLED ones, whose GuardDuty decides what StartMonitoringMember would do; a
     member that would stay as it is is not touched.
+
+    An ORGANIZATION member has no invitation to accept; with ``guardduty`` one that is (or CreateMembers
+    left it) ACCEPTED_BUT_DISABLED is a target too, for its GuardDuty only (docs/organizations.md).
     """
     action, prior = record.get("action"), record.get("prior_status")
     if not dry_run:
-        monitored = guardduty and action == "start_monitoring" and not record.get("error")
-        return bool(record["expect_invitation"]) or monitored
+        disabled = action == "start_monitoring" or (
+            record.get("enrollment") == ORGANIZATION and record.get("member_status") == "ACCEPTED_BUT_DISABLED"
+        )
+        return bool(record["expect_invitation"]) or (guardduty and disabled and not record.get("error"))
     if record.get("enrollment") == ORGANIZATION:  # enabled by the administrator: nothing to accept in the member
         return False
     return action in ("invite", "repair", "start_monitoring") or prior in ("INVITED", "VERIFICATION_IN_PROGRESS")
@@ -80,7 +86,8 @@ def write_slices(store: WorkStore, plan: Plan, invites: Mapping[str, RegionInvit
             {
                 **plan.batch_document(index),
                 "targets": {
-                    account_id: [[t.region, t.graph_arn] for t in found] for account_id, found in targets.items()
+                    account_id: [[t.region, t.graph_arn, t.organization] for t in found]
+                    for account_id, found in targets.items()
                 },
             },
         )
@@ -100,6 +107,4 @@ def read_batch(store: WorkStore, batch: int) -> tuple[Plan, tuple[Account, ...],
 
 
 def _targets(document: Mapping[str, Any]) -> Targets:
-    return {
-        account_id: [Target(region, arn) for region, arn in found] for account_id, found in document["targets"].items()
-    }
+    return {account_id: [Target(*target) for target in found] for account_id, found in document["targets"].items()}
