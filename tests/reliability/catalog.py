@@ -118,8 +118,8 @@ FAULTS: list[FaultCase] = [
     ),
     FaultCase(
         "5xx-burst",
-        "a long burst: 40 consecutive calls answer 5xx (from the 15th call)",
-        fleet(events=[{"type": "error_burst", "after_calls": 14, "calls": 40}]),
+        "a long burst: 40 consecutive calls answer 5xx (from the 19th call)",
+        fleet(events=[{"type": "error_burst", "after_calls": 18, "calls": 40}]),
         {"FAILED/ERROR": ALL},
         "RolloutIncomplete",
         ALL,
