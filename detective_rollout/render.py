@@ -12,7 +12,7 @@ import textwrap
 from typing import Any
 
 from tasks.actions import actions_of, describe
-from tasks.report import age_hours
+from tasks.report import age_hours, any_organization
 
 #: Beyond this many rows, the table lists only the rows that need attention.
 FULL_TABLE_ROWS = 100
@@ -111,8 +111,19 @@ def render_report(report: dict[str, Any]) -> str:
     lines.append("")
     if shown is not results:
         lines.append(f"{len(results) - len(shown)} {' / '.join(routine)} rows not shown; the report has every row.")
+    # ENROLLMENT only for a mixed fleet: an all-invited report keeps its columns, and DETAIL its room.
+    enrollment = any_organization(results)
     lines += fitted_table(
-        ["ACCOUNT", "REGION", "STATUS", "MEMBER STATUS", "REASON", "CHANGED", "DETAIL"],
+        [
+            "ACCOUNT",
+            "REGION",
+            "STATUS",
+            "MEMBER STATUS",
+            "REASON",
+            "CHANGED",
+            *(["ENROLLMENT"] if enrollment else []),
+            "DETAIL",
+        ],
         [
             [
                 r["account_id"],
@@ -121,6 +132,7 @@ def render_report(report: dict[str, Any]) -> str:
                 _cell(r.get("member_status")),
                 _cell(r.get("reason")),
                 "yes" if r.get("changed") else "no",
+                *([_cell(r.get("enrollment"))] if enrollment else []),
                 _cell(r.get("detail")),
             ]
             for r in shown

@@ -67,6 +67,11 @@ def flat(record: object) -> dict[str, Any]:
     return dict(vars(record))
 
 
+def any_organization(results: list[dict[str, Any]]) -> bool:
+    """A mixed fleet's report: some row's ``enrollment`` is ORGANIZATION (tables then show how each is a member)."""
+    return any(r.get("enrollment") == "ORGANIZATION" for r in results)
+
+
 def age_hours(value: Any) -> str:
     """A GuardDuty age as shown everywhere (table, HTML page): hours with one decimal (the report keeps two)."""
     if isinstance(value, int | float) and not isinstance(value, bool):

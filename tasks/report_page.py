@@ -17,7 +17,7 @@ from typing import Any
 
 from tasks.actions import actions_of, row_action
 from tasks.coverage_page import PAGE_CSS
-from tasks.report import age_hours
+from tasks.report import age_hours, any_organization
 
 COLORS = {
     "ENABLED": "#2e7d32",
@@ -59,9 +59,11 @@ def _matrix(results: list[dict[str, Any]]) -> str:
     regions = list(dict.fromkeys(str(r["region"]) for r in results))
     accounts = list(dict.fromkeys(str(r["account_id"]) for r in results))
     cells = {(str(r["account_id"]), str(r["region"])): r for r in results}
+    organization = {str(r["account_id"]) for r in results if r.get("enrollment") == "ORGANIZATION"}
     rows = []
     for account in accounts:
-        line = [f"<th>{escape(account)}</th>"]
+        label = f"{account} (organization)" if account in organization else account
+        line = [f"<th>{escape(label)}</th>"]
         for region in regions:
             row = cells.get((account, region))
             if row is None:
@@ -91,14 +93,16 @@ def _attention(results: list[dict[str, Any]]) -> str:
     rows = [(r, action) for r in results if (action := row_action(r))]
     if not rows:
         return "<p>No failures.</p>"
+    enrollment = any_organization(results)  # a mixed fleet: say how each failed account is a member
     return _table(
-        ["account", "Region", "status", "reason", "detail", "what to do"],
+        ["account", "Region", "status", "reason", *(["enrollment"] if enrollment else []), "detail", "what to do"],
         [
             [
                 _text(r["account_id"]),
                 _text(r["region"]),
                 _text(r.get("status")),
                 _text(r.get("reason")),
+                *([_text(r.get("enrollment"))] if enrollment else []),
                 _text(r.get("detail")),
                 action,
             ]
