@@ -30,7 +30,7 @@ from tasks.contracts import RegionsOutput, RunInput
 from tasks.detective import chunks, delete_members, get_members, list_graph_arns, list_members
 from tasks.enrollment import enrollment_of
 from tasks.fanout import fan_out
-from tasks.invite_members import error_reason
+from tasks.invite_writes import error_reason
 from tasks.log import keys, logger
 from tasks.plan import Plan
 from tasks.region_outcomes import Outcome, failed, retried

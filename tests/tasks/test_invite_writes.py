@@ -1,10 +1,15 @@
-"""InviteMembers' ``visible_at``: when the Wait state lets the acceptance start."""
+"""InviteMembers' records (tasks.invite_writes): when the Wait state lets the acceptance start, and refused writes."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta, timezone
+from typing import Any, cast
 
-from tasks.invite_members import InviteRecord, invitations_visible_at, invited_at
+import pytest
+from botocore.exceptions import ClientError
+
+from tasks.aws import translate
+from tasks.invite_writes import InviteRecord, error_reason, invitations_visible_at, invited_at, start_monitoring
 
 NOW = datetime(2026, 11, 26, 9, 0, 0, tzinfo=UTC)
 
@@ -48,3 +53,37 @@ def test_invited_at_reads_detectives_invited_time_in_utc() -> None:
     assert invited_at({"InvitedTime": other_zone}) == "2026-11-26T10:00:00.250000Z"
     assert invited_at({"Status": "INVITED"}) is None
     assert invited_at(None) is None
+
+
+def refusal(code: str) -> ClientError:
+    return ClientError({"Error": {"Code": code, "Message": "no"}}, "StartMonitoringMember")
+
+
+class Refusing:
+    """A Detective client whose StartMonitoringMember answers ``code``."""
+
+    def __init__(self, code: str) -> None:
+        self.code = code
+
+    def start_monitoring_member(self, **_: Any) -> None:
+        raise refusal(self.code)
+
+
+@pytest.mark.parametrize(
+    ("code", "reason"),
+    [
+        ("ServiceQuotaExceededException", "MEMBER_QUOTA_EXCEEDED"),
+        ("TooManyRequestsException", "THROTTLED"),
+        ("ValidationException", "ERROR"),
+    ],
+)
+def test_a_refused_start_monitoring_keeps_the_member_disabled_with_the_reason(code: str, reason: str) -> None:
+    record = start_monitoring(cast(Any, Refusing(code)), "arn:graph", "200000000001")
+    assert (record.action, record.member_status, record.changed) == (
+        "start_monitoring",
+        "ACCEPTED_BUT_DISABLED",
+        False,
+    )
+    assert record.detail is not None and record.detail.startswith("StartMonitoringMember failed:")
+    exc = translate(refusal(code))
+    assert record.error == exc.code and error_reason(exc) == reason
