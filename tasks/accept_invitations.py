@@ -113,6 +113,8 @@ def accept_batch(
 
     def accept(pair: Pair) -> MemberRecord:
         _, member, target = pair
+        if target.organization and plan.dry_run:  # whether it has GuardDuty decides what the run would do
+            return MemberRecord("ORGANIZATION", False, has_guardduty(member, target.region))
         if target.organization:  # enabled by the administrator: no invitation to accept, only GuardDuty to probe
             return MemberRecord("ORGANIZATION", False, None)
         return accept_in_region(member, target.region, target.graph_arn, plan.dry_run, probe_guardduty=False)

@@ -172,6 +172,8 @@ def _planned(account_id: str, region: str, invite: InviteDocument, accept: Recor
     detail = str(invite.get("detail") or "")
     if reason in INVITED_REASONS.values() or reason == "REGION_NOT_ENABLED":
         detail = f"{detail}; expected to fail: {accept.get('detail')}"
+    elif reason == "VOLUME_UNKNOWN" and accept.get("guardduty_error"):  # an organization account without a role
+        detail = f"{detail}; {accept['guardduty_error']}"
     elif reason == "VOLUME_UNKNOWN" and accept.get("member_guardduty") is False and enable:
         reason = None  # member_guardduty: enable
         detail = f"{detail}; would enable GuardDuty in the member (needs the member role's AllowGuardDutyEnable=true)"

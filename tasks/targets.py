@@ -72,7 +72,7 @@ def member_side(record: InviteDocument, dry_run: bool, guardduty: bool = False) 
         )
         return bool(record["expect_invitation"]) or (guardduty and disabled and not record.get("error"))
     if record.get("enrollment") == ORGANIZATION:  # enabled by the administrator: nothing to accept in the member
-        return False
+        return guardduty and action == "start_monitoring"  # only its GuardDuty decides what the run would do
     return action in ("invite", "repair", "start_monitoring") or prior in ("INVITED", "VERIFICATION_IN_PROGRESS")
 
 

@@ -67,3 +67,18 @@ def test_with_report_an_organization_account_is_never_assumed_into() -> None:
     assert [c for c in run.fleet.calls if c.operation == "AssumeRole"] == []
     row = rows_by_pair(run)[(WITH_ROLE["account_id"], "us-east-1")]
     assert (row["status"], row["reason"], row["enrollment"]) == ("FAILED", "VOLUME_UNKNOWN", "ORGANIZATION")
+
+
+def test_a_plan_predicts_both_organization_accounts_and_writes_nothing() -> None:
+    spec = organization_fleet()
+    before = run_enable(spec)  # report: both stay ACCEPTED_BUT_DISABLED
+    since = len(before.fleet.calls)
+    plan = run_enable(spec, fleet=before.fleet, name="plan", member_guardduty="enable", dry_run=True)
+    rows = rows_by_pair(plan)
+    for region in REGIONS:
+        with_role, no_role = rows[(WITH_ROLE["account_id"], region)], rows[(NO_ROLE["account_id"], region)]
+        assert (with_role["status"], with_role["reason"]) == ("PLANNED", None)
+        assert with_role["detail"].startswith("expected ENABLED:") and "would enable GuardDuty" in with_role["detail"]
+        assert (no_role["status"], no_role["reason"]) == ("PLANNED", "VOLUME_UNKNOWN")
+        assert "no member role to enable GuardDuty through" in no_role["detail"]
+    assert [c for c in plan.fleet.calls[since:] if c.mutating and c.error is None] == []
