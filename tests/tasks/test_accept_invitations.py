@@ -7,8 +7,13 @@ trouble (no role, an invitation not visible yet, a Region it has not enabled) ne
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, cast
 
+from tasks import clock, errors
+from tasks.accept_invitations import accept_batch
+from tasks.aws import Aws
+from tasks.member import Target
+from tasks.plan import Account, Plan
 from tests.helpers.states import REGIONS, EnableStates, member
 
 Start = Callable[..., EnableStates]
@@ -80,3 +85,26 @@ def test_a_dry_run_plans_the_acceptance_and_changes_nothing(enable_states: Start
     output = states.accept(run, 0)
     assert output["counts"] == {"PLANNED": 2}
     assert [c for c in states.fleet.calls[states.since :] if c.mutating] == []
+
+
+class Denied:
+    """An administrator whose AssumeRole into every member role is AccessDenied (and Organizations says nothing)."""
+
+    def assume_role(self, *_: Any) -> Aws:
+        raise errors.AccessDenied("AccessDenied: not authorized to perform: sts:AssumeRole", code="AccessDenied")
+
+    def client(self, *_: Any) -> Any:
+        raise errors.AccessDenied("AccessDenied: organizations", code="AccessDeniedException")
+
+
+def test_a_denied_role_is_access_denied_where_invited_but_no_member_role_where_an_organization_account() -> None:
+    account = Account(A1, "m1@example.com", REGIONS)
+    plan = Plan("enable", "x", "111111111111", REGIONS, (account,), 50, 1, False, "2026-01-01T00:00:00Z")
+    targets = {A1: [Target(REGIONS[0], "arn:graph:0"), Target(REGIONS[1], "arn:graph:1", organization=True)]}
+    results, retry_at = accept_batch(cast(Aws, Denied()), plan, (account,), targets, "Role", None, clock.now())
+    records = results[A1]["regions"]
+    assert records[REGIONS[0]]["outcome"] == "ACCESS_DENIED"
+    organization = records[REGIONS[1]]
+    assert organization["outcome"] == "ORGANIZATION" and organization["guardduty_error"] is not None
+    assert organization["guardduty_error"].startswith("organization account: it has no member role")
+    assert retry_at is None
