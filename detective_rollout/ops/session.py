@@ -10,6 +10,7 @@ functions fall through to the ephemeral behaviour.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import threading
 import time
@@ -104,20 +105,12 @@ def run_recorded(
     ``command``: the command line, kept so a run that ends without a report can be rerun.
     ``show``: called with each progress snapshot while the execution runs (the foreground display).
     """
+    start = functools.partial(
+        run_local, scenario, workflow, execution_input, clock=clock, csv_text=csv_text, reports=reports
+    )
     if not state_dir:
         name = name or execution_name(workflow)
-        observer = ProgressObserver(name, workflow, clock, [show]) if show else None
-        return run_local(
-            scenario,
-            workflow,
-            execution_input,
-            clock=clock,
-            csv_text=csv_text,
-            fleet=fleet,
-            name=name,
-            reports=reports,
-            observe=observer,
-        )
+        return start(fleet=fleet, name=name, observe=ProgressObserver(name, workflow, clock, [show]) if show else None)
     store = StateDir(state_dir)
     with store.lock():
         store.abort_dead(iso(clock.now()))
@@ -139,9 +132,7 @@ def run_recorded(
             store.save(record)
             fleet.persist = store.fleet_writer(fleet.scenario.administrator.account_id)
             try:
-                run = _run_observed(
-                    store, record, scenario, workflow, execution_input, fleet, clock, csv_text, reports, show
-                )
+                run = _run_observed(store, record, start, fleet, clock, show)
             finally:
                 fleet.save()  # the counters too (every change to the graphs is on disk already)
                 fleet.persist = None  # a handler abandoned by an interrupt no longer writes here
@@ -151,34 +142,20 @@ def run_recorded(
 def _run_observed(
     store: StateDir,
     record: ExecutionRecord,
-    scenario: str,
-    workflow: str,
-    execution_input: dict[str, Any],
+    start: Callable[..., LocalRun],
     fleet: Fleet,
     clock: Any,
-    csv_text: str | None,
-    reports: Iterable[dict[str, Any]],
     show: Callable[[dict[str, Any]], None] | None,
 ) -> LocalRun:
-    """Run with progress snapshots; the record ends with the execution's status, or ABORTED if the run broke."""
+    """``start`` the run with progress snapshots; the record ends with its status, or ABORTED if the run broke."""
 
     def keep(snap: dict[str, Any]) -> None:
         record.progress = snap
         store.save(record)
 
-    observer = ProgressObserver(record.execution, workflow, clock, [keep, *([show] if show else [])])
+    observer = ProgressObserver(record.execution, record.workflow, clock, [keep, *([show] if show else [])])
     try:
-        run = run_local(
-            scenario,
-            workflow,
-            execution_input,
-            clock=clock,
-            csv_text=csv_text,
-            fleet=fleet,
-            name=record.execution,
-            reports=reports,
-            observe=observer,
-        )
+        run = start(fleet=fleet, name=record.execution, observe=observer)
     except BaseException as exc:
         if isinstance(exc, Interrupted):
             exc.execution = record.execution
